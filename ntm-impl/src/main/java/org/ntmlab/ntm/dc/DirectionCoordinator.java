@@ -1,5 +1,7 @@
 package org.ntmlab.ntm.dc;
 
+import org.ntmlab.ntm.transport.Family;
+
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -23,6 +25,7 @@ import org.ntmlab.ntm.crypto.KeyLabels;
 import org.ntmlab.ntm.crypto.TrafficKey;
 import org.ntmlab.ntm.transport.DatagramEndpoint;
 import org.ntmlab.ntm.transport.EventLoop;
+import org.ntmlab.ntm.transport.FamilySockets;
 import org.ntmlab.ntm.transport.Network;
 import org.ntmlab.ntm.wire.DirectionFailure;
 import org.ntmlab.ntm.wire.DirectionRequest;
@@ -81,12 +84,7 @@ public final class DirectionCoordinator implements AutoCloseable {
             relays.put(r.id(), new RelayState(r, Association.of(config.suite(), r.secret(), KeyLabels.DC_TO_RS,
                     KeyLabels.RS_TO_DC)));
         }
-        if (config.bindV4() != null) {
-            endpoints.put(Family.V4, network.open(config.bindV4(), loop, this::onDatagram));
-        }
-        if (config.bindV6() != null) {
-            endpoints.put(Family.V6, network.open(config.bindV6(), loop, this::onDatagram));
-        }
+        endpoints.putAll(FamilySockets.open(network, config.bindV4(), config.bindV6(), loop, this::onDatagram));
         this.dns = new DnsResponder(config.domain(), this::lookupName, counters);
         for (InetSocketAddress a : config.dnsBind()) {
             dnsEndpoints.add(network.open(a, loop, dns::onDatagram));
@@ -474,7 +472,7 @@ public final class DirectionCoordinator implements AutoCloseable {
 
     @Override
     public void close() {
-        endpoints.values().forEach(DatagramEndpoint::close);
+        java.util.Set.copyOf(endpoints.values()).forEach(DatagramEndpoint::close);
         dnsEndpoints.forEach(DatagramEndpoint::close);
     }
 

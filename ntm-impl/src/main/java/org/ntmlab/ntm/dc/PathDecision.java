@@ -1,5 +1,7 @@
 package org.ntmlab.ntm.dc;
 
+import org.ntmlab.ntm.transport.Family;
+
 /**
  * What the DC decides for a pair (paper section 3.2, Table 1).
  *

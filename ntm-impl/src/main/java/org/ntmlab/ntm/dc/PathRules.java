@@ -1,5 +1,7 @@
 package org.ntmlab.ntm.dc;
 
+import org.ntmlab.ntm.transport.Family;
+
 /**
  * The path rules of paper section 3.2 and Table 1 (ARCHITECTURE.md "Path rules"):
  * <ul>

@@ -1,5 +1,7 @@
 package org.ntmlab.ntm.dc;
 
+import org.ntmlab.ntm.transport.Family;
+
 import java.net.InetSocketAddress;
 import java.util.EnumMap;
 import java.util.Map;

@@ -22,7 +22,7 @@ import org.ntmlab.ntm.as.NodeKey;
 import org.ntmlab.ntm.crypto.Association;
 import org.ntmlab.ntm.crypto.KeyLabels;
 import org.ntmlab.ntm.crypto.TrafficKey;
-import org.ntmlab.ntm.dc.Family;
+import org.ntmlab.ntm.transport.Family;
 import org.ntmlab.ntm.metrics.Counters;
 import org.ntmlab.ntm.stack.VirtualStack;
 import org.ntmlab.ntm.transport.DatagramEndpoint;
@@ -76,6 +76,7 @@ public final class NtmNode implements AutoCloseable {
     private final VirtualStack stack;
     private final TunnelTable tunnels = new TunnelTable();
     private final Map<Family, DatagramEndpoint> endpoints = new EnumMap<>(Family.class);
+    private DatagramEndpoint shared;
     private final Map<Family, InetSocketAddress> observed = new EnumMap<>(Family.class);
     private final Map<Long, PendingResolve> pending = new HashMap<>();
     private final Counters counters = new Counters();
@@ -174,28 +175,48 @@ public final class NtmNode implements AutoCloseable {
         return sb.toString();
     }
 
-    /** One socket per family the host and the DC both have (wildcard-bound, so moves keep it). */
+    /**
+     * One socket per family the host and the DC both have, wildcard-bound so a move keeps it.
+     * On kernel sockets one dual-stack socket serves both families.
+     */
     private void openEndpoints() {
         List<InetAddress> local = network.localAddresses();
         for (Family f : Family.values()) {
-            boolean hostHas = local.stream().anyMatch(a -> Family.of(a) == f);
-            boolean dcHas = dcAddress(f) != null;
+            boolean wanted = dcAddress(f) != null && local.stream().anyMatch(a -> Family.of(a) == f);
             DatagramEndpoint ep = endpoints.get(f);
-            if (hostHas && dcHas && ep == null) {
-                InetAddress any = f == Family.V4 ? anyV4() : anyV6();
-                try {
-                    endpoints.put(f, network.open(new InetSocketAddress(any, config.localPort()), loop,
-                            this::onDatagram));
-                } catch (IOException | RuntimeException e) {
-                    counters.count("openFailed");
-                    LOG.log(System.Logger.Level.WARNING, "event=open-failed node=" + key.fqdn() + " family=" + f
-                            + " error=" + e.getMessage());
+            if (wanted && ep == null) {
+                ep = network.dualStackSockets() ? sharedEndpoint() : openEndpoint(f == Family.V4 ? anyV4() : anyV6());
+                if (ep != null) {
+                    endpoints.put(f, ep);
                 }
-            } else if (!hostHas && ep != null) {
-                ep.close();
+            } else if (!wanted && ep != null) {
                 endpoints.remove(f);
                 observed.remove(f);
+                if (!endpoints.containsValue(ep)) {
+                    ep.close();
+                    if (ep == shared) {
+                        shared = null;
+                    }
+                }
             }
+        }
+    }
+
+    private DatagramEndpoint sharedEndpoint() {
+        if (shared == null) {
+            shared = openEndpoint(anyV6());
+        }
+        return shared;
+    }
+
+    private DatagramEndpoint openEndpoint(InetAddress any) {
+        try {
+            return network.open(new InetSocketAddress(any, config.localPort()), loop, this::onDatagram);
+        } catch (IOException | RuntimeException e) {
+            counters.count("openFailed");
+            LOG.log(System.Logger.Level.WARNING, "event=open-failed node=" + key.fqdn() + " bind=" + any
+                    + " error=" + e.getMessage());
+            return null;
         }
     }
 
@@ -689,7 +710,7 @@ public final class NtmNode implements AutoCloseable {
         closed = true;
         CompletableFuture<Void> done = new CompletableFuture<>();
         loop.execute(() -> {
-            endpoints.values().forEach(DatagramEndpoint::close);
+            java.util.Set.copyOf(endpoints.values()).forEach(DatagramEndpoint::close);
             endpoints.clear();
             if (keepaliveTimer != null) {
                 keepaliveTimer.cancel();

@@ -16,6 +16,8 @@ import org.ntmlab.ntm.crypto.TrafficKey;
 import org.ntmlab.ntm.metrics.Counters;
 import org.ntmlab.ntm.transport.DatagramEndpoint;
 import org.ntmlab.ntm.transport.EventLoop;
+import org.ntmlab.ntm.transport.Family;
+import org.ntmlab.ntm.transport.FamilySockets;
 import org.ntmlab.ntm.transport.Network;
 import org.ntmlab.ntm.wire.IdBody;
 import org.ntmlab.ntm.wire.MalformedMessageException;
@@ -56,8 +58,9 @@ public final class RelayServer implements AutoCloseable {
         this.loop = loop;
         this.suite = suite;
         this.dc = Association.of(suite, dcSecret, KeyLabels.RS_TO_DC, KeyLabels.DC_TO_RS);
-        this.v4 = bindV4 == null ? null : network.open(bindV4, loop, this::onDatagram);
-        this.v6 = bindV6 == null ? null : network.open(bindV6, loop, this::onDatagram);
+        var sockets = FamilySockets.open(network, bindV4, bindV6, loop, this::onDatagram);
+        this.v4 = sockets.get(Family.V4);
+        this.v6 = sockets.get(Family.V6);
         if (v4 == null && v6 == null) {
             throw new IllegalArgumentException("an RS needs at least one of bindV4/bindV6");
         }
@@ -201,7 +204,7 @@ public final class RelayServer implements AutoCloseable {
         if (v4 != null) {
             v4.close();
         }
-        if (v6 != null) {
+        if (v6 != null && v6 != v4) {
             v6.close();
         }
     }

@@ -44,6 +44,21 @@ public final class KernelNetwork implements Network {
         return ep;
     }
 
+    private static final boolean IPV6 = probeIpv6();
+
+    private static boolean probeIpv6() {
+        try (DatagramChannel ch = DatagramChannel.open(StandardProtocolFamily.INET6)) {
+            return true;
+        } catch (IOException | UnsupportedOperationException e) {
+            return false; // kernel without IPv6
+        }
+    }
+
+    @Override
+    public boolean dualStackSockets() {
+        return IPV6;
+    }
+
     @Override
     public List<InetAddress> localAddresses() {
         List<InetAddress> out = new ArrayList<>();

@@ -84,14 +84,19 @@ public final class SelectorEventLoop implements EventLoop {
      */
     public CompletableFuture<SelectionKey> register(SelectableChannel channel, Consumer<SelectionKey> onReadable) {
         CompletableFuture<SelectionKey> done = new CompletableFuture<>();
-        execute(() -> {
+        Runnable register = () -> {
             try {
                 channel.configureBlocking(false);
                 done.complete(channel.register(selector, SelectionKey.OP_READ, onReadable));
             } catch (IOException e) {
                 done.completeExceptionally(e);
             }
-        });
+        };
+        if (inLoop()) {
+            register.run(); // waiting for a task queued behind ourselves would deadlock
+        } else {
+            execute(register);
+        }
         return done;
     }
 

@@ -1,4 +1,4 @@
-package org.ntmlab.ntm.dc;
+package org.ntmlab.ntm.transport;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;
