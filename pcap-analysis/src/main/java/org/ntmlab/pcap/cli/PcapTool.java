@@ -206,7 +206,7 @@ public final class PcapTool {
 
     private static void paths(Options o, PrintStream out) throws IOException {
         Roles roles = Roles.load(o.roles);
-        PacketDecoder decoder = new PacketDecoder(o.detector());
+        PacketDecoder decoder = new PacketDecoder(o.detector().withAddresses(roles.all().keySet()));
         PathReport report = new PathClassifier(roles).classify(decode(o, decoder, out, false));
         if (report.tunnels().isEmpty()) {
             out.println("no NTM DATA packets found; if nodes use other ports, try --ports or --any-port");

@@ -305,7 +305,7 @@ public final class PacketDecoder {
         if (partial && payload.length < len - UDP_HEADER) {
             // Application headers may be cut; decode them only when complete.
             stats.seen("udp-partial");
-            NtmHeader h = ntmDetector.detect(d.udp);
+            NtmHeader h = ntmDetector.detect(d.ip, d.udp);
             if (h != null) {
                 d.ntm = h;
                 stats.seen("ntm");
@@ -320,7 +320,7 @@ public final class PacketDecoder {
             d.dns = DnsMessage.parse(payload, 0, payload.length);
             stats.seen("dns");
         } else {
-            NtmHeader h = ntmDetector.detect(d.udp);
+            NtmHeader h = ntmDetector.detect(d.ip, d.udp);
             if (h != null) {
                 d.ntm = h;
                 stats.seen("ntm");

@@ -27,9 +27,13 @@ public final class PathClassifier {
         this.roles = roles;
     }
 
-    /** Decodes {@code captures} (default NTM ports plus {@code extraPorts}) and classifies them together. */
+    /**
+     * Decodes {@code captures} and classifies them together. NTM is detected on the default
+     * ports plus {@code extraPorts}, on any port of an address named in {@code roles}, and on
+     * endpoints learned from earlier NTM packets (see {@link NtmDetector}).
+     */
     public static PathReport classify(Roles roles, List<Path> captures, int... extraPorts) throws IOException {
-        PacketDecoder decoder = new PacketDecoder(NtmDetector.withPorts(extraPorts));
+        PacketDecoder decoder = new PacketDecoder(NtmDetector.withPorts(extraPorts).withAddresses(roles.all().keySet()));
         List<DecodedPacket> all = new ArrayList<>();
         for (Path p : captures) {
             all.addAll(decoder.decodeAll(p));

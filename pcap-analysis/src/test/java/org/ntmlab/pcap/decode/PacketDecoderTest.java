@@ -97,6 +97,26 @@ class PacketDecoderTest {
     }
 
     @Test
+    void endpointsSeenInNtmOnKnownPortsAreLearnedForLaterDirectTraffic() {
+        InetSocketAddress mnMapped = sock("198.51.100.11", 40001);
+        InetSocketAddress cnMapped = sock("203.0.113.12", 40002);
+        byte[] data = SyntheticPackets.ntm(0x2F, 0, 42, 1, 32);
+        // Before anything is learned the direct datagram is on two unknown ports.
+        assertThat(decoder.decode(eth(SyntheticPackets.udpPacket(mnMapped, cnMapped, data))).ntm()).isEmpty();
+        decoder.decode(eth(SyntheticPackets.udpPacket(mnMapped, sock("203.0.113.50", 7100), data)));
+        assertThat(decoder.decode(eth(SyntheticPackets.udpPacket(mnMapped, cnMapped, data))).ntm()).isPresent();
+        // Learning only widens the port test: the shape test still applies.
+        assertThat(decoder.decode(eth(SyntheticPackets.udpPacket(cnMapped, mnMapped, new byte[40]))).ntm()).isEmpty();
+        // Without learning, and with named addresses instead.
+        PacketDecoder plain = new PacketDecoder(NtmDetector.defaults().withoutLearning());
+        plain.decode(eth(SyntheticPackets.udpPacket(mnMapped, sock("203.0.113.50", 7100), data)));
+        assertThat(plain.decode(eth(SyntheticPackets.udpPacket(mnMapped, cnMapped, data))).ntm()).isEmpty();
+        PacketDecoder named = new PacketDecoder(NtmDetector.defaults().withoutLearning()
+                .withAddresses(java.util.Set.of(addr("203.0.113.12"))));
+        assertThat(named.decode(eth(SyntheticPackets.udpPacket(mnMapped, cnMapped, data))).ntm()).isPresent();
+    }
+
+    @Test
     void ipv6WithExtensionHeadersIsSkippedToUdp() {
         byte[] ntm = SyntheticPackets.ntm(0x01, 0, 99, 3, 40);
         byte[] udp = SyntheticPackets.udp(addr("2001:db8::10"), addr("2001:db8::2"), 7200, 7000, ntm);
