@@ -56,6 +56,10 @@ public final class PcapNgReader extends CaptureReader {
             }
             byte[] body = new byte[(int) total - 8];
             readFully(body);
+            long trailing = ByteBuffer.wrap(body).order(order).getInt(body.length - 4) & 0xffffffffL;
+            if (trailing != total) {
+                throw new IOException("block of type " + type + " starts with length " + total + " but ends with " + trailing);
+            }
             ByteBuffer b = ByteBuffer.wrap(body, 0, body.length - 4).order(order);
             switch (type) {
                 case IDB_TYPE -> readInterface(b);

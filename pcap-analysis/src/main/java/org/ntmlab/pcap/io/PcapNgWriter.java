@@ -33,14 +33,17 @@ public final class PcapNgWriter implements Closeable {
 
     /** Declares an interface and returns its id for {@link #write}. */
     public int addInterface(int linkType, int snapLength) throws IOException {
-        // IDB: type, length, linktype, reserved, snaplen, option if_tsresol=9, opt_endofopt, length.
-        int total = 20 + 8 + 4 + 4;
+        // IDB: type, length (8) + linktype, reserved, snaplen (8) + if_tsresol=9 (8) + opt_endofopt (4) + length (4).
+        int total = 8 + 8 + 8 + 4 + 4;
         ByteBuffer b = ByteBuffer.allocate(total).order(order);
         b.putInt(PcapNgReader.IDB_TYPE).putInt(total);
         b.putShort((short) linkType).putShort((short) 0).putInt(snapLength);
         b.putShort((short) PcapNgReader.OPT_IF_TSRESOL).putShort((short) 1).put((byte) 9).put(new byte[3]);
         b.putShort((short) 0).putShort((short) 0);
         b.putInt(total);
+        if (b.position() != total) {
+            throw new IllegalStateException("interface block is " + b.position() + " bytes, header says " + total);
+        }
         out.write(b.array());
         return interfaces++;
     }
