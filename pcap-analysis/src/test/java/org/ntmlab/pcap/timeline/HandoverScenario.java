@@ -22,7 +22,7 @@ import org.ntmlab.pcap.synth.SyntheticPackets;
  * Noise: another client's DHCP, link-local address events, old-path DATA and keepalives after
  * the move started, a REGISTER retransmission.
  */
-final class HandoverScenario {
+public final class HandoverScenario {
     static final long T0 = 1_714_550_400_000_000_000L;
     static final long MS = 1_000_000L;
     static final long MOVE_SPACING_MS = 5_000;
@@ -32,7 +32,7 @@ final class HandoverScenario {
     static final InetSocketAddress DC = sock("198.51.100.2", 7000);
     static final InetSocketAddress CN = sock("203.0.113.12", 7200);
     static final long MN_KEY = 0x1111;
-    static final long TUNNEL = 0x4242;
+    public static final long TUNNEL = 0x4242;
 
     record Frame(long ts, byte[] bytes) {
     }
@@ -44,7 +44,7 @@ final class HandoverScenario {
     final List<String> log = new ArrayList<>();
     long counter = 1;
 
-    HandoverScenario(int moves, List<Integer> withoutDhcp) {
+    public HandoverScenario(int moves, List<Integer> withoutDhcp) {
         this.moves = moves;
         this.withoutDhcp = withoutDhcp;
     }
@@ -88,7 +88,7 @@ final class HandoverScenario {
         log.add("ts=" + ts + " " + rest);
     }
 
-    HandoverScenario build() {
+    public HandoverScenario build() {
         InetSocketAddress old = sock("10.0.0.20", 7200);
         for (int i = 0; i < moves; i++) {
             long s = start(i);
@@ -140,7 +140,7 @@ final class HandoverScenario {
         return Math.round(v * MS);
     }
 
-    void write(Path pcap, Path events) throws IOException {
+    public void write(Path pcap, Path events) throws IOException {
         try (PcapWriter w = PcapWriter.create(pcap, LinkType.ETHERNET, true, java.nio.ByteOrder.LITTLE_ENDIAN)) {
             for (Frame f : frames) {
                 w.write(f.ts(), f.bytes());
