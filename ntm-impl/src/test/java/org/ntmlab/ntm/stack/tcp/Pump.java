@@ -1,7 +1,6 @@
 package org.ntmlab.ntm.stack.tcp;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 
 /**
  * Drives one connection from its loop callback: writes {@code toSend} bytes of a
@@ -68,8 +67,7 @@ final class Pump {
                 }
             }
         } catch (IOException e) {
-            error = e.toString();
-            throw new UncheckedIOException(e);
+            error = e.toString(); // tests assert on it
         }
     }
 }
