@@ -5,19 +5,22 @@ import java.nio.ByteBuffer;
 /**
  * Fixed-capacity byte ring used as a connection's send queue (unacknowledged plus unsent
  * bytes, starting at SND.UNA) and receive queue (bytes not yet read, then room for
- * out-of-order data at offsets past {@link #size()}). Allocation happens once.
+ * out-of-order data at offsets past {@link #size()}). The array is allocated once, on
+ * first use, so idle and half-open connections cost no buffer memory.
  */
 final class ByteRing {
-    private final byte[] buf;
+    private static final byte[] NONE = new byte[0];
+    private final int capacity;
+    private byte[] buf = NONE;
     private int head;
     private int size;
 
     ByteRing(int capacity) {
-        this.buf = new byte[capacity];
+        this.capacity = capacity;
     }
 
     int capacity() {
-        return buf.length;
+        return capacity;
     }
 
     int size() {
@@ -25,16 +28,23 @@ final class ByteRing {
     }
 
     int free() {
-        return buf.length - size;
+        return capacity - size;
+    }
+
+    private void ensureAllocated() {
+        if (buf.length == 0) {
+            buf = new byte[capacity];
+        }
     }
 
     private int index(int offset) {
         int i = head + offset;
-        return i >= buf.length ? i - buf.length : i;
+        return i >= capacity ? i - capacity : i;
     }
 
     /** Appends up to {@code len} bytes, returns how many fitted. */
     int write(byte[] src, int off, int len) {
+        ensureAllocated();
         int n = Math.min(len, free());
         int at = index(size);
         int first = Math.min(n, buf.length - at);
@@ -50,6 +60,7 @@ final class ByteRing {
      * The caller guarantees {@code offset + len <= free()}.
      */
     void writeAt(int offset, ByteBuffer src, int srcPos, int len) {
+        ensureAllocated();
         int at = index(size + offset);
         int first = Math.min(len, buf.length - at);
         src.get(srcPos, buf, at, first);
@@ -66,6 +77,9 @@ final class ByteRing {
     /** Removes up to {@code len} bytes from the front into {@code dst}, returns the count. */
     int read(byte[] dst, int off, int len) {
         int n = Math.min(len, size);
+        if (n == 0) {
+            return 0;
+        }
         int first = Math.min(n, buf.length - head);
         System.arraycopy(buf, head, dst, off, first);
         System.arraycopy(buf, 0, dst, off + first, n - first);
