@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 import org.ntmlab.ntm.as.NodeKey;
 import org.ntmlab.ntm.crypto.Association;
@@ -24,7 +25,10 @@ import org.ntmlab.ntm.crypto.KeyLabels;
 import org.ntmlab.ntm.crypto.TrafficKey;
 import org.ntmlab.ntm.transport.Family;
 import org.ntmlab.ntm.metrics.Counters;
+import org.ntmlab.ntm.stack.Ip;
 import org.ntmlab.ntm.stack.VirtualStack;
+import org.ntmlab.ntm.stack.tcp.TcpConfig;
+import org.ntmlab.ntm.stack.tcp.TcpLayer;
 import org.ntmlab.ntm.transport.DatagramEndpoint;
 import org.ntmlab.ntm.transport.EventLoop;
 import org.ntmlab.ntm.transport.Network;
@@ -61,8 +65,11 @@ public final class NtmNode implements AutoCloseable {
     static final long PROBE_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     static final int MAX_TRIES = 10;
     static final int PROBE_TRIES = 10;
-    /** Virtual UDP port of the built-in echo service (RFC 862). */
+    /** Virtual UDP and TCP port of the built-in echo service (RFC 862). */
     public static final int ECHO_PORT = 7;
+    /** Real-network MTU the tunnel is sized for: inner TCP segments fit one Ethernet frame. */
+    public static final int TUNNEL_LINK_MTU = 1500;
+    static final int RESOLVE_TIMEOUT_S = 10;
 
     private final NodeConfig config;
     private final Network network;
@@ -74,6 +81,7 @@ public final class NtmNode implements AutoCloseable {
     private final ByteBuffer plain = ByteBuffer.allocateDirect(2048);
     private final ByteBuffer tx = ByteBuffer.allocateDirect(2048);
     private final VirtualStack stack;
+    private final TcpLayer tcp;
     private final TunnelTable tunnels = new TunnelTable();
     private final Map<Family, DatagramEndpoint> endpoints = new EnumMap<>(Family.class);
     private DatagramEndpoint shared;
@@ -99,6 +107,38 @@ public final class NtmNode implements AutoCloseable {
         this.loop = loop;
         this.dcKeys = Association.of(config.suite(), key.secret(), KeyLabels.NODE_TO_DC, KeyLabels.DC_TO_NODE);
         this.stack = new VirtualStack(this::sendInner);
+        this.tcp = new TcpLayer(loop, TcpConfig.builder().tunnelMtu(TUNNEL_LINK_MTU).build(),
+                (src, dst, segment) -> stack.sendTransport(Ip.PROTO_TCP, src, dst, segment), stack::sourceFor);
+        stack.setTcp(tcp::onSegment);
+    }
+
+    /** The virtual TCP layer (RFC 9293); sockets: {@code new NtmSocket(node.tcp(), node.resolver(), host, port)}. */
+    public TcpLayer tcp() {
+        return tcp;
+    }
+
+    /**
+     * Name resolution for sockets: a peer FQDN (optionally suffixed /6 for IPv6) to its
+     * virtual address via NTM signalling; a literal address as itself; null when unknown.
+     * Blocks: call from application threads, not the loop.
+     */
+    public Function<String, InetAddress> resolver() {
+        return host -> {
+            try {
+                if (host.matches("[0-9.]+") || host.contains(":")) {
+                    return InetAddress.getByName(host);
+                }
+                boolean six = host.endsWith("/6");
+                String fqdn = six || host.endsWith("/4") ? host.substring(0, host.length() - 2) : host;
+                TunnelInfo t = resolve(fqdn).get(RESOLVE_TIMEOUT_S, TimeUnit.SECONDS);
+                return six ? t.peerVirtualV6() : t.peerVirtualV4();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            } catch (Exception e) {
+                return null;
+            }
+        };
     }
 
     public String fqdn() {
@@ -148,6 +188,7 @@ public final class NtmNode implements AutoCloseable {
     public CompletableFuture<Void> start() {
         loop.execute(() -> {
             stack.bindUdp(ECHO_PORT, (src, srcPort, dst, payload) -> stack.sendUdp(ECHO_PORT, src, srcPort, payload));
+            TcpEchoService.start(tcp, ECHO_PORT);
             openEndpoints();
             registerNow();
         });

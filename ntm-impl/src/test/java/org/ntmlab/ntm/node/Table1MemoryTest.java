@@ -15,6 +15,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.ntmlab.ntm.crypto.CipherSuite;
+import org.ntmlab.ntm.stack.tcp.NtmSocket;
 import org.ntmlab.ntm.transport.memory.NatBehaviour;
 
 /**
@@ -59,6 +60,8 @@ class Table1MemoryTest {
 
         echo(mn, cn.virtualV4(), "hello over virtual IPv4 " + mnName + "->" + cnName);
         echo(mn, cn.virtualV6(), "hello over virtual IPv6 " + mnName + "->" + cnName);
+        tcpEcho(mn, cn.virtualV4(), 300_000);
+        tcpEcho(mn, cn.virtualV6(), 100_000);
         double[] rtt = mn.ping(cn.virtualV4(), 3, Duration.ofSeconds(3));
         assertThat(rtt).doesNotContain(Double.NaN);
 
@@ -79,6 +82,27 @@ class Table1MemoryTest {
             assertThat(new String(in.getData(), 0, in.getLength(), StandardCharsets.UTF_8)).isEqualTo(text);
             assertThat(in.getAddress()).isEqualTo(dst);
             assertThat(in.getPort()).isEqualTo(NtmNode.ECHO_PORT);
+        }
+    }
+
+    /** TCP echo through the node's virtual stack: every byte comes back in order. */
+    static void tcpEcho(NtmNode mn, InetAddress dst, int bytes) throws Exception {
+        byte[] out = new byte[bytes];
+        new java.util.Random(bytes).nextBytes(out);
+        try (NtmSocket s = new NtmSocket(mn.tcp(), dst, NtmNode.ECHO_PORT)) {
+            s.setSoTimeout(10_000);
+            Thread writer = new Thread(() -> {
+                try {
+                    s.getOutputStream().write(out);
+                    s.shutdownOutput();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            writer.start();
+            byte[] in = s.getInputStream().readAllBytes();
+            writer.join(10_000);
+            assertThat(in).hasSize(bytes).isEqualTo(out);
         }
     }
 
