@@ -12,10 +12,16 @@ import java.util.concurrent.TimeUnit;
 import org.ntmlab.ntm.as.AsClient;
 import org.ntmlab.ntm.as.LabCa;
 import org.ntmlab.ntm.as.NodeKey;
+import org.ntmlab.ntm.gateway.Exposer;
+import org.ntmlab.ntm.gateway.NtmConnector;
+import org.ntmlab.ntm.gateway.PortForwarder;
+import org.ntmlab.ntm.gateway.Socks5Server;
 import org.ntmlab.ntm.node.ControlServer;
 import org.ntmlab.ntm.node.NodeConfig;
 import org.ntmlab.ntm.node.NtmNode;
 import org.ntmlab.ntm.node.PollingAddressWatcher;
+import org.ntmlab.ntm.stack.tcp.NtmServerSocket;
+import org.ntmlab.ntm.stack.tcp.NtmSocket;
 import org.ntmlab.ntm.transport.KernelNetwork;
 import org.ntmlab.ntm.transport.SelectorEventLoop;
 
@@ -27,8 +33,8 @@ import picocli.CommandLine.Option;
  * through its control channel. It keeps one process and one set of sockets across moves.
  */
 @Command(name = "node", mixinStandardHelpOptions = true,
-        description = "Run an NTM node application: log in, register, serve the control channel.")
-final class NodeCommand implements Callable<Integer> {
+        description = "Run an NTM node application: log in, register, serve the control channel and gateways.")
+class NodeCommand implements Callable<Integer> {
 
     @Option(names = "--as", required = true, description = "Account Server host:port")
     String as;
@@ -66,8 +72,55 @@ final class NodeCommand implements Callable<Integer> {
     @Option(names = {"-v", "--verbose"})
     boolean verbose;
 
+    @Option(names = "--socks", description = "run a SOCKS5 server (RFC 1928) here, e.g. 127.0.0.1:1080: unmodified "
+            + "programs reach NTM peers by FQDN (curl --socks5-hostname, -DsocksProxyHost)")
+    String socks;
+
+    @Option(names = "--forward", description = "LOCAL=PEER:PORT, e.g. 127.0.0.1:8080=bob.ntm.example:80: a local TCP "
+            + "port forwarded to a peer's virtual port (repeatable)")
+    java.util.List<String> forwards;
+
+    @Option(names = "--expose", description = "VPORT=HOST:PORT, e.g. 80=127.0.0.1:8000: peers reaching our virtual "
+            + "TCP port VPORT get a local kernel TCP service (repeatable)")
+    java.util.List<String> exposes;
+
     @Option(names = "--wait", defaultValue = "30", description = "seconds to keep trying while the AS is not up yet")
     int waitSeconds;
+
+    /** SOCKS5, port forwards and exposed services: existing applications without code changes. */
+    private void startGateways(NtmNode node, java.util.List<AutoCloseable> out) throws Exception {
+        NtmConnector connector = (host, p) -> new NtmSocket(node.tcp(), node.resolver(), host, p);
+        if (socks != null) {
+            Socks5Server s = new Socks5Server(Args.hostPort("--socks", socks), connector);
+            out.add(s);
+            System.out.println("socks5 on " + s.address());
+        }
+        if (forwards != null) {
+            for (String f : forwards) {
+                String[] lr = f.split("=", 2);
+                int colon = lr.length == 2 ? lr[1].lastIndexOf(':') : -1;
+                if (colon < 0) {
+                    throw new IllegalArgumentException("--forward: expected LOCAL=PEER:PORT, got '" + f + "'");
+                }
+                PortForwarder pf = new PortForwarder(Args.hostPort("--forward", lr[0]), lr[1].substring(0, colon),
+                        Integer.parseInt(lr[1].substring(colon + 1)), connector);
+                out.add(pf);
+                System.out.println("forward " + lr[0] + " -> " + lr[1]);
+            }
+        }
+        if (exposes != null) {
+            for (String e : exposes) {
+                String[] vt = e.split("=", 2);
+                if (vt.length != 2) {
+                    throw new IllegalArgumentException("--expose: expected VPORT=HOST:PORT, got '" + e + "'");
+                }
+                Exposer x = new Exposer(new NtmServerSocket(node.tcp(), Integer.parseInt(vt[0])),
+                        Args.hostPort("--expose", vt[1]));
+                out.add(x);
+                System.out.println("expose virtual tcp/" + vt[0] + " -> " + vt[1]);
+            }
+        }
+    }
 
     /** Logs in, retrying while the AS is unreachable (servers and nodes start together in the lab). */
     private NodeKey login() throws Exception {
@@ -105,16 +158,60 @@ final class NodeCommand implements Callable<Integer> {
         }
         node.start().get(10, TimeUnit.SECONDS);
         PollingAddressWatcher watcher = pollMs > 0 ? new PollingAddressWatcher(node, net, pollMs) : null;
+        java.util.List<AutoCloseable> gateways = new java.util.ArrayList<>();
         try (ControlServer cs = new ControlServer(node, Args.hostPort("--control", control))) {
             System.out.println("ntm node " + node.fqdn() + " v4=" + node.virtualV4().getHostAddress() + " v6="
                     + node.virtualV6().getHostAddress() + " control=" + cs.localAddress());
+            startGateways(node, gateways);
             new CountDownLatch(1).await();
         } finally {
+            for (AutoCloseable g : gateways) {
+                g.close();
+            }
             if (watcher != null) {
                 watcher.close();
             }
             node.close();
         }
         return 0;
+    }
+}
+
+/** `ntm socks`: a node whose job is a SOCKS5 gateway (same options as `ntm node`; --socks required). */
+@Command(name = "socks", mixinStandardHelpOptions = true,
+        description = "Run a node with a SOCKS5 server: unmodified programs reach NTM peers by FQDN.")
+final class SocksCommand extends NodeCommand {
+    @Override
+    public Integer call() throws Exception {
+        if (socks == null) {
+            socks = "127.0.0.1:1080";
+        }
+        return super.call();
+    }
+}
+
+/** `ntm forward`: a node forwarding local ports to peers (same options as `ntm node`). */
+@Command(name = "forward", mixinStandardHelpOptions = true,
+        description = "Run a node forwarding local TCP ports to peers: --forward LOCAL=PEER:PORT.")
+final class ForwardCommand extends NodeCommand {
+    @Override
+    public Integer call() throws Exception {
+        if (forwards == null || forwards.isEmpty()) {
+            throw new IllegalArgumentException("ntm forward needs at least one --forward LOCAL=PEER:PORT");
+        }
+        return super.call();
+    }
+}
+
+/** `ntm expose`: a node letting peers reach local kernel TCP services (same options as `ntm node`). */
+@Command(name = "expose", mixinStandardHelpOptions = true,
+        description = "Run a node exposing local TCP services to peers: --expose VPORT=HOST:PORT.")
+final class ExposeCommand extends NodeCommand {
+    @Override
+    public Integer call() throws Exception {
+        if (exposes == null || exposes.isEmpty()) {
+            throw new IllegalArgumentException("ntm expose needs at least one --expose VPORT=HOST:PORT");
+        }
+        return super.call();
     }
 }

@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
 @Command(name = "ntm", mixinStandardHelpOptions = true, version = "ntm 0.1.0",
         description = "NTMobile in Java: account server, direction coordinator, relay server and nodes.",
         subcommands = {CaCommand.class, AsCommand.class, DcCommand.class, RsCommand.class, NodeCommand.class,
+                SocksCommand.class, ForwardCommand.class, ExposeCommand.class,
                 ControlCommands.Resolve.class, ControlCommands.Ping.class, ControlCommands.Echo.class,
                 ControlCommands.Tunnels.class, ControlCommands.Status.class, CommandLine.HelpCommand.class})
 public final class Ntm {

@@ -41,6 +41,10 @@ class LoopbackProcessesIT {
     int dnsPort;
     int ctl1;
     int ctl2;
+    int socksPort;
+    int forwardPort;
+    com.sun.net.httpserver.HttpServer http;
+    static final String PAGE = "<html>served by bob's kernel TCP, reached over NTM</html>";
 
     @BeforeAll
     void start() throws Exception {
@@ -52,6 +56,16 @@ class LoopbackProcessesIT {
         dcPort = freeUdp();
         rsPort = freeUdp();
         dnsPort = freeUdp();
+        socksPort = freeTcp();
+        forwardPort = freeTcp();
+        http = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 8);
+        http.createContext("/", ex -> {
+            byte[] body = PAGE.getBytes(StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(200, body.length);
+            ex.getResponseBody().write(body);
+            ex.close();
+        });
+        http.start();
         String secret = HexFormat.of().formatHex(new byte[32]).replace("00", "5a");
         spawn("as", "as", "--bind", "127.0.0.1:" + asPort, "--accounts", dir.resolve("accounts").toString(),
                 "--tls-dir", dir.resolve("tls").toString(), "--dc-token", "lab-token", "--iterations", "1000",
@@ -64,16 +78,20 @@ class LoopbackProcessesIT {
                 "1,127.0.0.1:" + rsPort + ",[::1]:" + rsPort + "," + secret);
         spawn("alice", "node", "--as", "127.0.0.1:" + asPort, "--as-ca", dir.resolve("tls/ca.pem").toString(),
                 "--user", "alice", "--password", "alice-pw", "--dc4", "127.0.0.1:" + dcPort, "--dc6",
-                "[::1]:" + dcPort, "--port", "0", "--control", "127.0.0.1:" + ctl1);
+                "[::1]:" + dcPort, "--port", "0", "--control", "127.0.0.1:" + ctl1, "--socks", "127.0.0.1:" + socksPort,
+                "--forward", "127.0.0.1:" + forwardPort + "=bob.ntm.example:7");
         spawn("bob", "node", "--as", "127.0.0.1:" + asPort, "--as-ca", dir.resolve("tls/ca.pem").toString(),
                 "--user", "bob", "--password", "bob-pw", "--dc4", "127.0.0.1:" + dcPort, "--port", "0",
-                "--control", "127.0.0.1:" + ctl2);
+                "--control", "127.0.0.1:" + ctl2, "--expose", "80=127.0.0.1:" + http.getAddress().getPort());
         awaitControl(ctl1);
         awaitControl(ctl2);
     }
 
     @AfterAll
     void stop() throws Exception {
+        if (http != null) {
+            http.stop(0);
+        }
         for (Process p : processes) {
             p.destroy();
         }
@@ -108,6 +126,43 @@ class LoopbackProcessesIT {
                 .contains("status: NXDOMAIN");
         assertThat(run("dig", "@127.0.0.1", "-p", "" + dnsPort, "+time=2", "+tries=1", "www.example.org"))
                 .contains("status: REFUSED");
+    }
+
+    /** curl (not ours) through `ntm node --socks` to bob's kernel web server exposed with `--expose`. */
+    @Test
+    void curlReachesAnExposedServiceThroughSocks() throws Exception {
+        String out = run("curl", "-sS", "--max-time", "20", "--socks5-hostname", "127.0.0.1:" + socksPort,
+                "http://bob.ntm.example/");
+        assertThat(out).isEqualTo(PAGE);
+    }
+
+    /** A JVM's own SOCKS support (as -DsocksProxyHost would use) reaching bob's TCP echo by name. */
+    @Test
+    void javaSocksClientReachesPeerByName() throws Exception {
+        java.net.Proxy proxy = new java.net.Proxy(java.net.Proxy.Type.SOCKS,
+                new java.net.InetSocketAddress("127.0.0.1", socksPort));
+        try (Socket s = new Socket(proxy)) {
+            s.connect(java.net.InetSocketAddress.createUnresolved("bob.ntm.example", 7), 20_000);
+            s.setSoTimeout(20_000);
+            s.getOutputStream().write("through socks\n".getBytes(StandardCharsets.UTF_8));
+            assertThat(new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8))
+                    .readLine()).isEqualTo("through socks");
+        }
+    }
+
+    /** socat (not ours) through `--forward` to bob's virtual TCP echo: 200 KB come back intact. */
+    @Test
+    void socatThroughPortForward() throws Exception {
+        Path in = dir.resolve("socat-in.bin");
+        byte[] data = new byte[200_000];
+        new java.util.Random(3).nextBytes(data);
+        Files.write(in, data);
+        Path out = dir.resolve("socat-out.bin");
+        Process q = new ProcessBuilder("bash", "-c", "socat -t 10 -T 20 FILE:" + in + ",rdonly!!FILE:" + out
+                + ",creat,trunc TCP:127.0.0.1:" + forwardPort).redirectErrorStream(true).start();
+        String log = new String(q.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(q.waitFor(60, TimeUnit.SECONDS)).as("socat finished: " + log).isTrue();
+        assertThat(Files.readAllBytes(out)).as("socat log: " + log).isEqualTo(data);
     }
 
     @Test
