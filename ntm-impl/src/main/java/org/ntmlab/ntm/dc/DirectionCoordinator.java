@@ -27,6 +27,7 @@ import org.ntmlab.ntm.transport.DatagramEndpoint;
 import org.ntmlab.ntm.transport.EventLoop;
 import org.ntmlab.ntm.transport.FamilySockets;
 import org.ntmlab.ntm.transport.Network;
+import org.ntmlab.ntm.wire.DirectionAck;
 import org.ntmlab.ntm.wire.DirectionFailure;
 import org.ntmlab.ntm.wire.DirectionRequest;
 import org.ntmlab.ntm.wire.IdBody;
@@ -158,8 +159,7 @@ public final class DirectionCoordinator implements AutoCloseable {
                 case MessageType.REGISTER -> onRegister(node, Register.decode(plain), from, via);
                 case MessageType.KEEPALIVE -> onKeepalive(node, from, via);
                 case MessageType.DIRECTION_REQUEST -> onDirectionRequest(node, DirectionRequest.decode(plain));
-                case MessageType.ROUTE_DIRECTION_ACK -> onRouteDirectionAck(node,
-                        IdBody.decode(plain, "ROUTE_DIRECTION_ACK").value());
+                case MessageType.ROUTE_DIRECTION_ACK -> onRouteDirectionAck(node, DirectionAck.decode(plain));
                 default -> counters.count("unexpectedType");
             }
         } catch (MalformedMessageException e) {
@@ -210,12 +210,13 @@ public final class DirectionCoordinator implements AutoCloseable {
         if (previous != null && previous != node) {
             nodesByKey.remove(previous.keyId); // a fresh login replaces the old session
         }
-        Binding old = node.bindings.get(f);
-        boolean moved = old != null && !old.observed.equals(from);
+        String before = node.position().toString();
+        boolean known = !node.bindings.isEmpty();
         node.bindings.put(f, new Binding(from, natted, via, loop.nanoTime()));
         // a REGISTER lists every address the node has now: forget families it no longer has
         node.bindings.keySet().removeIf(fam -> fam != f && reg.realAddresses().stream()
                 .noneMatch(a -> Family.of(a) == fam));
+        boolean moved = known && !before.equals(node.position().toString());
         counters.count("registered");
         LOG.log(System.Logger.Level.INFO, "event=register node=" + node.fqdn + " family=" + f + " observed=" + from
                 + " natted=" + natted + " v4=" + node.v4.getHostAddress() + " v6=" + node.v6.getHostAddress());
@@ -366,6 +367,9 @@ public final class DirectionCoordinator implements AutoCloseable {
     private void startDirections(PendingTunnel t) {
         t.directionsSent = true;
         t.attempts = 0;
+        if (t.retransmit != null) {
+            t.retransmit.cancel();
+        }
         retransmitDirections(t);
     }
 
@@ -385,7 +389,7 @@ public final class DirectionCoordinator implements AutoCloseable {
         if (!t.mnAcked) {
             sendDirection(t, true);
         }
-        loop.schedule(RETRANSMIT_NANOS, () -> retransmitDirections(t));
+        t.retransmit = loop.schedule(RETRANSMIT_NANOS, () -> retransmitDirections(t));
     }
 
     /** Sends the ROUTE_DIRECTION for one end of {@code t}, computed from both ends' current positions. */
@@ -401,21 +405,25 @@ public final class DirectionCoordinator implements AutoCloseable {
             counters.count("directionStale");
             return;
         }
-        boolean selfInitiates = toMn == d.mnInitiates();
+        boolean selfOpens = toMn == d.mnInitiates();
         InetSocketAddress endpoint = d.relay() ? t.relay.info.address(selfFamily) : peerBinding.observed;
         InetSocketAddress mapped = d.optimise() ? peerBinding.observed : null;
-        RouteDirection rd = new RouteDirection(toMn ? t.requestId : 0, t.id,
-                selfInitiates ? RouteDirection.INITIATOR : RouteDirection.RESPONDER,
+        RouteDirection rd = new RouteDirection(toMn ? t.requestId : 0, t.id, t.generation,
+                toMn ? RouteDirection.INITIATOR : RouteDirection.RESPONDER, selfOpens,
                 d.relay() ? RouteDirection.RELAY : RouteDirection.DIRECT, peer.fqdn, peer.v4, peer.v6, endpoint,
                 mapped, t.tunnelSecret, t.relaySecret);
         outbox.send(selfBinding.via, selfBinding.observed, self.assoc.send(), MessageType.ROUTE_DIRECTION, 0,
                 self.keyId, rd::encode);
     }
 
-    private void onRouteDirectionAck(NodeRecord node, long tunnelId) {
-        PendingTunnel t = tunnels.get(tunnelId);
+    private void onRouteDirectionAck(NodeRecord node, DirectionAck ack) {
+        PendingTunnel t = tunnels.get(ack.tunnelId());
         if (t == null) {
             counters.count("unknownTunnelAck");
+            return;
+        }
+        if (ack.generation() != t.generation) {
+            counters.count("staleDirectionAck");
             return;
         }
         if (node == t.mn) {
@@ -456,6 +464,7 @@ public final class DirectionCoordinator implements AutoCloseable {
                 }
             }
             t.decision = d;
+            t.generation++;
             t.mnAcked = false;
             t.cnAcked = false;
             counters.count("redirects");
@@ -540,6 +549,8 @@ public final class DirectionCoordinator implements AutoCloseable {
         boolean cnAcked;
         boolean closed;
         int attempts;
+        long generation;
+        EventLoop.Timer retransmit;
 
         PendingTunnel(long id, NodeRecord mn, NodeRecord cn, long requestId, PathDecision decision,
                       RelayState relay) {

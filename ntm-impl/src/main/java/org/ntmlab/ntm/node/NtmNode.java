@@ -32,6 +32,7 @@ import org.ntmlab.ntm.stack.tcp.TcpLayer;
 import org.ntmlab.ntm.transport.DatagramEndpoint;
 import org.ntmlab.ntm.transport.EventLoop;
 import org.ntmlab.ntm.transport.Network;
+import org.ntmlab.ntm.wire.DirectionAck;
 import org.ntmlab.ntm.wire.DirectionFailure;
 import org.ntmlab.ntm.wire.DirectionRequest;
 import org.ntmlab.ntm.wire.IdBody;
@@ -172,7 +173,9 @@ public final class NtmNode implements AutoCloseable {
     }
 
     private void event(String line) {
-        String full = "ts=" + System.currentTimeMillis() + " node=" + key.fqdn() + " " + line;
+        java.time.Instant now = java.time.Instant.now();
+        String full = "ts=" + now.getEpochSecond() + "." + String.format("%06d", now.getNano() / 1000) + " node="
+                + key.fqdn() + " " + line;
         LOG.log(System.Logger.Level.DEBUG, full);
         for (Consumer<String> l : eventListeners) {
             l.accept(full);
@@ -198,14 +201,36 @@ public final class NtmNode implements AutoCloseable {
     /** Real addresses changed (a move): fix sockets per family and register again at once. */
     public void addressesChanged() {
         loop.execute(() -> {
-            event("event=address-change addresses=" + addressList());
+            event("event=address-added addresses=" + addressList());
             openEndpoints();
             registerTries = 0;
             if (registered.isDone()) {
                 registered = new CompletableFuture<>();
             }
             registerNow();
+            resumeTunnels();
         });
+    }
+
+    /**
+     * Resumes data at once from the new address, in parallel with the DC's re-signalling:
+     * an authenticated PROBE moves a direct peer's endpoint (roaming), a RELAY_BIND moves our
+     * binding at the RS. Where the new position needs another path, the DC's direction follows.
+     */
+    private void resumeTunnels() {
+        for (Tunnel t : tunnels.all()) {
+            if (t.upNanos == 0) {
+                continue;
+            }
+            if (t.path == Tunnel.Path.DIRECT && t.peerEndpoint != null) {
+                sendTunnelMessage(t, MessageType.PROBE, b -> new IdBody(0).encode(b), t.peerEndpoint);
+            } else if (t.path == Tunnel.Path.RELAY && t.relayEndpoint != null && t.relayKeys != null) {
+                DatagramEndpoint ep = endpointFor(t.relayEndpoint);
+                if (ep != null) {
+                    outbox.send(ep, t.relayEndpoint, t.relayKeys.send(), MessageType.RELAY_BIND, flags(t), t.id, null);
+                }
+            }
+        }
     }
 
     private String addressList() {
@@ -387,8 +412,12 @@ public final class NtmNode implements AutoCloseable {
     private void onRouteDirection(RouteDirection rd, Family f) {
         Family sigFamily = f;
         outbox.send(endpoints.get(sigFamily), dcAddress(sigFamily), dcKeys.send(), MessageType.ROUTE_DIRECTION_ACK,
-                0, key.keyId(), b -> new IdBody(rd.tunnelId()).encode(b));
+                0, key.keyId(), b -> new DirectionAck(rd.tunnelId(), rd.generation()).encode(b));
         Tunnel t = tunnels.get(rd.tunnelId());
+        if (t != null && rd.generation() < t.generation) {
+            counters.count("staleDirection");
+            return;
+        }
         boolean initiator = rd.role() == RouteDirection.INITIATOR;
         if (t == null) {
             Association keys = Association.of(config.suite(), rd.tunnelSecret(),
@@ -413,6 +442,8 @@ public final class NtmNode implements AutoCloseable {
             }
         }
         t.cancelRetransmit();
+        t.generation = rd.generation();
+        t.opener = rd.opener();
         t.path = rd.path() == RouteDirection.DIRECT ? Tunnel.Path.DIRECT : Tunnel.Path.RELAY;
         t.optimised = false;
         t.peerMapped = rd.peerMapped();
@@ -436,7 +467,7 @@ public final class NtmNode implements AutoCloseable {
             relayBind(t);
         } else {
             t.state = Tunnel.State.CONNECTING;
-            if (initiator) {
+            if (t.opener) {
                 tunnelRequest(t);
             }
         }
@@ -496,9 +527,12 @@ public final class NtmNode implements AutoCloseable {
         t.state = Tunnel.State.UP;
         t.cancelRetransmit();
         if (first) {
-            t.upNanos = loop.nanoTime();
-            event("event=tunnel-up tunnel=" + Long.toHexString(t.id) + " peer=" + t.peerFqdn + " path=" + t.path
-                    + " target=" + t.target());
+            boolean again = t.upNanos != 0;
+            if (!again) {
+                t.upNanos = loop.nanoTime();
+            }
+            event("event=" + (again ? "tunnel-updated" : "tunnel-up") + " tunnel=" + Long.toHexString(t.id)
+                    + " peer=" + t.peerFqdn + " path=" + t.path + " target=" + t.target());
         }
         for (PendingResolve p : List.copyOf(pending.values())) {
             if (p.tunnelId == t.id) {
@@ -601,7 +635,7 @@ public final class NtmNode implements AutoCloseable {
                 t.cancelRetransmit();
                 t.state = Tunnel.State.CONNECTING;
                 t.attempts = 0;
-                if (t.initiator) {
+                if (t.opener) {
                     tunnelRequest(t);
                 }
             }
@@ -628,7 +662,7 @@ public final class NtmNode implements AutoCloseable {
                 stack.input(plain);
             }
             case MessageType.TUNNEL_REQUEST -> {
-                if (t.initiator) {
+                if (t.opener) {
                     counters.count("unexpectedType");
                     return;
                 }
@@ -642,7 +676,7 @@ public final class NtmNode implements AutoCloseable {
                 }
             }
             case MessageType.TUNNEL_RESPONSE -> {
-                if (!t.initiator) {
+                if (!t.opener) {
                     counters.count("unexpectedType");
                     return;
                 }
@@ -697,7 +731,7 @@ public final class NtmNode implements AutoCloseable {
     /** The virtual stack's output: one inner packet to encapsulate (paper Figure 6 (1)). */
     private void sendInner(ByteBuffer ip) {
         Tunnel t = tunnels.forDestination(ip, ip.position());
-        if (t == null || t.state != Tunnel.State.UP) {
+        if (t == null || t.upNanos == 0) { // once up, keep sending while a move re-signals the path
             counters.count("noTunnel");
             return;
         }

@@ -36,6 +36,10 @@ final class Tunnel {
     Association relayKeys;
     byte[] relaySecret;
 
+    /** This end sends TUNNEL_REQUEST (it may change after a move; {@link #initiator} never does). */
+    boolean opener;
+    /** Generation of the DC direction this end follows. */
+    long generation;
     State state;
     Path path;
     /** Where data goes on a direct path (peer's real or NAT-mapped address). */

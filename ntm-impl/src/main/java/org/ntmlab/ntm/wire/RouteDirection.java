@@ -10,14 +10,19 @@ import java.nio.ByteBuffer;
  *
  * @param requestId     the MN's DIRECTION_REQUEST id, 0 for the CN
  * @param tunnelId      chosen by the DC, unique among its tunnels
- * @param role          {@link #INITIATOR} sends TUNNEL_REQUEST, {@link #RESPONDER} answers
+ * @param generation    +1 each time the DC re-directs the tunnel (after a move); the ack names it, and
+ *                      an end ignores a direction older than one it already follows
+ * @param role          {@link #INITIATOR} (the MN) or {@link #RESPONDER}: selects the direction keys; fixed
+ *                      for the tunnel's life
+ * @param opener        true: this end sends TUNNEL_REQUEST (the NATed end opens a direct path); may
+ *                      change when a move changes the path
  * @param path          {@link #DIRECT} or {@link #RELAY}
  * @param peerEndpoint  where to send: the peer's (mapped) address, or the RS
  * @param peerMapped    the peer's NAT-mapped address for route-optimisation probes, or null
  * @param tunnelSecret  32 bytes; direction keys derive from it (docs/protocol.md)
  * @param relaySecret   32 bytes shared with the RS, zeros on a direct path
  */
-public record RouteDirection(long requestId, long tunnelId, int role, int path, String peerFqdn,
+public record RouteDirection(long requestId, long tunnelId, long generation, int role, boolean opener, int path, String peerFqdn,
                              InetAddress peerV4, InetAddress peerV6, InetSocketAddress peerEndpoint,
                              InetSocketAddress peerMapped, byte[] tunnelSecret, byte[] relaySecret) {
 
@@ -28,7 +33,7 @@ public record RouteDirection(long requestId, long tunnelId, int role, int path, 
     public static final int SECRET_LENGTH = 32;
 
     public void encode(ByteBuffer b) {
-        b.putLong(requestId).putLong(tunnelId).put((byte) role).put((byte) path);
+        b.putLong(requestId).putLong(tunnelId).putLong(generation).put((byte) role).put((byte) (opener ? 1 : 0)).put((byte) path);
         BodyWriter.string(b, peerFqdn);
         BodyWriter.addr(b, peerV4);
         BodyWriter.addr(b, peerV6);
@@ -41,9 +46,14 @@ public record RouteDirection(long requestId, long tunnelId, int role, int path, 
         BodyReader r = new BodyReader(b);
         long requestId = r.u64("requestId");
         long tunnelId = r.u64("tunnelId");
+        long generation = r.u64("generation");
         int role = r.u8("role");
         if (role != INITIATOR && role != RESPONDER) {
             throw new MalformedMessageException("role " + role + " is neither initiator (1) nor responder (2)");
+        }
+        int opener = r.u8("opener");
+        if (opener > 1) {
+            throw new MalformedMessageException("opener " + opener + " is neither 0 nor 1");
         }
         int path = r.u8("path");
         if (path != DIRECT && path != RELAY) {
@@ -60,6 +70,6 @@ public record RouteDirection(long requestId, long tunnelId, int role, int path, 
         byte[] ts = r.bytes(SECRET_LENGTH, "tunnelSecret");
         byte[] rs = r.bytes(SECRET_LENGTH, "relaySecret");
         r.end("ROUTE_DIRECTION");
-        return new RouteDirection(requestId, tunnelId, role, path, fqdn, v4, v6, ep, mapped, ts, rs);
+        return new RouteDirection(requestId, tunnelId, generation, role, opener == 1, path, fqdn, v4, v6, ep, mapped, ts, rs);
     }
 }

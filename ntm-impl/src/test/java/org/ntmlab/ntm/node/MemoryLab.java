@@ -83,6 +83,7 @@ final class MemoryLab implements AutoCloseable {
         NtmNode n = new NtmNode(new NodeConfig(new InetSocketAddress("198.51.100.10", DC_PORT),
                 new InetSocketAddress("2001:db8::10", DC_PORT), 7200, suite), k, h, loop(name));
         closeables.add(0, n);
+        h.onAddressChange(n::addressesChanged); // stands in for netlink on the in-memory network
         n.start().get(5, TimeUnit.SECONDS);
         nodes.put(name, n);
         return n;

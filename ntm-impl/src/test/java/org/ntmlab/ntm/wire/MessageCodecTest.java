@@ -80,7 +80,7 @@ class MessageCodecTest {
         byte[] rs = new byte[32];
         ts[0] = 1;
         rs[31] = 2;
-        RouteDirection r = new RouteDirection(3, 0xabcdefL, RouteDirection.RESPONDER, RouteDirection.RELAY,
+        RouteDirection r = new RouteDirection(3, 0xabcdefL, 4, RouteDirection.RESPONDER, true, RouteDirection.RELAY,
                 "mn.ntm.example", InetAddress.getByName("100.64.1.1"), InetAddress.getByName("fd00::1"),
                 new InetSocketAddress("198.51.100.20", 7100), new InetSocketAddress("203.0.113.2", 7200), ts, rs);
         RouteDirection back = RouteDirection.decode(ByteBuffer.wrap(encode(r::encode)));
@@ -90,6 +90,11 @@ class MessageCodecTest {
         assertThat(back.tunnelSecret()).isEqualTo(ts);
         assertThat(back.relaySecret()).isEqualTo(rs);
         assertThat(back.peerFqdn()).isEqualTo("mn.ntm.example");
+        assertThat(back.opener()).isTrue();
+        assertThat(back.generation()).isEqualTo(4);
+        DirectionAck ack = new DirectionAck(0xabcdefL, 4);
+        assertThat(DirectionAck.decode(ByteBuffer.wrap(encode(ack::encode)))).isEqualTo(ack);
+        assertThat(back.role()).isEqualTo(RouteDirection.RESPONDER);
     }
 
     @Test

@@ -33,6 +33,19 @@ public final class MemoryNetwork implements AutoCloseable {
     private final ScheduledExecutorService delayer;
     private final long startNanos = System.nanoTime();
 
+    /** Sees every datagram that reaches a host, as it arrives (after NAT translation). */
+    @FunctionalInterface
+    public interface Tap {
+        void onDatagram(String host, InetSocketAddress src, InetSocketAddress dst, byte[] payload);
+    }
+
+    private final java.util.List<Tap> taps = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Adds a tap (a capture point for tests and traces). */
+    public void tap(Tap tap) {
+        taps.add(tap);
+    }
+
     final AtomicLong delivered = new AtomicLong();
     final AtomicLong dropped = new AtomicLong();
 
@@ -179,6 +192,9 @@ public final class MemoryNetwork implements AutoCloseable {
 
     private void hand(Object owner, Datagram d, int hops) {
         if (owner instanceof MemoryHost h) {
+            for (Tap t : taps) {
+                t.onDatagram(h.name(), d.src(), d.dst(), d.payload());
+            }
             if (!h.deliver(d)) {
                 dropped.incrementAndGet();
             }
