@@ -29,11 +29,17 @@ final class OpenRing {
     long lateKeys;
 
     OpenRing(CipherSuite suite, ByteBuffer inner, int ring, int poolSize) {
+        this(suite, inner, ring, poolSize, false);
+    }
+
+    /** @param heap true to keep the sealed packets in heap (array-backed) buffers instead of direct ones */
+    OpenRing(CipherSuite suite, ByteBuffer inner, int ring, int poolSize, boolean heap) {
         this.suite = suite;
         TrafficKey sender = Fixture.key(suite);
         packets = new ByteBuffer[ring];
         for (int i = 0; i < ring; i++) {
-            packets[i] = Fixture.sealed(sender, inner);
+            ByteBuffer p = Fixture.sealed(sender, inner);
+            packets[i] = heap ? ByteBuffer.allocate(p.remaining()).put(p).flip() : p;
         }
         pool = new TrafficKey[poolSize];
         for (int i = 0; i < poolSize; i++) {

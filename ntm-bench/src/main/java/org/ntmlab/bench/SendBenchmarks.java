@@ -33,7 +33,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * returns a value that depends on its work, so JMH cannot drop it, and so the smoke test
  * can check it without a Blackhole.
  */
-@BenchmarkMode(Mode.AverageTime)
+@BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class SendBenchmarks {
 

@@ -48,10 +48,15 @@ public final class Table2Report {
     private Table2Report() {
     }
 
-    /** One JMH result: mean ns/op, its 99.9% error, and bytes allocated per op (NaN if unknown). */
-    record Measured(String name, double ns, double errorNs, double allocBytes) {
+    /**
+     * One JMH result (sample-time mode): median and mean ns per operation, the 90th
+     * percentile, and bytes allocated per op (NaN if unknown). The tables use the median: the
+     * machine is shared, and a thread preempted in the middle of one sample inflates the
+     * mean but not the median.
+     */
+    record Measured(String name, double p50Ns, double meanNs, double p90Ns, double allocBytes) {
         double us() {
-            return ns / 1000.0;
+            return p50Ns / 1000.0;
         }
     }
 
@@ -61,13 +66,15 @@ public final class Table2Report {
 
     public static void main(String[] args) throws RunnerException, IOException {
         boolean quick = false;
+        boolean whatIf = false;
         Path out = Path.of("target", "ntm-report");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> quick = true;
+                case "--what-if" -> whatIf = true;
                 case "--out" -> out = Path.of(args[++i]);
                 default -> {
-                    System.err.println("usage: java -jar benchmarks.jar [--quick] [--out DIR]\n"
+                    System.err.println("usage: java -jar benchmarks.jar [--quick] [--what-if] [--out DIR]\n"
                             + "       (JMH's own CLI: java -cp benchmarks.jar org.openjdk.jmh.Main -h)");
                     System.exit(2);
                 }
@@ -79,13 +86,17 @@ public final class Table2Report {
                 .addProfiler(GCProfiler.class)
                 .forks(1)
                 .shouldFailOnError(true);
+        if (whatIf) {
+            opt.include(HeapBufferBenchmarks.class.getName() + "\\.");
+        }
         if (quick) {
             opt.warmupIterations(2).warmupTime(TimeValue.milliseconds(500))
                     .measurementIterations(2).measurementTime(TimeValue.milliseconds(500));
         } else {
-            opt.warmupIterations(3).warmupTime(TimeValue.seconds(1))
-                    .measurementIterations(4).measurementTime(TimeValue.seconds(1));
+            opt.warmupIterations(5).warmupTime(TimeValue.seconds(1))
+                    .measurementIterations(3).measurementTime(TimeValue.seconds(1));
         }
+        String loadBefore = loadAverage();
         Collection<RunResult> results = new Runner(opt.build()).run();
 
         Map<String, Measured> m = new LinkedHashMap<>();
@@ -93,12 +104,14 @@ public final class Table2Report {
             String full = r.getParams().getBenchmark();
             String cls = full.substring(0, full.lastIndexOf('.'));
             String method = full.substring(full.lastIndexOf('.') + 1);
-            String key = (cls.endsWith("SendBenchmarks") ? "send." : "receive.") + method;
+            String key = (cls.endsWith("SendBenchmarks") ? "send." : cls.endsWith("ReceiveBenchmarks") ? "receive."
+                    : "heap.") + method;
             Result<?> alloc = r.getSecondaryResults().get("gc.alloc.rate.norm");
-            m.put(key, new Measured(key, r.getPrimaryResult().getScore(), r.getPrimaryResult().getScoreError(),
+            var stats = r.getPrimaryResult().getStatistics();
+            m.put(key, new Measured(key, stats.getPercentile(50), stats.getMean(), stats.getPercentile(90),
                     alloc == null ? Double.NaN : alloc.getScore()));
         }
-        String md = markdown(m, quick);
+        String md = markdown(m, quick, loadBefore, loadAverage());
         System.out.println();
         System.out.println(md);
         Files.createDirectories(out);
@@ -148,10 +161,11 @@ public final class Table2Report {
         return new Row(label, PAPER.get(paperKey), x.us(), x.name(), x.allocBytes());
     }
 
-    static String markdown(Map<String, Measured> m, boolean quick) {
+    static String markdown(Map<String, Measured> m, boolean quick, String loadBefore, String loadAfter) {
         StringBuilder b = new StringBuilder();
         b.append("# Table 2: processing time of one 1,024-byte UDP packet (us)\n\n");
-        b.append(environment(quick)).append("\n\n");
+        b.append(environment(quick)).append(" Load average (1/5/15 min) before: ").append(loadBefore)
+                .append(", after: ").append(loadAfter).append(" (other processes share the CPUs).\n\n");
         for (String dir : new String[] {"send", "receive"}) {
             Row[] rows = paperRows(m, dir);
             b.append("## ").append(dir.equals("send") ? "Send" : "Receive")
@@ -165,8 +179,7 @@ public final class Table2Report {
             }
             Row total = rows[rows.length - 1];
             Row kernel = rows[rows.length - 2];
-            b.append(ntmLine(total.oursUs() - kernel.oursUs(), 3116.0 - 160.0 + (dir.equals("send") ? 0 : 3106.0 - 3116.0
-                    - 226.0 + 160.0)));
+            b.append(ntmLine(total.oursUs() - kernel.oursUs(), total.paperUs() - kernel.paperUs()));
             b.append("\n");
         }
         for (String dir : new String[] {"send", "receive"}) {
@@ -181,13 +194,15 @@ public final class Table2Report {
             b.append(ntmLine(rows[rows.length - 1].oursUs() - rows[rows.length - 2].oursUs(), Double.NaN));
             b.append("\n");
         }
-        b.append("## All benchmarks (JMH average time, GC profiler)\n\n");
-        b.append("| benchmark | ns/op | +- 99.9% (ns) | alloc (B/op) |\n|---|---:|---:|---:|\n");
+        b.append("## All benchmarks (JMH sample time, GC profiler)\n\n");
+        b.append("| benchmark | median (ns/op) | mean (ns/op) | p90 (ns/op) | alloc (B/op) |\n|---|---:|---:|---:|---:|\n");
         for (Measured x : m.values()) {
-            b.append("| ").append(x.name()).append(" | ").append(fmt(x.ns(), 1)).append(" | ")
-                    .append(fmt(x.errorNs(), 1)).append(" | ").append(fmt(x.allocBytes(), 1)).append(" |\n");
+            b.append("| ").append(x.name()).append(" | ").append(fmt(x.p50Ns(), 0)).append(" | ")
+                    .append(fmt(x.meanNs(), 0)).append(" | ").append(fmt(x.p90Ns(), 0)).append(" | ")
+                    .append(fmt(x.allocBytes(), 1)).append(" |\n");
         }
         b.append("\n\"other\" = total - the other rows (not timed on its own; may be slightly negative within noise).\n");
+        b.append("heap.* (only with --what-if): TrafficKey.seal/open with heap instead of direct buffers.\n");
         return b.toString();
     }
 
@@ -201,8 +216,19 @@ public final class Table2Report {
         return "Measured " + Instant.now() + " on " + cpu() + ", " + Runtime.getRuntime().availableProcessors()
                 + " CPUs, " + System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version")
                 + ", " + System.getProperty("os.name") + " " + System.getProperty("os.version") + "; JMH "
-                + (quick ? "QUICK run (2 x 0.5 s warm-up, 2 x 0.5 s measured)" : "3 x 1 s warm-up, 4 x 1 s measured")
+                + (quick ? "QUICK run (2 x 0.5 s warm-up, 2 x 0.5 s measured)" : "5 x 1 s warm-up, 3 x 1 s measured")
+                + ", sample-time mode, ours = median per packet"
                 + ", 1 fork per benchmark. Paper: Ubuntu 14.04, 2 cores 2.8 GHz, getrusage, mean of 1,000 packets.";
+    }
+
+    /** /proc/loadavg's first three fields: a busy machine inflates every number here. */
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
     }
 
     private static String cpu() {
@@ -243,8 +269,9 @@ public final class Table2Report {
         b.append("  \"benchmarks\": [\n");
         int i = 0;
         for (Measured x : m.values()) {
-            b.append("    {\"name\": \"").append(x.name()).append("\", \"nsPerOp\": ").append(num(x.ns()))
-                    .append(", \"errorNs\": ").append(num(x.errorNs())).append(", \"allocBytesPerOp\": ")
+            b.append("    {\"name\": \"").append(x.name()).append("\", \"medianNs\": ").append(num(x.p50Ns()))
+                    .append(", \"meanNs\": ").append(num(x.meanNs())).append(", \"p90Ns\": ").append(num(x.p90Ns()))
+                    .append(", \"allocBytesPerOp\": ")
                     .append(num(x.allocBytes())).append("}").append(++i < m.size() ? ",\n" : "\n");
         }
         return b.append("  ]\n}\n").toString();
