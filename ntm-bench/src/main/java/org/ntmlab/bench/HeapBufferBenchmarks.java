@@ -4,6 +4,7 @@ import static org.ntmlab.bench.Fixture.FLAGS;
 import static org.ntmlab.bench.Fixture.TUNNEL_ID;
 import static org.ntmlab.bench.Fixture.TYPE;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 
@@ -13,10 +14,12 @@ import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * What-if: TrafficKey.seal/open exactly as in the Table 2 benchmarks, but with heap
@@ -30,6 +33,8 @@ public class HeapBufferBenchmarks {
 
     @State(Scope.Thread)
     public static class Heap {
+        /** Fresh keys made before timing; a test may lower it. */
+        int poolSize = ReceiveBenchmarks.POOL;
         ByteBuffer inner;
         ByteBuffer out;
         ByteBuffer plain;
@@ -49,9 +54,9 @@ public class HeapBufferBenchmarks {
             gcmKey = Fixture.key(CipherSuite.AES_128_GCM);
             ByteBuffer fromPeer = ReceiveBenchmarks.innerFromPeer();
             cbcRing = new OpenRing(CipherSuite.AES_128_CBC_HMAC_SHA256, fromPeer, ReceiveBenchmarks.RING,
-                    ReceiveBenchmarks.POOL, true);
+                    poolSize, true);
             gcmRing = new OpenRing(CipherSuite.AES_128_GCM, fromPeer, ReceiveBenchmarks.RING,
-                    ReceiveBenchmarks.POOL, true);
+                    poolSize, true);
         }
     }
 
@@ -84,5 +89,82 @@ public class HeapBufferBenchmarks {
         TrafficKey.Result r = ring.key().open(ring.packet(), plain);
         ring.advance();
         return r;
+    }
+
+    /** Kernel send from a heap buffer: the JDK copies it into a cached per-thread direct buffer first. */
+    @State(Scope.Thread)
+    public static class HeapSendWire {
+        KernelPair pair;
+        ByteBuffer datagram;
+
+        @Setup(Level.Trial)
+        public void setup() throws IOException {
+            pair = new KernelPair(true);
+            ByteBuffer inner = Fixture.innerPacket(Fixture.LOCAL_V4, Fixture.PEER_V4, Fixture.LOCAL_PORT,
+                    Fixture.PEER_PORT);
+            ByteBuffer d = Fixture.sealed(Fixture.key(CipherSuite.AES_128_CBC_HMAC_SHA256), inner);
+            datagram = ByteBuffer.allocate(d.remaining()).put(d).flip();
+        }
+
+        @TearDown(Level.Invocation)
+        public void drain() throws IOException {
+            pair.drain(Fixture.BATCH);
+        }
+
+        @TearDown(Level.Trial)
+        public void close() throws IOException {
+            pair.close();
+        }
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(Fixture.BATCH)
+    public int kernelSendHeap(HeapSendWire w) throws IOException {
+        int n = 0;
+        for (int i = 0; i < Fixture.BATCH; i++) {
+            w.datagram.clear();
+            n += w.pair.sender.send(w.datagram, w.pair.receiverAddress);
+        }
+        return n;
+    }
+
+    /** Kernel receive into a heap buffer (through the JDK's cached direct buffer). */
+    @State(Scope.Thread)
+    public static class HeapReceiveWire {
+        KernelPair pair;
+        ByteBuffer datagram;
+        ByteBuffer rx;
+
+        @Setup(Level.Trial)
+        public void setup() throws IOException {
+            pair = new KernelPair(false);
+            datagram = Fixture.sealed(Fixture.key(CipherSuite.AES_128_CBC_HMAC_SHA256),
+                    ReceiveBenchmarks.innerFromPeer());
+            rx = ByteBuffer.allocate(Fixture.DATAGRAM_ROOM);
+        }
+
+        @Setup(Level.Invocation)
+        public void fill() throws IOException {
+            for (int i = 0; i < Fixture.BATCH; i++) {
+                datagram.clear();
+                pair.sender.send(datagram, pair.receiverAddress);
+            }
+        }
+
+        @TearDown(Level.Trial)
+        public void close() throws IOException {
+            pair.close();
+        }
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(Fixture.BATCH)
+    public int kernelReceiveHeap(HeapReceiveWire w) throws IOException {
+        int n = 0;
+        for (int i = 0; i < Fixture.BATCH; i++) {
+            w.rx.clear();
+            n += w.pair.receiver.receive(w.rx) == null ? 0 : w.rx.position();
+        }
+        return n;
     }
 }

@@ -157,4 +157,36 @@ class BenchmarksSmokeTest {
             gcm.tearDown();
         }
     }
+
+    @Test
+    void heapWhatIfMethodsDoTheSameWork() throws Exception {
+        HeapBufferBenchmarks b = new HeapBufferBenchmarks();
+        HeapBufferBenchmarks.Heap s = new HeapBufferBenchmarks.Heap();
+        s.poolSize = 2;
+        s.setup();
+        for (int i = 0; i < ReceiveBenchmarks.RING + 3; i++) { // crosses one key change
+            assertThat(b.openCbcHeap(s)).isEqualTo(TrafficKey.Result.OK);
+            assertThat(b.openGcmHeap(s)).isEqualTo(TrafficKey.Result.OK);
+        }
+        assertThat(b.sealCbcHeap(s)).isEqualTo(CBC_DATAGRAM);
+        assertThat(b.sealGcmHeap(s)).isEqualTo(GCM_DATAGRAM);
+
+        HeapBufferBenchmarks.HeapSendWire send = new HeapBufferBenchmarks.HeapSendWire();
+        send.setup();
+        try {
+            assertThat(b.kernelSendHeap(send)).isEqualTo(Fixture.BATCH * CBC_DATAGRAM);
+            send.drain();
+            assertThat(send.pair.missing).isZero();
+        } finally {
+            send.close();
+        }
+        HeapBufferBenchmarks.HeapReceiveWire receive = new HeapBufferBenchmarks.HeapReceiveWire();
+        receive.setup();
+        try {
+            receive.fill();
+            assertThat(b.kernelReceiveHeap(receive)).isEqualTo(Fixture.BATCH * CBC_DATAGRAM);
+        } finally {
+            receive.close();
+        }
+    }
 }
