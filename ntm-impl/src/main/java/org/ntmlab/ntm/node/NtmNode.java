@@ -79,8 +79,9 @@ public final class NtmNode implements AutoCloseable {
     private final Association dcKeys;
     private final SecureRandom random = new SecureRandom();
     private final Outbox outbox = new Outbox();
-    private final ByteBuffer plain = ByteBuffer.allocateDirect(2048);
-    private final ByteBuffer tx = ByteBuffer.allocateDirect(2048);
+    // heap buffers: javax.crypto copies direct buffers through temporary arrays (ntm-bench gc profile)
+    private final ByteBuffer plain = ByteBuffer.allocate(2048);
+    private final ByteBuffer tx = ByteBuffer.allocate(2048);
     private final VirtualStack stack;
     private final TcpLayer tcp;
     private final TunnelTable tunnels = new TunnelTable();

@@ -12,10 +12,17 @@ public final class InternetChecksum {
     private InternetChecksum() {
     }
 
-    /** Adds bytes [offset, offset+length) of {@code buf} to a running 32-bit sum. */
+    /**
+     * Adds bytes [offset, offset+length) of {@code buf} to a running sum. Sums 32-bit words
+     * and folds later: the same one's-complement result (RFC 1071 section 2(B)), half the loads.
+     */
     public static long add(long sum, ByteBuffer buf, int offset, int length) {
         int i = offset;
         int end = offset + length;
+        while (i + 3 < end) {
+            sum += buf.getInt(i) & 0xFFFFFFFFL;
+            i += 4;
+        }
         while (i + 1 < end) {
             sum += buf.getShort(i) & 0xFFFF;
             i += 2;
@@ -48,6 +55,8 @@ public final class InternetChecksum {
 
     /** Folds a running sum to 16 bits and complements it. */
     public static int finish(long sum) {
+        sum = (sum & 0xFFFFFFFFL) + (sum >>> 32);
+        sum = (sum & 0xFFFFFFFFL) + (sum >>> 32);
         while ((sum >>> 16) != 0) {
             sum = (sum & 0xFFFF) + (sum >>> 16);
         }

@@ -35,7 +35,14 @@ public final class VirtualStack {
     }
 
     private final PacketOutput output;
-    private final ByteBuffer tx = ByteBuffer.allocateDirect(MTU + 64);
+    // heap buffers: javax.crypto copies direct buffers through temporary arrays (ntm-bench gc profile)
+    private final ByteBuffer tx = ByteBuffer.allocate(MTU + 64);
+    private InetAddress lastDst;
+    private byte[] lastDstBytes;
+    private final byte[] srcScratch4 = new byte[4];
+    private final byte[] srcScratch16 = new byte[16];
+    private InetAddress lastSrc;
+    private byte[] lastSrcBytes;
     private final Map<Integer, UdpReceiver> udp = new HashMap<>();
     private byte[] v4;
     private byte[] v6;
@@ -115,7 +122,7 @@ public final class VirtualStack {
             counters.txDropped++;
             return false;
         }
-        byte[] d = dst.getAddress();
+        byte[] d = addressBytes(dst);
         tx.clear();
         int h = Ip.writeHeader(tx, 0, src, d, Ip.PROTO_UDP, Ip.UDP_HEADER + len, ipId++);
         tx.putShort(h, (short) srcPort);
@@ -131,6 +138,31 @@ public final class VirtualStack {
         counters.txPackets++;
         output.output(tx);
         return true;
+    }
+
+    /** The bytes of {@code dst}, cached: a flow sends to one peer many times (no allocation per packet). */
+    private byte[] addressBytes(InetAddress dst) {
+        if (dst != lastDst) {
+            lastDstBytes = dst.getAddress();
+            lastDst = dst;
+        }
+        return lastDstBytes;
+    }
+
+    /** The source address of the packet at {@code at}, reusing the last one when it repeats. */
+    private InetAddress sourceOf(ByteBuffer p, int at) {
+        byte[] scratch = Ip.addressLength(p, at) == 4 ? srcScratch4 : srcScratch16;
+        p.get(Ip.srcOffset(p, at), scratch);
+        if (lastSrc == null || !java.util.Arrays.equals(scratch, lastSrcBytes)) {
+            lastSrcBytes = scratch.clone();
+            lastSrc = Ip.src(p, at);
+        }
+        return lastSrc;
+    }
+
+    /** Our own address of the packet's family: the destination, which input() has checked. */
+    private InetAddress ownAddress(ByteBuffer p, int at) {
+        return Ip.version(p, at) == 4 ? v4Address : v6Address;
     }
 
     /** Sends a transport segment (TCP) already carrying its checksum. Consumes {@code segment}. */
@@ -236,7 +268,7 @@ public final class VirtualStack {
                 }
                 ByteBuffer seg = p.duplicate();
                 seg.limit(l4 + l4len).position(l4);
-                tcp.onSegment(Ip.src(p, at), Ip.dst(p, at), seg);
+                tcp.onSegment(sourceOf(p, at), ownAddress(p, at), seg);
             }
             default -> counters.rxUnknownProtocol++; // IPv6 extension headers are not used inside tunnels
         }
@@ -265,7 +297,7 @@ public final class VirtualStack {
         int oldLimit = p.limit();
         p.limit(l4 + l4len).position(l4 + Ip.UDP_HEADER);
         counters.rxDelivered++;
-        r.onDatagram(Ip.src(p, at), srcPort, Ip.dst(p, at), p);
+        r.onDatagram(sourceOf(p, at), srcPort, ownAddress(p, at), p);
         p.limit(oldLimit);
     }
 

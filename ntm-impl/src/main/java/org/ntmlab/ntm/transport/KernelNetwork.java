@@ -82,7 +82,7 @@ public final class KernelNetwork implements Network {
     private static final class KernelEndpoint implements DatagramEndpoint {
         private final DatagramChannel channel;
         private final Receiver receiver;
-        private final ByteBuffer rx = ByteBuffer.allocateDirect(MAX_DATAGRAM);
+        private final ByteBuffer rx = ByteBuffer.allocate(MAX_DATAGRAM); // heap: crypto reads it next
         private final InetSocketAddress local;
         private long sendErrors;
 

@@ -14,7 +14,7 @@ import org.ntmlab.ntm.transport.DatagramEndpoint;
 public final class Outbox {
 
     private final ByteBuffer body = ByteBuffer.allocate(1024);
-    private final ByteBuffer out = ByteBuffer.allocateDirect(2048);
+    private final ByteBuffer out = ByteBuffer.allocate(2048);
 
     /** Encodes with {@code encoder}, seals with {@code key} and sends to {@code to}. */
     public boolean send(DatagramEndpoint via, InetSocketAddress to, TrafficKey key, int type, int flags, long id,
