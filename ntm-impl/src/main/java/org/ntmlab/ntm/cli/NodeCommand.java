@@ -17,6 +17,7 @@ import org.ntmlab.ntm.gateway.NtmConnector;
 import org.ntmlab.ntm.gateway.PortForwarder;
 import org.ntmlab.ntm.gateway.Socks5Server;
 import org.ntmlab.ntm.node.ControlServer;
+import org.ntmlab.ntm.node.NetlinkAddressWatcher;
 import org.ntmlab.ntm.node.NodeConfig;
 import org.ntmlab.ntm.node.NtmNode;
 import org.ntmlab.ntm.node.PollingAddressWatcher;
@@ -63,7 +64,11 @@ class NodeCommand implements Callable<Integer> {
     @Option(names = "--events", description = "append one key=value line per signalling event to this file")
     Path events;
 
-    @Option(names = "--poll-ms", defaultValue = "100", description = "address polling period (0 = off)")
+    @Option(names = "--watch", defaultValue = "netlink", description = "how to notice address changes: netlink "
+            + "(Linux, immediate), poll, or off (default ${DEFAULT-VALUE}; falls back to poll)")
+    String watch;
+
+    @Option(names = "--poll-ms", defaultValue = "100", description = "address polling period for --watch poll")
     int pollMs;
 
     @Option(names = "--suite", defaultValue = "gcm", description = "gcm or cbc-hmac")
@@ -86,6 +91,28 @@ class NodeCommand implements Callable<Integer> {
 
     @Option(names = "--wait", defaultValue = "30", description = "seconds to keep trying while the AS is not up yet")
     int waitSeconds;
+
+    /** Netlink where it works (paper section 4.2: the address change is seen at once), else polling. */
+    private AutoCloseable watcher(NtmNode node, KernelNetwork net) {
+        switch (watch) {
+            case "off":
+                return null;
+            case "netlink":
+                if (NetlinkAddressWatcher.available()) {
+                    try {
+                        return new NetlinkAddressWatcher(node::addressesChanged);
+                    } catch (java.io.IOException e) {
+                        System.err.println("netlink unavailable (" + e.getMessage() + "), polling every " + pollMs
+                                + " ms");
+                    }
+                }
+                return new PollingAddressWatcher(node, net, pollMs);
+            case "poll":
+                return new PollingAddressWatcher(node, net, pollMs);
+            default:
+                throw new IllegalArgumentException("--watch: expected netlink, poll or off, got '" + watch + "'");
+        }
+    }
 
     /** SOCKS5, port forwards and exposed services: existing applications without code changes. */
     private void startGateways(NtmNode node, java.util.List<AutoCloseable> out) throws Exception {
@@ -157,7 +184,7 @@ class NodeCommand implements Callable<Integer> {
             node.onEvent(System.out::println);
         }
         node.start().get(10, TimeUnit.SECONDS);
-        PollingAddressWatcher watcher = pollMs > 0 ? new PollingAddressWatcher(node, net, pollMs) : null;
+        AutoCloseable watcher = watcher(node, net);
         java.util.List<AutoCloseable> gateways = new java.util.ArrayList<>();
         try (ControlServer cs = new ControlServer(node, Args.hostPort("--control", control))) {
             System.out.println("ntm node " + node.fqdn() + " v4=" + node.virtualV4().getHostAddress() + " v6="
