@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 import org.ntmlab.ntm.crypto.CipherSuite;
+import org.ntmlab.ntm.memlab.MemoryLab;
 import org.ntmlab.ntm.stack.tcp.NtmSocket;
 import org.ntmlab.ntm.transport.DatagramEndpoint;
 import org.ntmlab.ntm.transport.SelectorEventLoop;

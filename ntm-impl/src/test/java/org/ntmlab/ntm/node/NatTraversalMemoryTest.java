@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.ntmlab.ntm.crypto.CipherSuite;
+import org.ntmlab.ntm.memlab.MemoryLab;
 import org.ntmlab.ntm.transport.memory.Impairment;
 import org.ntmlab.ntm.transport.memory.NatBehaviour;
 

@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.ntmlab.ntm.crypto.CipherSuite;
+import org.ntmlab.ntm.memlab.MemoryLab;
 import org.ntmlab.ntm.transport.DatagramEndpoint;
 import org.ntmlab.ntm.transport.SelectorEventLoop;
 import org.ntmlab.ntm.transport.memory.MemoryHost;

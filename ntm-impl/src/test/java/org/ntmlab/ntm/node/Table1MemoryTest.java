@@ -15,6 +15,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.ntmlab.ntm.crypto.CipherSuite;
+import org.ntmlab.ntm.memlab.MemoryLab;
 import org.ntmlab.ntm.stack.tcp.NtmSocket;
 import org.ntmlab.ntm.transport.memory.NatBehaviour;
 
