@@ -84,6 +84,21 @@ final class ControlCommands {
         }
     }
 
+    @Command(name = "send", mixinStandardHelpOptions = true, description = "Send one UDP datagram to a peer.")
+    static final class Send extends Base {
+        @Parameters(index = "0", description = "virtual address, FQDN, or FQDN/6")
+        String target;
+        @Parameters(index = "1", description = "virtual UDP port")
+        int port;
+        @Parameters(index = "2..*", arity = "1..*", description = "text to send")
+        java.util.List<String> words;
+
+        @Override
+        String line() {
+            return "send " + target + " " + port + " " + String.join(" ", words);
+        }
+    }
+
     @Command(name = "tunnels", mixinStandardHelpOptions = true, description = "Print the node's tunnel table (JSON).")
     static final class Tunnels extends Base {
         @Override

@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
         subcommands = {CaCommand.class, AsCommand.class, DcCommand.class, RsCommand.class, NodeCommand.class,
                 SocksCommand.class, ForwardCommand.class, ExposeCommand.class,
                 ControlCommands.Resolve.class, ControlCommands.Ping.class, ControlCommands.Echo.class,
+                ControlCommands.Send.class,
                 ControlCommands.Tunnels.class, ControlCommands.Status.class, CommandLine.HelpCommand.class})
 public final class Ntm {
 

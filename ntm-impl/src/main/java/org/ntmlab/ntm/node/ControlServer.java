@@ -130,10 +130,19 @@ public final class ControlServer implements AutoCloseable {
                 double[] ok = Arrays.stream(rtt).filter(d -> !Double.isNaN(d)).sorted().toArray();
                 return "OK sent=" + count + " received=" + ok.length + " rttMsP50=" + p50(ok);
             }
+            case "send": {
+                need(f, 4, "send <addr|fqdn> <port> <text...>");
+                String text = line.strip().split("\\s+", 4)[3];
+                byte[] data = text.getBytes(StandardCharsets.UTF_8);
+                try (NtmDatagramSocket s = new NtmDatagramSocket(node, 0)) {
+                    s.send(new DatagramPacket(data, data.length, target(f[1]), Integer.parseInt(f[2])));
+                }
+                return "OK sent=" + data.length;
+            }
             case "counters":
                 return "OK " + node.counters();
             default:
-                return "ERR unknown command '" + f[0] + "' (status, resolve, tunnels, udp-echo, ping, counters, quit)";
+                return "ERR unknown command '" + f[0] + "' (status, resolve, tunnels, udp-echo, ping, send, counters, quit)";
         }
     }
 
