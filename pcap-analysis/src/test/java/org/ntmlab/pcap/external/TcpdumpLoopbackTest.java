@@ -80,8 +80,9 @@ class TcpdumpLoopbackTest {
 
     /** Starts tcpdump writing to {@code out}; returns once it is listening. */
     private static Process startCapture(Path tcpdump, String iface, int port, Path out, boolean nano) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(tcpdump.toString(), "-i", iface, "--immediate-mode", "-U", "-n", "-w",
-                out.toString()));
+        // -B: a larger capture buffer, so a busy 2-core CI machine does not drop one of our five datagrams
+        List<String> cmd = new ArrayList<>(List.of(tcpdump.toString(), "-i", iface, "--immediate-mode", "-U", "-n",
+                "-B", "8192", "-w", out.toString()));
         if (nano) {
             cmd.add("--time-stamp-precision=nano");
         }
@@ -146,11 +147,13 @@ class TcpdumpLoopbackTest {
                 byte[] plain = ("ntm-lab loopback " + i).getBytes(StandardCharsets.US_ASCII);
                 s.send(new DatagramPacket(plain, plain.length, to));
                 sent.add(new Sent(plain, s.getLocalPort()));
+                Thread.sleep(20); // paced: the capture must keep up even when the machine is loaded
             }
             for (int i = 0; i < 2; i++) {
                 byte[] ntm = SyntheticPackets.ntm(0x2F, 2, 0x4242, 100 + i, 48);
                 s.send(new DatagramPacket(ntm, ntm.length, to));
                 sent.add(new Sent(ntm, s.getLocalPort()));
+                Thread.sleep(20);
             }
         }
         return sent;
