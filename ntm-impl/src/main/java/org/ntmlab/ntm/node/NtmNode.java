@@ -692,7 +692,10 @@ public final class NtmNode implements AutoCloseable {
                 }
             }
             case MessageType.PROBE_ACK -> {
-                if (t.path == Tunnel.Path.RELAY && t.peerMapped != null && !t.optimised) {
+                // only an ACK that did not come through the RS proves a direct path (a keepalive
+                // probe sent on the relay path is answered through the relay too)
+                if (t.path == Tunnel.Path.RELAY && t.peerMapped != null && !t.optimised
+                        && !from.equals(t.relayEndpoint)) {
                     t.optimised = true;
                     t.path = Tunnel.Path.DIRECT;
                     t.peerEndpoint = from;
