@@ -548,8 +548,13 @@ public final class Lab implements AutoCloseable {
             if (stunServers.values().stream().anyMatch(s -> s.name().equals(host))) {
                 continue;
             }
-            sb.append(host).append(' ').append(topology.addresses().of(host)).append(' ')
-                    .append(hosts.get(host).interfaces()).append('\n');
+            sb.append(host);
+            for (HostAddress a : topology.addresses().of(host)) {
+                sb.append(' ').append(a.segment()).append('=').append(hosts.get(host).interfaces().get(a.segment()))
+                        .append(a.ipv4() == null ? "" : " " + IpLiteral.format(a.ipv4()))
+                        .append(a.ipv6() == null ? "" : " " + IpLiteral.format(a.ipv6()));
+            }
+            sb.append('\n');
         }
         notes.forEach(n -> sb.append(n).append('\n'));
         try {
