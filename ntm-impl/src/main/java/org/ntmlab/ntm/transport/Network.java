@@ -15,4 +15,13 @@ public interface Network {
 
     /** The host's current unicast addresses (what the node reports to its DC). */
     java.util.List<java.net.InetAddress> localAddresses();
+
+    /**
+     * True when a socket bound to the IPv6 wildcard also serves IPv4 (Linux dual-stack
+     * sockets). Then one socket per port serves both families: binding 0.0.0.0 and [::] on
+     * one port would conflict.
+     */
+    default boolean dualStackSockets() {
+        return false;
+    }
 }

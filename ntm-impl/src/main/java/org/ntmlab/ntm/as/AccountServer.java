@@ -1,0 +1,205 @@
+package org.ntmlab.ntm.as;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLServerSocket;
+
+/**
+ * The Account Server (paper section 3.1): nodes log in over TLS with a user id and password;
+ * the AS issues a fresh key the node shares with its DC, and hands the DC the same key when
+ * the DC asks with its own credential. Line protocol (docs/protocol.md, "AS protocol"):
+ * <pre>
+ *   LOGIN &lt;user&gt; &lt;base64 password&gt;   -&gt; OK &lt;keyId hex&gt; &lt;fqdn&gt; &lt;base64 secret&gt; | ERR &lt;reason&gt;
+ *   KEY &lt;dc token&gt; &lt;keyId hex&gt;        -&gt; OK &lt;keyId hex&gt; &lt;fqdn&gt; &lt;base64 secret&gt; | ERR &lt;reason&gt;
+ * </pre>
+ * Each connection has its own thread; a bad line ends that connection only.
+ */
+public final class AccountServer implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(AccountServer.class.getName());
+    /** Longest request line accepted; anything longer is hostile. */
+    static final int MAX_LINE = 1024;
+    /** Idle connections are dropped after this. */
+    static final int READ_TIMEOUT_MS = 10_000;
+
+    private final AccountStore accounts;
+    private final byte[] dcToken;
+    private final SSLServerSocket server;
+    private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "as-conn");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Map<Long, NodeKey> issued = new ConcurrentHashMap<>();
+    private final SecureRandom random = new SecureRandom();
+    private final AtomicLong logins = new AtomicLong();
+    private final AtomicLong refusals = new AtomicLong();
+    private volatile boolean closed;
+
+    public AccountServer(AccountStore accounts, String dcToken, SSLContext tls, InetSocketAddress bind)
+            throws IOException {
+        this.accounts = accounts;
+        this.dcToken = dcToken.getBytes(StandardCharsets.UTF_8);
+        this.server = (SSLServerSocket) tls.getServerSocketFactory().createServerSocket();
+        server.setEnabledProtocols(new String[] {"TLSv1.3"});
+        server.bind(bind, 64);
+        Thread acceptor = new Thread(this::acceptLoop, "as-accept");
+        acceptor.setDaemon(true);
+        acceptor.start();
+    }
+
+    public InetSocketAddress localAddress() {
+        return (InetSocketAddress) server.getLocalSocketAddress();
+    }
+
+    public long logins() {
+        return logins.get();
+    }
+
+    public long refusals() {
+        return refusals.get();
+    }
+
+    private void acceptLoop() {
+        while (!closed) {
+            try {
+                Socket s = server.accept();
+                workers.execute(() -> serve(s));
+            } catch (IOException e) {
+                if (!closed) {
+                    LOG.log(System.Logger.Level.WARNING, "event=accept-failed error=" + e.getMessage());
+                }
+            }
+        }
+    }
+
+    private void serve(Socket s) {
+        try (s) {
+            s.setSoTimeout(READ_TIMEOUT_MS);
+            BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+            Writer out = new OutputStreamWriter(s.getOutputStream(), StandardCharsets.UTF_8);
+            String line;
+            while ((line = readLine(in)) != null) {
+                String reply = handle(line, s.getRemoteSocketAddress().toString());
+                out.write(reply + "\n");
+                out.flush();
+            }
+        } catch (SocketException e) {
+            // peer went away or handshake failed: nothing to answer
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.INFO, "event=connection-error error=" + e);
+        }
+    }
+
+    private static String readLine(BufferedReader in) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        int c;
+        while ((c = in.read()) != -1) {
+            if (c == '\n') {
+                return sb.toString().strip();
+            }
+            if (sb.length() >= MAX_LINE) {
+                throw new IOException("request line longer than " + MAX_LINE);
+            }
+            sb.append((char) c);
+        }
+        return sb.length() == 0 ? null : sb.toString().strip();
+    }
+
+    String handle(String line, String peer) {
+        String[] f = line.split(" ");
+        if (f.length == 3 && f[0].equals("LOGIN")) {
+            return login(f[1], f[2], peer);
+        }
+        if (f.length == 3 && f[0].equals("KEY")) {
+            return key(f[1], f[2]);
+        }
+        return "ERR unknown request (expected LOGIN <user> <base64 password> or KEY <token> <keyId>)";
+    }
+
+    private String login(String user, String passwordB64, String peer) {
+        char[] password;
+        try {
+            password = new String(Base64.getDecoder().decode(passwordB64), StandardCharsets.UTF_8).toCharArray();
+        } catch (IllegalArgumentException e) {
+            return "ERR password must be base64";
+        }
+        AccountStore.Account a = accounts.get(user);
+        // hash even for unknown users, so timing does not tell which users exist
+        boolean ok;
+        if (a == null) {
+            PasswordHasher.verify(password, UnknownUser.RECORD);
+            ok = false;
+        } else {
+            ok = PasswordHasher.verify(password, a.passwordRecord());
+        }
+        if (!ok) {
+            refusals.incrementAndGet();
+            LOG.log(System.Logger.Level.INFO, "event=login-refused user=" + user + " peer=" + peer);
+            return "ERR bad credentials";
+        }
+        byte[] secret = new byte[32];
+        random.nextBytes(secret);
+        long keyId;
+        do {
+            keyId = random.nextLong();
+        } while (keyId == 0 || issued.containsKey(keyId));
+        NodeKey k = new NodeKey(keyId, a.fqdn(), secret);
+        issued.put(keyId, k);
+        logins.incrementAndGet();
+        LOG.log(System.Logger.Level.INFO, "event=login user=" + user + " fqdn=" + a.fqdn() + " keyId="
+                + Long.toHexString(keyId));
+        return "OK " + Long.toHexString(keyId) + " " + a.fqdn() + " " + Base64.getEncoder().encodeToString(secret);
+    }
+
+    private String key(String token, String keyIdHex) {
+        if (!MessageDigest.isEqual(token.getBytes(StandardCharsets.UTF_8), dcToken)) {
+            refusals.incrementAndGet();
+            return "ERR bad DC token";
+        }
+        long keyId;
+        try {
+            keyId = Long.parseUnsignedLong(keyIdHex, 16);
+        } catch (NumberFormatException e) {
+            return "ERR key id must be hex";
+        }
+        NodeKey k = issued.get(keyId);
+        if (k == null) {
+            return "ERR unknown key";
+        }
+        return "OK " + Long.toHexString(keyId) + " " + k.fqdn() + " " + Base64.getEncoder().encodeToString(k.secret());
+    }
+
+    /** A record to hash against for unknown users, at the default cost (made on first use). */
+    private static final class UnknownUser {
+        static final String RECORD = PasswordHasher.hash("unknown".toCharArray(), PasswordHasher.DEFAULT_ITERATIONS);
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            server.close();
+        } catch (IOException ignored) {
+            // closing
+        }
+        workers.shutdownNow();
+    }
+}

@@ -1,0 +1,72 @@
+package org.ntmlab.ntm.cli;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HexFormat;
+
+import picocli.CommandLine;
+
+/** Parsing of the CLI's address and secret arguments, with errors that name the argument. */
+final class Args {
+
+    private Args() {
+    }
+
+    /** "host:port", "a.b.c.d:port" or "[v6]:port". */
+    static InetSocketAddress hostPort(String option, String s) {
+        if (s == null) {
+            return null;
+        }
+        int colon = s.lastIndexOf(':');
+        if (colon < 0) {
+            throw new CommandLine.ParameterException(new CommandLine(new Ntm()), option + ": expected host:port or "
+                    + "[v6]:port, got '" + s + "'");
+        }
+        String host = s.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        int port;
+        try {
+            port = Integer.parseInt(s.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            throw new CommandLine.ParameterException(new CommandLine(new Ntm()), option + ": bad port in '" + s + "'");
+        }
+        if (port < 0 || port > 65535) {
+            throw new CommandLine.ParameterException(new CommandLine(new Ntm()), option + ": port out of range in '"
+                    + s + "'");
+        }
+        try {
+            return new InetSocketAddress(InetAddress.getByName(host), port);
+        } catch (UnknownHostException e) {
+            throw new CommandLine.ParameterException(new CommandLine(new Ntm()), option + ": unknown host '" + host
+                    + "'");
+        }
+    }
+
+    /** A 32-byte secret given as 64 hex digits, or as @file holding them. */
+    static byte[] secret(String option, String s) throws IOException {
+        String hex = s.startsWith("@") ? Files.readString(Path.of(s.substring(1)), StandardCharsets.US_ASCII).strip()
+                : s;
+        try {
+            byte[] b = HexFormat.of().parseHex(hex);
+            if (b.length != 32) {
+                throw new IllegalArgumentException("need 32 bytes, got " + b.length);
+            }
+            return b;
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(new CommandLine(new Ntm()), option
+                    + ": expected 64 hex digits (or @file): " + e.getMessage());
+        }
+    }
+
+    /** A text value given directly or as @file. */
+    static String text(String s) throws IOException {
+        return s.startsWith("@") ? Files.readString(Path.of(s.substring(1)), StandardCharsets.UTF_8).strip() : s;
+    }
+}

@@ -1,0 +1,89 @@
+package org.ntmlab.ntm.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+import org.ntmlab.ntm.as.AccountServer;
+import org.ntmlab.ntm.as.AccountStore;
+import org.ntmlab.ntm.as.LabCa;
+import org.ntmlab.ntm.as.PasswordHasher;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** `ntm as`: run the Account Server; `ntm as add-user`: add an account. */
+@Command(name = "as", mixinStandardHelpOptions = true, subcommands = AsCommand.AddUser.class,
+        description = "Run the Account Server (TLS login; issues node<->DC keys).")
+final class AsCommand implements Callable<Integer> {
+
+    @Option(names = "--bind", defaultValue = "0.0.0.0:7443", description = "TLS listen address (default ${DEFAULT-VALUE})")
+    String bind;
+
+    @Option(names = "--accounts", required = true, description = "accounts file (created if absent)")
+    Path accounts;
+
+    @Option(names = "--tls-dir", required = true, description = "lab CA directory (see `ntm ca`); created if empty")
+    Path tlsDir;
+
+    @Option(names = "--tls-name", split = ",", description = "names for a newly created AS certificate")
+    List<String> tlsNames;
+
+    @Option(names = "--dc-token", required = true, description = "credential DCs present to fetch keys (or @file)")
+    String dcToken;
+
+    @Option(names = "--user", split = ",", description = "user:fqdn:password accounts to add at start (lab use)")
+    List<String> users;
+
+    @Option(names = "--iterations", defaultValue = "" + PasswordHasher.DEFAULT_ITERATIONS,
+            description = "PBKDF2 iterations for accounts added here (default ${DEFAULT-VALUE})")
+    int iterations;
+
+    @Option(names = {"-v", "--verbose"}, description = "log every event")
+    boolean verbose;
+
+    @Override
+    public Integer call() throws Exception {
+        Ntm.logLevel(verbose);
+        AccountStore store = AccountStore.open(accounts);
+        if (users != null) {
+            for (String u : users) {
+                String[] f = u.split(":", 3);
+                if (f.length != 3) {
+                    throw new IllegalArgumentException("--user: expected user:fqdn:password, got '" + u + "'");
+                }
+                store.put(f[0], f[1], f[2].toCharArray(), iterations);
+            }
+        }
+        LabCa.ensure(tlsDir, tlsNames == null ? LabCa.defaultNames() : tlsNames);
+        try (AccountServer as = new AccountServer(store, Args.text(dcToken), LabCa.serverContext(tlsDir),
+                Args.hostPort("--bind", bind))) {
+            System.out.println("ntm as listening on " + as.localAddress() + " accounts=" + store.all().size());
+            new CountDownLatch(1).await();
+        }
+        return 0;
+    }
+
+    @Command(name = "add-user", mixinStandardHelpOptions = true, description = "Add or replace an account.")
+    static final class AddUser implements Callable<Integer> {
+        @Option(names = "--accounts", required = true)
+        Path accounts;
+        @Option(names = "--user", required = true)
+        String user;
+        @Option(names = "--fqdn", required = true, description = "the name this user's node registers, e.g. "
+                + "alice.ntm.example")
+        String fqdn;
+        @Option(names = "--password", required = true, description = "password (or @file)")
+        String password;
+        @Option(names = "--iterations", defaultValue = "" + PasswordHasher.DEFAULT_ITERATIONS)
+        int iterations;
+
+        @Override
+        public Integer call() throws Exception {
+            AccountStore.open(accounts).put(user, fqdn, Args.text(password).toCharArray(), iterations);
+            System.out.println("account " + user + " -> " + fqdn + " saved in " + accounts);
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package org.ntmlab.ntm.cli;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** Client commands that ask a running `ntm node` through its control channel. */
+final class ControlCommands {
+
+    private ControlCommands() {
+    }
+
+    /** Sends one control line and prints the reply; exit 1 on ERR. */
+    abstract static class Base implements Callable<Integer> {
+        @Option(names = "--control", defaultValue = "127.0.0.1:7070", description = "the node's control address")
+        String control;
+
+        abstract String line();
+
+        @Override
+        public Integer call() throws IOException {
+            var addr = Args.hostPort("--control", control);
+            try (Socket s = new Socket(addr.getAddress(), addr.getPort())) {
+                s.setSoTimeout(60_000);
+                Writer w = new OutputStreamWriter(s.getOutputStream(), StandardCharsets.UTF_8);
+                w.write(line() + "\n");
+                w.flush();
+                String reply = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8))
+                        .readLine();
+                System.out.println(reply);
+                return reply != null && reply.startsWith("OK") ? 0 : Ntm.EXIT_FAILURE;
+            }
+        }
+    }
+
+    @Command(name = "resolve", mixinStandardHelpOptions = true, description = "Resolve a peer FQDN the NTM way.")
+    static final class Resolve extends Base {
+        @Parameters(index = "0", description = "peer FQDN")
+        String fqdn;
+
+        @Override
+        String line() {
+            return "resolve " + fqdn;
+        }
+    }
+
+    @Command(name = "ping", mixinStandardHelpOptions = true, description = "ICMP echo to a virtual address or FQDN.")
+    static final class Ping extends Base {
+        @Parameters(index = "0", description = "virtual address, FQDN, or FQDN/6 for its IPv6 address")
+        String target;
+        @Option(names = "-c", defaultValue = "3")
+        int count;
+
+        @Override
+        String line() {
+            return "ping " + target + " " + count;
+        }
+    }
+
+    @Command(name = "echo", mixinStandardHelpOptions = true,
+            description = "UDP echo over the tunnel (to the peer's echo service, port 7).")
+    static final class Echo extends Base {
+        @Parameters(index = "0", description = "virtual address, FQDN, or FQDN/6")
+        String target;
+        @Option(names = "--port", defaultValue = "7")
+        int port;
+        @Option(names = "-c", defaultValue = "5")
+        int count;
+        @Option(names = "-s", defaultValue = "64")
+        int size;
+
+        @Override
+        String line() {
+            return "udp-echo " + target + " " + port + " " + count + " " + size;
+        }
+    }
+
+    @Command(name = "tunnels", mixinStandardHelpOptions = true, description = "Print the node's tunnel table (JSON).")
+    static final class Tunnels extends Base {
+        @Override
+        String line() {
+            return "tunnels";
+        }
+    }
+
+    @Command(name = "status", mixinStandardHelpOptions = true, description = "Print the node's registration.")
+    static final class Status extends Base {
+        @Override
+        String line() {
+            return "status";
+        }
+    }
+}

@@ -1,0 +1,16 @@
+package org.ntmlab.ntm.dc;
+
+import java.util.concurrent.CompletableFuture;
+
+import org.ntmlab.ntm.as.NodeKey;
+
+/**
+ * Where the DC learns the key it shares with a node (paper section 3.1: the AS hands the
+ * same key to the node and to its DC). Completes with null for an unknown key id.
+ */
+@FunctionalInterface
+public interface KeyDirectory {
+
+    /** The node key for {@code keyId}; may complete on any thread. */
+    CompletableFuture<NodeKey> lookup(long keyId);
+}

@@ -1,0 +1,71 @@
+package org.ntmlab.ntm.gateway;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.concurrent.ExecutorService;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.ntmlab.ntm.stack.tcp.NtmSocket;
+
+/**
+ * Local port forwarding ("ssh -L" style): every connection to a local kernel port is
+ * carried over NTM to {@code peerHost:peerPort} through an {@link NtmSocket}. Lets an
+ * unmodified client reach a service on an NTM peer.
+ */
+public final class PortForwarder implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(PortForwarder.class.getName());
+
+    private final ServerSocket server;
+    private final String peerHost;
+    private final int peerPort;
+    private final NtmConnector connector;
+    private final ExecutorService threads = GatewayThreads.pool("forward");
+    private volatile boolean closed;
+
+    public PortForwarder(InetSocketAddress listen, String peerHost, int peerPort, NtmConnector connector)
+            throws IOException {
+        this.peerHost = peerHost;
+        this.peerPort = peerPort;
+        this.connector = connector;
+        this.server = new ServerSocket();
+        server.bind(listen, 50);
+        threads.execute(this::acceptLoop);
+    }
+
+    public int port() {
+        return server.getLocalPort();
+    }
+
+    private void acceptLoop() {
+        while (!closed) {
+            Socket local;
+            try {
+                local = server.accept();
+            } catch (IOException e) {
+                if (!closed) {
+                    LOG.log(Level.WARNING, "event=forwardAcceptError error={0}", e.toString());
+                }
+                continue;
+            }
+            threads.execute(() -> {
+                try {
+                    local.setTcpNoDelay(true);
+                    NtmSocket remote = connector.connect(peerHost, peerPort);
+                    Bridge.start(local, remote, threads, "forward " + peerHost + ":" + peerPort);
+                } catch (IOException e) {
+                    LOG.info("event=forwardConnectFailed peer=" + peerHost + ":" + peerPort + " error=" + e);
+                    Bridge.closeQuietly(local);
+                }
+            });
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        closed = true;
+        server.close();
+        threads.shutdownNow();
+    }
+}

@@ -1,0 +1,208 @@
+package org.ntmlab.ntm.node;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.net.DatagramPacket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Random;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+
+/**
+ * The control channel of `ntm node` (docs/protocol.md, "Node control channel"): a line
+ * protocol over TCP through which the lab drives a long-lived node application. One
+ * command per line, one reply line. A bad command gets {@code ERR}, never a crash.
+ */
+public final class ControlServer implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(ControlServer.class.getName());
+    static final int RESOLVE_TIMEOUT_S = 10;
+
+    private final NtmNode node;
+    private final ServerSocket server;
+    private volatile boolean closed;
+
+    public ControlServer(NtmNode node, InetSocketAddress bind) throws IOException {
+        this.node = node;
+        this.server = new ServerSocket();
+        server.setReuseAddress(true);
+        server.bind(bind);
+        Thread t = new Thread(this::acceptLoop, "control-accept");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    public InetSocketAddress localAddress() {
+        return (InetSocketAddress) server.getLocalSocketAddress();
+    }
+
+    private void acceptLoop() {
+        while (!closed) {
+            try {
+                Socket s = server.accept();
+                Thread t = new Thread(() -> serve(s), "control-conn");
+                t.setDaemon(true);
+                t.start();
+            } catch (IOException e) {
+                if (!closed) {
+                    LOG.log(System.Logger.Level.WARNING, "event=control-accept-failed error=" + e.getMessage());
+                }
+            }
+        }
+    }
+
+    private void serve(Socket s) {
+        try (s) {
+            BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+            Writer out = new OutputStreamWriter(s.getOutputStream(), StandardCharsets.UTF_8);
+            String line;
+            while ((line = in.readLine()) != null) {
+                if (line.strip().equals("quit")) {
+                    return;
+                }
+                String reply;
+                try {
+                    reply = handle(line.strip());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                } catch (Exception e) {
+                    reply = "ERR " + oneLine(e);
+                }
+                out.write(reply + "\n");
+                out.flush();
+            }
+        } catch (IOException e) {
+            // client went away
+        }
+    }
+
+    static String oneLine(Throwable e) {
+        Throwable c = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+        String m = c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
+        return m.replace('\n', ' ');
+    }
+
+    /** Executes one command and returns the reply line. */
+    public String handle(String line) throws Exception {
+        String[] f = line.split("\\s+");
+        switch (f[0].toLowerCase(Locale.ROOT)) {
+            case "status":
+                return "OK fqdn=" + node.fqdn() + " v4=" + addr(node.virtualV4()) + " v6=" + addr(node.virtualV6())
+                        + " registered=" + node.isRegistered() + " observed=" + node.observedAddresses()
+                        .get(2, TimeUnit.SECONDS);
+            case "resolve": {
+                need(f, 2, "resolve <fqdn>");
+                long t0 = System.nanoTime();
+                TunnelInfo t = node.resolve(f[1]).get(RESOLVE_TIMEOUT_S, TimeUnit.SECONDS);
+                return "OK v4=" + addr(t.peerVirtualV4()) + " v6=" + addr(t.peerVirtualV6()) + " path=" + t.path()
+                        + " tunnel=" + Long.toHexString(t.tunnelId()) + " setupMs="
+                        + String.format(Locale.ROOT, "%.1f", (System.nanoTime() - t0) / 1e6);
+            }
+            case "tunnels":
+                return "OK [" + node.tunnels().get(2, TimeUnit.SECONDS).stream().map(TunnelInfo::toJson)
+                        .collect(Collectors.joining(",")) + "]";
+            case "udp-echo": {
+                need(f, 2, "udp-echo <addr|fqdn> [port] [count] [size]");
+                InetAddress dst = target(f[1]);
+                int port = f.length > 2 ? Integer.parseInt(f[2]) : NtmNode.ECHO_PORT;
+                int count = f.length > 3 ? Integer.parseInt(f[3]) : 5;
+                int size = f.length > 4 ? Integer.parseInt(f[4]) : 64;
+                return udpEcho(dst, port, count, size);
+            }
+            case "ping": {
+                need(f, 2, "ping <addr|fqdn> [count]");
+                int count = f.length > 2 ? Integer.parseInt(f[2]) : 3;
+                double[] rtt = node.ping(target(f[1]), count, Duration.ofSeconds(Math.max(3, count)));
+                double[] ok = Arrays.stream(rtt).filter(d -> !Double.isNaN(d)).sorted().toArray();
+                return "OK sent=" + count + " received=" + ok.length + " rttMsP50=" + p50(ok);
+            }
+            case "counters":
+                return "OK " + node.counters();
+            default:
+                return "ERR unknown command '" + f[0] + "' (status, resolve, tunnels, udp-echo, ping, counters, quit)";
+        }
+    }
+
+    private String udpEcho(InetAddress dst, int port, int count, int size) throws Exception {
+        if (count < 1 || count > 100_000 || size < 1 || size > 1300) {
+            return "ERR count must be 1..100000 and size 1..1300";
+        }
+        Random rnd = new Random();
+        int received = 0;
+        int corrupted = 0;
+        double[] rtts = new double[count];
+        try (NtmDatagramSocket s = new NtmDatagramSocket(node, 0)) {
+            s.setSoTimeout(1000);
+            byte[] in = new byte[2048];
+            for (int i = 0; i < count; i++) {
+                byte[] out = new byte[size];
+                rnd.nextBytes(out);
+                long t0 = System.nanoTime();
+                s.send(new DatagramPacket(out, size, dst, port));
+                DatagramPacket p = new DatagramPacket(in, in.length);
+                try {
+                    s.receive(p);
+                    if (p.getLength() == size && Arrays.equals(Arrays.copyOf(in, size), out)) {
+                        rtts[received++] = (System.nanoTime() - t0) / 1e6;
+                    } else {
+                        corrupted++;
+                    }
+                } catch (SocketTimeoutException e) {
+                    // lost: counted by received < sent
+                }
+            }
+        }
+        double[] ok = Arrays.copyOf(rtts, received);
+        Arrays.sort(ok);
+        return "OK sent=" + count + " received=" + received + " corrupted=" + corrupted + " rttMsP50=" + p50(ok);
+    }
+
+    private InetAddress target(String s) throws InterruptedException, ExecutionException, TimeoutException,
+            java.net.UnknownHostException {
+        if (s.matches("[0-9.]+") || s.contains(":")) {
+            return InetAddress.getByName(s);
+        }
+        boolean six = s.endsWith("/6");
+        String fqdn = six || s.endsWith("/4") ? s.substring(0, s.length() - 2) : s;
+        TunnelInfo t = node.resolve(fqdn).get(RESOLVE_TIMEOUT_S, TimeUnit.SECONDS);
+        return six ? t.peerVirtualV6() : t.peerVirtualV4();
+    }
+
+    private static void need(String[] f, int n, String usage) {
+        if (f.length < n) {
+            throw new IllegalArgumentException("usage: " + usage);
+        }
+    }
+
+    private static String addr(InetAddress a) {
+        return a == null ? "-" : a.getHostAddress();
+    }
+
+    private static String p50(double[] sorted) {
+        return sorted.length == 0 ? "NaN" : String.format(Locale.ROOT, "%.3f", sorted[sorted.length / 2]);
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            server.close();
+        } catch (IOException ignored) {
+            // closing
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package org.ntmlab.ntm.node;
+
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/** ICMP / ICMPv6 echo over the virtual stack (the lab's `ping` of a virtual address). */
+final class Pinger {
+
+    private static int nextId = 1;
+
+    private final NtmNode node;
+
+    Pinger(NtmNode node) {
+        this.node = node;
+    }
+
+    double[] ping(InetAddress dst, int count, Duration timeout) throws InterruptedException {
+        int id;
+        synchronized (Pinger.class) {
+            id = nextId++ & 0xFFFF;
+        }
+        double[] rtt = new double[count];
+        Arrays.fill(rtt, Double.NaN);
+        long[] sent = new long[count];
+        CountDownLatch replies = new CountDownLatch(count);
+        node.loop().execute(() -> node.stack().setEchoListener((from, rid, seq, data) -> {
+            if (rid == id && seq < count && Double.isNaN(rtt[seq]) && from.equals(dst)) {
+                rtt[seq] = (System.nanoTime() - sent[seq]) / 1e6;
+                replies.countDown();
+            }
+        }));
+        for (int seq = 0; seq < count; seq++) {
+            int s = seq;
+            node.loop().execute(() -> {
+                sent[s] = System.nanoTime();
+                ByteBuffer data = ByteBuffer.allocate(56); // ping(8)'s default payload size
+                data.putLong(0, sent[s]);
+                node.stack().sendEchoRequest(dst, id, s, data);
+            });
+            if (replies.getCount() > count - s - 1) {
+                Thread.sleep(Math.min(200, timeout.toMillis() / Math.max(1, count)));
+            }
+        }
+        replies.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        double[] out = new double[count];
+        CountDownLatch done = new CountDownLatch(1);
+        node.loop().execute(() -> { // read results on the loop: it wrote them
+            System.arraycopy(rtt, 0, out, 0, count);
+            node.stack().setEchoListener(null);
+            done.countDown();
+        });
+        done.await(1, TimeUnit.SECONDS);
+        return out;
+    }
+}

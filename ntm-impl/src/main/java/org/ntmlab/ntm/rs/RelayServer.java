@@ -1,0 +1,235 @@
+package org.ntmlab.ntm.rs;
+
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.ntmlab.ntm.crypto.Association;
+import org.ntmlab.ntm.crypto.CipherSuite;
+import org.ntmlab.ntm.crypto.KeyLabels;
+import org.ntmlab.ntm.crypto.TrafficKey;
+import org.ntmlab.ntm.metrics.Counters;
+import org.ntmlab.ntm.transport.DatagramEndpoint;
+import org.ntmlab.ntm.transport.EventLoop;
+import org.ntmlab.ntm.transport.Family;
+import org.ntmlab.ntm.transport.FamilySockets;
+import org.ntmlab.ntm.transport.Network;
+import org.ntmlab.ntm.wire.IdBody;
+import org.ntmlab.ntm.wire.MalformedMessageException;
+import org.ntmlab.ntm.wire.MessageType;
+import org.ntmlab.ntm.wire.NtmHeader;
+import org.ntmlab.ntm.wire.Outbox;
+import org.ntmlab.ntm.wire.RelayAuthorise;
+
+/**
+ * The Relay Server (paper section 3.1): relays encapsulated packets between two ends that
+ * cannot reach each other (both behind NATs, or IPv4 <-> IPv6). It is dual-stack and
+ * relays only tunnels a DC authorised (RELAY_AUTHORISE), and only from the addresses the
+ * two ends bound with the tunnel's relay key (RELAY_BIND): never an open relay. It cannot
+ * read relayed data: the tunnel keys are the ends' alone.
+ */
+public final class RelayServer implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(RelayServer.class.getName());
+
+    private final long id;
+    private final EventLoop loop;
+    private final CipherSuite suite;
+    private final Association dc;
+    private final DatagramEndpoint v4;
+    private final DatagramEndpoint v6;
+    private final Outbox outbox = new Outbox();
+    private final ByteBuffer plain = ByteBuffer.allocate(2048);
+    private final Map<Long, RelayedTunnel> tunnels = new HashMap<>();
+    private final Counters counters = new Counters();
+
+    /**
+     * @param id       this RS's id, as the DC knows it
+     * @param dcSecret secret shared with the DC (32 bytes)
+     */
+    public RelayServer(long id, byte[] dcSecret, CipherSuite suite, InetSocketAddress bindV4,
+                       InetSocketAddress bindV6, Network network, EventLoop loop) throws IOException {
+        this.id = id;
+        this.loop = loop;
+        this.suite = suite;
+        this.dc = Association.of(suite, dcSecret, KeyLabels.RS_TO_DC, KeyLabels.DC_TO_RS);
+        var sockets = FamilySockets.open(network, bindV4, bindV6, loop, this::onDatagram);
+        this.v4 = sockets.get(Family.V4);
+        this.v6 = sockets.get(Family.V6);
+        if (v4 == null && v6 == null) {
+            throw new IllegalArgumentException("an RS needs at least one of bindV4/bindV6");
+        }
+    }
+
+    public Counters counters() {
+        return counters;
+    }
+
+    public InetSocketAddress localAddressV4() {
+        return v4 == null ? null : v4.localAddress();
+    }
+
+    public InetSocketAddress localAddressV6() {
+        return v6 == null ? null : v6.localAddress();
+    }
+
+    /** Tunnels currently authorised (any thread; for tests and the CLI). */
+    public int tunnelCount() {
+        return tunnels.size();
+    }
+
+    private void onDatagram(ByteBuffer p, InetSocketAddress from, DatagramEndpoint via) {
+        int at = p.position();
+        String bad = NtmHeader.precheck(p, at, p.remaining());
+        if (bad != null) {
+            counters.count(bad);
+            return;
+        }
+        int type = NtmHeader.type(p, at);
+        if (type == MessageType.RELAY_AUTHORISE) {
+            onAuthorise(p, from, via);
+            return;
+        }
+        if (!MessageType.isTunnelMessage(type)) {
+            counters.count("unexpectedType");
+            return;
+        }
+        RelayedTunnel t = tunnels.get(NtmHeader.id(p, at));
+        if (t == null) {
+            counters.count("unauthorisedTunnel");
+            return;
+        }
+        boolean fromInitiator = (NtmHeader.flags(p, at) & NtmHeader.FLAG_INITIATOR) != 0;
+        if (type == MessageType.RELAY_BIND) {
+            onBind(t, fromInitiator, p, from, via);
+            return;
+        }
+        InetSocketAddress bound = fromInitiator ? t.initiator : t.responder;
+        if (bound == null || !bound.equals(from)) {
+            counters.count("unboundSource"); // only the bound ends may use the relay
+            return;
+        }
+        InetSocketAddress to = fromInitiator ? t.responder : t.initiator;
+        if (to == null) {
+            counters.count("peerNotBound");
+            return;
+        }
+        DatagramEndpoint out = to.getAddress() instanceof Inet4Address ? v4 : v6;
+        if (out == null) {
+            counters.count("noFamily");
+            return;
+        }
+        t.lastUsedNanos = loop.nanoTime();
+        t.relayed++;
+        counters.count("relayed");
+        out.send(p, to); // forwarded unchanged: end-to-end protection stays intact
+    }
+
+    private void onAuthorise(ByteBuffer p, InetSocketAddress from, DatagramEndpoint via) {
+        if (NtmHeader.id(p, p.position()) != id) {
+            counters.count("wrongRelayId");
+            return;
+        }
+        plain.clear();
+        TrafficKey.Result r = dc.receive().open(p, plain);
+        if (r != TrafficKey.Result.OK) {
+            counters.count(r.name());
+            return;
+        }
+        plain.flip();
+        RelayAuthorise auth;
+        try {
+            auth = RelayAuthorise.decode(plain);
+        } catch (MalformedMessageException e) {
+            counters.count("malformed");
+            return;
+        }
+        RelayedTunnel t = tunnels.get(auth.tunnelId());
+        if (t == null || !java.util.Arrays.equals(t.secret, auth.relaySecret())) {
+            // new tunnel, or the DC re-authorised it with a new secret after a move
+            t = new RelayedTunnel(auth.tunnelId(), auth.relaySecret(), suite);
+            tunnels.put(t.id, t);
+            LOG.log(System.Logger.Level.INFO, "event=relay-authorised rs=" + id + " tunnel="
+                    + Long.toHexString(t.id));
+            scheduleExpiry(t, auth.lifetimeSeconds());
+        }
+        counters.count("authorised");
+        long tid = t.id;
+        outbox.send(via, from, dc.send(), MessageType.RELAY_AUTHORISE_ACK, 0, id, b -> new IdBody(tid).encode(b));
+    }
+
+    private void scheduleExpiry(RelayedTunnel t, int lifetimeSeconds) {
+        long life = TimeUnit.SECONDS.toNanos(Math.max(1, lifetimeSeconds));
+        loop.schedule(life, () -> {
+            if (tunnels.get(t.id) != t) {
+                return;
+            }
+            if (loop.nanoTime() - t.lastUsedNanos >= life) {
+                tunnels.remove(t.id);
+                counters.count("expired");
+            } else {
+                scheduleExpiry(t, lifetimeSeconds);
+            }
+        });
+    }
+
+    private void onBind(RelayedTunnel t, boolean initiator, ByteBuffer p, InetSocketAddress from,
+                        DatagramEndpoint via) {
+        Association a = initiator ? t.initiatorKeys : t.responderKeys;
+        plain.clear();
+        TrafficKey.Result r = a.receive().open(p, plain);
+        if (r != TrafficKey.Result.OK) {
+            counters.count("bind" + r.name());
+            return;
+        }
+        if (initiator) {
+            t.initiator = from;
+        } else {
+            t.responder = from;
+        }
+        t.lastUsedNanos = loop.nanoTime();
+        counters.count("binds");
+        LOG.log(System.Logger.Level.DEBUG, "event=relay-bind tunnel=" + Long.toHexString(t.id) + " side="
+                + (initiator ? "initiator" : "responder") + " from=" + from);
+        outbox.send(via, from, a.send(), MessageType.RELAY_BIND_ACK, 0, t.id, null);
+    }
+
+    @Override
+    public void close() {
+        if (v4 != null) {
+            v4.close();
+        }
+        if (v6 != null && v6 != v4) {
+            v6.close();
+        }
+    }
+
+    /** The RS's view of one tunnel: the two bound ends. */
+    private static final class RelayedTunnel {
+        final long id;
+        final byte[] secret;
+        final Association initiatorKeys;
+        final Association responderKeys;
+        InetSocketAddress initiator;
+        InetSocketAddress responder;
+        long lastUsedNanos;
+        long relayed;
+
+        RelayedTunnel(long id, byte[] secret, CipherSuite suite) {
+            this.id = id;
+            this.secret = secret;
+            this.initiatorKeys = Association.of(suite, secret, KeyLabels.RS_TO_INITIATOR, KeyLabels.INITIATOR_TO_RS);
+            this.responderKeys = Association.of(suite, secret, KeyLabels.RS_TO_RESPONDER, KeyLabels.RESPONDER_TO_RS);
+        }
+    }
+
+    /** For diagnostics: ids of authorised tunnels. */
+    public List<Long> tunnelIds() {
+        return List.copyOf(tunnels.keySet());
+    }
+}

@@ -1,0 +1,299 @@
+package org.ntmlab.ntm.stack;
+
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The node's user-space IP stack (paper section 4.2, "virtual IP protocol stack"): its
+ * virtual interface holds the virtual IPv4 and IPv6 addresses the DC assigned; it builds
+ * and parses IPv4/IPv6 + UDP + ICMP echo packets and hands TCP segments to the TCP layer.
+ * Runs on the node's event loop only. One reused buffer for outgoing packets: no
+ * allocation per packet.
+ */
+public final class VirtualStack {
+
+    /** Largest inner packet: the tunnel MTU the stack assumes (fits a 1,500-byte path with overhead). */
+    public static final int MTU = 1400;
+    private static final int FIRST_EPHEMERAL = 49152; // RFC 6335 dynamic range
+    private static final int ICMP_ECHO_REQUEST = 8;
+    private static final int ICMP_ECHO_REPLY = 0;
+    private static final int ICMPV6_ECHO_REQUEST = 128;
+    private static final int ICMPV6_ECHO_REPLY = 129;
+
+    /** Receives UDP datagrams for a bound virtual port (on the event loop; buffer valid during the call). */
+    @FunctionalInterface
+    public interface UdpReceiver {
+        void onDatagram(InetAddress src, int srcPort, InetAddress dst, ByteBuffer payload);
+    }
+
+    /** Receives ICMP echo replies (for ping). */
+    @FunctionalInterface
+    public interface EchoListener {
+        void onEchoReply(InetAddress from, int id, int seq, ByteBuffer data);
+    }
+
+    private final PacketOutput output;
+    private final ByteBuffer tx = ByteBuffer.allocateDirect(MTU + 64);
+    private final Map<Integer, UdpReceiver> udp = new HashMap<>();
+    private byte[] v4;
+    private byte[] v6;
+    private InetAddress v4Address;
+    private InetAddress v6Address;
+    private TransportInput tcp;
+    private EchoListener echoListener;
+    private int nextEphemeral = FIRST_EPHEMERAL;
+    private int ipId;
+
+    private final StackCounters counters = new StackCounters();
+
+    public VirtualStack(PacketOutput output) {
+        this.output = output;
+    }
+
+    public StackCounters counters() {
+        return counters;
+    }
+
+    /** Sets the virtual interface's addresses (from the DC's REGISTER_ACK). */
+    public void setAddresses(InetAddress virtualV4, InetAddress virtualV6) {
+        this.v4Address = virtualV4;
+        this.v6Address = virtualV6;
+        this.v4 = Ip.bytes(virtualV4);
+        this.v6 = Ip.bytes(virtualV6);
+    }
+
+    public InetAddress virtualV4() {
+        return v4Address;
+    }
+
+    public InetAddress virtualV6() {
+        return v6Address;
+    }
+
+    /** The local virtual address used to reach {@code dst}: same family. */
+    public InetAddress sourceFor(InetAddress dst) {
+        return Ip.isV4(dst) ? v4Address : v6Address;
+    }
+
+    public void setTcp(TransportInput tcp) {
+        this.tcp = tcp;
+    }
+
+    public void setEchoListener(EchoListener l) {
+        this.echoListener = l;
+    }
+
+    /** Binds a UDP port (0 = ephemeral); returns the port. */
+    public int bindUdp(int port, UdpReceiver receiver) {
+        if (port == 0) {
+            for (int i = 0; i < 16384 && udp.containsKey(nextEphemeral); i++) {
+                nextEphemeral = nextEphemeral == 65535 ? FIRST_EPHEMERAL : nextEphemeral + 1;
+            }
+            port = nextEphemeral;
+            nextEphemeral = nextEphemeral == 65535 ? FIRST_EPHEMERAL : nextEphemeral + 1;
+        }
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("UDP port out of range: " + port);
+        }
+        if (udp.putIfAbsent(port, receiver) != null) {
+            throw new IllegalStateException("virtual UDP port " + port + " is in use");
+        }
+        return port;
+    }
+
+    public void unbindUdp(int port) {
+        udp.remove(port);
+    }
+
+    /** Sends a UDP datagram from {@code srcPort} to {@code dst}:{@code dstPort}. Consumes {@code payload}. */
+    public boolean sendUdp(int srcPort, InetAddress dst, int dstPort, ByteBuffer payload) {
+        byte[] src = Ip.isV4(dst) ? v4 : v6;
+        int len = payload.remaining();
+        if (src == null || len + Ip.UDP_HEADER + Ip.V6_HEADER > MTU) {
+            counters.txDropped++;
+            return false;
+        }
+        byte[] d = dst.getAddress();
+        tx.clear();
+        int h = Ip.writeHeader(tx, 0, src, d, Ip.PROTO_UDP, Ip.UDP_HEADER + len, ipId++);
+        tx.putShort(h, (short) srcPort);
+        tx.putShort(h + 2, (short) dstPort);
+        tx.putShort(h + 4, (short) (Ip.UDP_HEADER + len));
+        tx.putShort(h + 6, (short) 0);
+        tx.position(h + Ip.UDP_HEADER);
+        tx.put(payload);
+        long sum = Ip.pseudoHeaderSum(tx, 0, Ip.PROTO_UDP, Ip.UDP_HEADER + len);
+        int ck = InternetChecksum.finish(InternetChecksum.add(sum, tx, h, Ip.UDP_HEADER + len));
+        tx.putShort(h + 6, (short) (ck == 0 ? 0xFFFF : ck)); // RFC 768: 0 means "no checksum"
+        tx.flip();
+        counters.txPackets++;
+        output.output(tx);
+        return true;
+    }
+
+    /** Sends a transport segment (TCP) already carrying its checksum. Consumes {@code segment}. */
+    public boolean sendTransport(int protocol, InetAddress src, InetAddress dst, ByteBuffer segment) {
+        int len = segment.remaining();
+        if (len + Ip.V6_HEADER > MTU + 40) {
+            counters.txDropped++;
+            return false;
+        }
+        tx.clear();
+        int h = Ip.writeHeader(tx, 0, src.getAddress(), dst.getAddress(), protocol, len, ipId++);
+        tx.position(h);
+        tx.put(segment);
+        tx.flip();
+        counters.txPackets++;
+        output.output(tx);
+        return true;
+    }
+
+    /** Sends an ICMP (v4) or ICMPv6 echo request to {@code dst}. */
+    public boolean sendEchoRequest(InetAddress dst, int id, int seq, ByteBuffer data) {
+        boolean four = Ip.isV4(dst);
+        return sendEcho(four ? v4 : v6, dst.getAddress(), four ? ICMP_ECHO_REQUEST : ICMPV6_ECHO_REQUEST,
+                id, seq, data);
+    }
+
+    private boolean sendEcho(byte[] src, byte[] dst, int type, int id, int seq, ByteBuffer data) {
+        if (src == null) {
+            counters.txDropped++;
+            return false;
+        }
+        int len = 8 + data.remaining();
+        int proto = src.length == 4 ? Ip.PROTO_ICMP : Ip.PROTO_ICMPV6;
+        tx.clear();
+        int h = Ip.writeHeader(tx, 0, src, dst, proto, len, ipId++);
+        tx.put(h, (byte) type);
+        tx.put(h + 1, (byte) 0);
+        tx.putShort(h + 2, (short) 0);
+        tx.putShort(h + 4, (short) id);
+        tx.putShort(h + 6, (short) seq);
+        tx.position(h + 8);
+        tx.put(data);
+        long sum = proto == Ip.PROTO_ICMPV6 ? Ip.pseudoHeaderSum(tx, 0, proto, len) : 0; // RFC 4443 2.3
+        tx.putShort(h + 2, (short) InternetChecksum.finish(InternetChecksum.add(sum, tx, h, len)));
+        tx.flip();
+        counters.txPackets++;
+        output.output(tx);
+        return true;
+    }
+
+    /**
+     * One inner packet from a tunnel (position..limit). Malformed or misaddressed packets
+     * are counted and dropped.
+     */
+    public void input(ByteBuffer p) {
+        int at = p.position();
+        int avail = p.remaining();
+        counters.rxPackets++;
+        if (avail < 1) {
+            counters.rxMalformed++;
+            return;
+        }
+        int version = Ip.version(p, at);
+        if (version == 4) {
+            if (avail < Ip.V4_HEADER || (p.get(at) & 0x0F) < 5 || Ip.headerLength(p, at) > avail
+                    || InternetChecksum.finish(InternetChecksum.add(0, p, at, Ip.headerLength(p, at))) != 0) {
+                counters.rxMalformed++;
+                return;
+            }
+            if ((p.getShort(at + 6) & 0x3FFF) != 0) { // MF set or fragment offset: we never fragment
+                counters.rxFragments++;
+                return;
+            }
+        } else if (version == 6) {
+            if (avail < Ip.V6_HEADER) {
+                counters.rxMalformed++;
+                return;
+            }
+        } else {
+            counters.rxMalformed++;
+            return;
+        }
+        int total = Ip.totalLength(p, at);
+        int hl = Ip.headerLength(p, at);
+        if (total > avail || total < hl) {
+            counters.rxMalformed++;
+            return;
+        }
+        if (!Ip.dstEquals(p, at, version == 4 ? v4 : v6)) {
+            counters.rxNotForUs++;
+            return;
+        }
+        int proto = Ip.protocol(p, at);
+        int l4 = at + hl;
+        int l4len = total - hl;
+        switch (proto) {
+            case Ip.PROTO_UDP -> inputUdp(p, at, l4, l4len);
+            case Ip.PROTO_ICMP, Ip.PROTO_ICMPV6 -> inputIcmp(p, at, l4, l4len, proto);
+            case Ip.PROTO_TCP -> {
+                if (tcp == null) {
+                    counters.rxNoListener++;
+                    return;
+                }
+                ByteBuffer seg = p.duplicate();
+                seg.limit(l4 + l4len).position(l4);
+                tcp.onSegment(Ip.src(p, at), Ip.dst(p, at), seg);
+            }
+            default -> counters.rxUnknownProtocol++; // IPv6 extension headers are not used inside tunnels
+        }
+    }
+
+    private void inputUdp(ByteBuffer p, int at, int l4, int l4len) {
+        if (l4len < Ip.UDP_HEADER || (p.getShort(l4 + 4) & 0xFFFF) != l4len) {
+            counters.rxMalformed++;
+            return;
+        }
+        int ck = p.getShort(l4 + 6) & 0xFFFF;
+        if (ck != 0 || Ip.version(p, at) == 6) { // IPv6 UDP checksum is mandatory (RFC 8200 8.1)
+            long sum = Ip.pseudoHeaderSum(p, at, Ip.PROTO_UDP, l4len);
+            if (InternetChecksum.finish(InternetChecksum.add(sum, p, l4, l4len)) != 0) {
+                counters.rxBadChecksum++;
+                return;
+            }
+        }
+        int dstPort = p.getShort(l4 + 2) & 0xFFFF;
+        UdpReceiver r = udp.get(dstPort);
+        if (r == null) {
+            counters.rxNoListener++;
+            return;
+        }
+        int srcPort = p.getShort(l4) & 0xFFFF;
+        int oldLimit = p.limit();
+        p.limit(l4 + l4len).position(l4 + Ip.UDP_HEADER);
+        counters.rxDelivered++;
+        r.onDatagram(Ip.src(p, at), srcPort, Ip.dst(p, at), p);
+        p.limit(oldLimit);
+    }
+
+    private void inputIcmp(ByteBuffer p, int at, int l4, int l4len, int proto) {
+        if (l4len < 8) {
+            counters.rxMalformed++;
+            return;
+        }
+        long sum = proto == Ip.PROTO_ICMPV6 ? Ip.pseudoHeaderSum(p, at, proto, l4len) : 0;
+        if (InternetChecksum.finish(InternetChecksum.add(sum, p, l4, l4len)) != 0) {
+            counters.rxBadChecksum++;
+            return;
+        }
+        int type = p.get(l4) & 0xFF;
+        int id = p.getShort(l4 + 4) & 0xFFFF;
+        int seq = p.getShort(l4 + 6) & 0xFFFF;
+        ByteBuffer data = p.duplicate();
+        data.limit(l4 + l4len).position(l4 + 8);
+        if (type == ICMP_ECHO_REQUEST || type == ICMPV6_ECHO_REQUEST) {
+            byte[] src = new byte[Ip.addressLength(p, at)];
+            p.get(Ip.srcOffset(p, at), src);
+            counters.echoRequestsAnswered++;
+            sendEcho(proto == Ip.PROTO_ICMP ? v4 : v6, src,
+                    type == ICMP_ECHO_REQUEST ? ICMP_ECHO_REPLY : ICMPV6_ECHO_REPLY, id, seq, data);
+        } else if ((type == ICMP_ECHO_REPLY || type == ICMPV6_ECHO_REPLY) && echoListener != null) {
+            echoListener.onEchoReply(Ip.src(p, at), id, seq, data);
+        } else {
+            counters.rxUnknownProtocol++;
+        }
+    }
+}

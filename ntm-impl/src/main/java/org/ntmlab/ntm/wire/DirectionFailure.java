@@ -1,0 +1,19 @@
+package org.ntmlab.ntm.wire;
+
+import java.nio.ByteBuffer;
+
+/** DIRECTION_FAILURE (DC -> MN): no path, with a reason a person can read. */
+public record DirectionFailure(long requestId, String reason) {
+
+    public void encode(ByteBuffer b) {
+        b.putLong(requestId);
+        BodyWriter.string(b, reason.length() > 200 ? reason.substring(0, 200) : reason);
+    }
+
+    public static DirectionFailure decode(ByteBuffer b) throws MalformedMessageException {
+        BodyReader r = new BodyReader(b);
+        DirectionFailure m = new DirectionFailure(r.u64("requestId"), r.string("reason"));
+        r.end("DIRECTION_FAILURE");
+        return m;
+    }
+}

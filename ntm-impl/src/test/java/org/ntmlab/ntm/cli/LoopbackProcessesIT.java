@@ -1,0 +1,175 @@
+package org.ntmlab.ntm.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.net.DatagramSocket;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Real processes on loopback, from the runnable jar: `ntm as`, `ntm dc`, `ntm rs` and two
+ * `ntm node`s exchange datagrams through an NTM tunnel; `dig` (a DNS client this project did
+ * not write) resolves a registered name at the DC; a wrong password is refused.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class LoopbackProcessesIT {
+
+    static final Path JAR = Path.of(System.getProperty("ntm.jar", "target/ntm.jar"));
+
+    Path dir;
+    final List<Process> processes = new ArrayList<>();
+    int asPort;
+    int dcPort;
+    int rsPort;
+    int dnsPort;
+    int ctl1;
+    int ctl2;
+
+    @BeforeAll
+    void start() throws Exception {
+        assertThat(JAR).as("runnable jar (mvn package)").exists();
+        dir = Files.createTempDirectory("ntm-loopback");
+        asPort = freeTcp();
+        ctl1 = freeTcp();
+        ctl2 = freeTcp();
+        dcPort = freeUdp();
+        rsPort = freeUdp();
+        dnsPort = freeUdp();
+        String secret = HexFormat.of().formatHex(new byte[32]).replace("00", "5a");
+        spawn("as", "as", "--bind", "127.0.0.1:" + asPort, "--accounts", dir.resolve("accounts").toString(),
+                "--tls-dir", dir.resolve("tls").toString(), "--dc-token", "lab-token", "--iterations", "1000",
+                "--user", "alice:alice.ntm.example:alice-pw,bob:bob.ntm.example:bob-pw");
+        spawn("rs", "rs", "--id", "1", "--bind4", "127.0.0.1:" + rsPort, "--bind6", "[::1]:" + rsPort,
+                "--secret", secret);
+        spawn("dc", "dc", "--domain", "ntm.example", "--bind4", "127.0.0.1:" + dcPort, "--bind6", "[::1]:" + dcPort,
+                "--dns", "127.0.0.1:" + dnsPort, "--as", "127.0.0.1:" + asPort, "--as-ca",
+                dir.resolve("tls/ca.pem").toString(), "--dc-token", "lab-token", "--relay",
+                "1,127.0.0.1:" + rsPort + ",[::1]:" + rsPort + "," + secret);
+        spawn("alice", "node", "--as", "127.0.0.1:" + asPort, "--as-ca", dir.resolve("tls/ca.pem").toString(),
+                "--user", "alice", "--password", "alice-pw", "--dc4", "127.0.0.1:" + dcPort, "--dc6",
+                "[::1]:" + dcPort, "--port", "0", "--control", "127.0.0.1:" + ctl1);
+        spawn("bob", "node", "--as", "127.0.0.1:" + asPort, "--as-ca", dir.resolve("tls/ca.pem").toString(),
+                "--user", "bob", "--password", "bob-pw", "--dc4", "127.0.0.1:" + dcPort, "--port", "0",
+                "--control", "127.0.0.1:" + ctl2);
+        awaitControl(ctl1);
+        awaitControl(ctl2);
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        for (Process p : processes) {
+            p.destroy();
+        }
+        for (Process p : processes) {
+            p.waitFor(5, TimeUnit.SECONDS);
+        }
+        for (String n : List.of("as", "rs", "dc", "alice", "bob")) {
+            Path log = dir.resolve(n + ".log");
+            if (Files.exists(log)) {
+                Files.copy(log, Path.of("target").resolve("loopback-" + n + ".log"),
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+    }
+
+    @Test
+    void nodesExchangeDatagramsOverVirtualIpv4AndIpv6() throws Exception {
+        String r = control(ctl1, "resolve bob.ntm.example");
+        assertThat(r).startsWith("OK v4=100.").contains("path=direct");
+        assertThat(control(ctl1, "udp-echo bob.ntm.example 7 50 1000")).startsWith("OK sent=50 received=50 corrupted=0");
+        assertThat(control(ctl1, "udp-echo bob.ntm.example/6 7 10 1200")).startsWith("OK sent=10 received=10");
+        assertThat(control(ctl1, "ping bob.ntm.example 3")).startsWith("OK sent=3 received=3");
+        assertThat(control(ctl2, "tunnels")).contains("\"peer\":\"alice.ntm.example\"").contains("\"state\":\"up\"");
+    }
+
+    @Test
+    void digResolvesRegisteredNameAtTheDc() throws Exception {
+        String v4 = control(ctl2, "status").replaceAll(".* v4=([0-9.]+) .*", "$1");
+        assertThat(dig("bob.ntm.example", "A")).isEqualTo(v4);
+        assertThat(dig("bob.ntm.example", "AAAA")).startsWith("fd00:6e74:6d00::");
+        assertThat(run("dig", "@127.0.0.1", "-p", "" + dnsPort, "+time=2", "+tries=1", "nobody.ntm.example"))
+                .contains("status: NXDOMAIN");
+        assertThat(run("dig", "@127.0.0.1", "-p", "" + dnsPort, "+time=2", "+tries=1", "www.example.org"))
+                .contains("status: REFUSED");
+    }
+
+    @Test
+    void wrongPasswordIsRefused() throws Exception {
+        Process p = new ProcessBuilder("java", "-jar", JAR.toString(), "node", "--as", "127.0.0.1:" + asPort,
+                "--as-ca", dir.resolve("tls/ca.pem").toString(), "--user", "alice", "--password", "guess",
+                "--dc4", "127.0.0.1:" + dcPort, "--control", "127.0.0.1:0").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isEqualTo(1);
+        assertThat(out).contains("refused by AS: bad credentials");
+    }
+
+    private String dig(String name, String type) throws Exception {
+        return run("dig", "@127.0.0.1", "-p", "" + dnsPort, "+short", "+time=2", "+tries=1", name, type).strip();
+    }
+
+    private static String run(String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor(20, TimeUnit.SECONDS);
+        return out;
+    }
+
+    private void spawn(String name, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("java", "-jar", JAR.toString()));
+        cmd.addAll(List.of(args));
+        processes.add(new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(dir.resolve(name + ".log").toFile()).start());
+    }
+
+    private void awaitControl(int port) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            try (Socket s = new Socket("127.0.0.1", port)) {
+                return;
+            } catch (IOException e) {
+                Thread.sleep(200);
+            }
+        }
+        throw new AssertionError("node control port " + port + " never opened; logs in " + dir);
+    }
+
+    static String control(int port, String line) throws IOException {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(30_000);
+            Writer w = new OutputStreamWriter(s.getOutputStream(), StandardCharsets.UTF_8);
+            w.write(line + "\n");
+            w.flush();
+            return new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8)).readLine();
+        }
+    }
+
+    static int freeTcp() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    static int freeUdp() throws IOException {
+        try (DatagramSocket s = new DatagramSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,142 @@
+package org.ntmlab.ntm.wire;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+
+/** Every body codec: round trip, golden bytes, and rejection of malformed input. */
+class MessageCodecTest {
+
+    static final HexFormat HEX = HexFormat.of();
+
+    static byte[] encode(java.util.function.Consumer<ByteBuffer> enc) {
+        ByteBuffer b = ByteBuffer.allocate(1024);
+        enc.accept(b);
+        b.flip();
+        byte[] out = new byte[b.remaining()];
+        b.get(out);
+        return out;
+    }
+
+    @Test
+    void headerGoldenBytes() {
+        ByteBuffer b = ByteBuffer.allocate(20);
+        NtmHeader.write(b, 0, MessageType.DATA, 1, NtmHeader.FLAG_INITIATOR | NtmHeader.FLAG_RELAYED,
+                0x0102030405060708L, 0x1122334455667788L);
+        assertThat(HEX.formatHex(b.array())).isEqualTo("012f01030102030405060708" + "1122334455667788");
+        assertThat(NtmHeader.precheck(b, 0, 20)).isNull();
+        b.put(0, (byte) 2);
+        assertThat(NtmHeader.precheck(b, 0, 20)).isEqualTo("badVersion");
+        b.put(0, (byte) 1).put(3, (byte) 0x80);
+        assertThat(NtmHeader.precheck(b, 0, 20)).isEqualTo("badFlags");
+        assertThat(NtmHeader.precheck(b, 0, 19)).isEqualTo("tooShort");
+    }
+
+    @Test
+    void registerGoldenBytesAndRoundTrip() throws Exception {
+        Register r = new Register("a.ex", List.of(InetAddress.getByName("10.0.0.1"),
+                InetAddress.getByName("2001:db8::1")), 7200);
+        byte[] wire = encode(r::encode);
+        assertThat(HEX.formatHex(wire)).isEqualTo("04612e6578" + "02" + "040a000001" + "06"
+                + "20010db8000000000000000000000001" + "1c20");
+        assertThat(Register.decode(ByteBuffer.wrap(wire))).isEqualTo(r);
+    }
+
+    @Test
+    void registerAckRoundTrip() throws Exception {
+        RegisterAck a = new RegisterAck(InetAddress.getByName("100.64.1.1"), InetAddress.getByName("fd00::101"),
+                new InetSocketAddress("203.0.113.1", 40000), 10);
+        byte[] wire = encode(a::encode);
+        assertThat(HEX.formatHex(wire)).isEqualTo("0464400101" + "06fd000000000000000000000000000101"
+                + "04cb0071019c40" + "000a");
+        assertThat(RegisterAck.decode(ByteBuffer.wrap(wire))).isEqualTo(a);
+    }
+
+    @Test
+    void directionMessagesRoundTrip() throws Exception {
+        DirectionRequest d = new DirectionRequest(9, "cn.ntm.example");
+        assertThat(DirectionRequest.decode(ByteBuffer.wrap(encode(d::encode)))).isEqualTo(d);
+        DirectionFailure f = new DirectionFailure(9, "no node registered");
+        assertThat(DirectionFailure.decode(ByteBuffer.wrap(encode(f::encode)))).isEqualTo(f);
+        KeepaliveAck k = new KeepaliveAck(new InetSocketAddress("2001:db8::5", 1));
+        assertThat(KeepaliveAck.decode(ByteBuffer.wrap(encode(k::encode)))).isEqualTo(k);
+        TunnelHello h = new TunnelHello("mn.ntm.example", InetAddress.getByName("100.64.1.2"), null);
+        assertThat(TunnelHello.decode(ByteBuffer.wrap(encode(h::encode)))).isEqualTo(h);
+        IdBody i = new IdBody(-5);
+        assertThat(IdBody.decode(ByteBuffer.wrap(encode(i::encode)), "PROBE")).isEqualTo(i);
+    }
+
+    @Test
+    void routeDirectionRoundTrip() throws Exception {
+        byte[] ts = new byte[32];
+        byte[] rs = new byte[32];
+        ts[0] = 1;
+        rs[31] = 2;
+        RouteDirection r = new RouteDirection(3, 0xabcdefL, RouteDirection.RESPONDER, RouteDirection.RELAY,
+                "mn.ntm.example", InetAddress.getByName("100.64.1.1"), InetAddress.getByName("fd00::1"),
+                new InetSocketAddress("198.51.100.20", 7100), new InetSocketAddress("203.0.113.2", 7200), ts, rs);
+        RouteDirection back = RouteDirection.decode(ByteBuffer.wrap(encode(r::encode)));
+        assertThat(back.tunnelId()).isEqualTo(0xabcdefL);
+        assertThat(back.peerEndpoint()).isEqualTo(r.peerEndpoint());
+        assertThat(back.peerMapped()).isEqualTo(r.peerMapped());
+        assertThat(back.tunnelSecret()).isEqualTo(ts);
+        assertThat(back.relaySecret()).isEqualTo(rs);
+        assertThat(back.peerFqdn()).isEqualTo("mn.ntm.example");
+    }
+
+    @Test
+    void relayAuthoriseRoundTrip() throws Exception {
+        byte[] s = new byte[32];
+        s[5] = 9;
+        RelayAuthorise a = new RelayAuthorise(77, s, 3600);
+        RelayAuthorise back = RelayAuthorise.decode(ByteBuffer.wrap(encode(a::encode)));
+        assertThat(back.tunnelId()).isEqualTo(77);
+        assertThat(back.lifetimeSeconds()).isEqualTo(3600);
+        assertThat(back.relaySecret()).isEqualTo(s);
+    }
+
+    @Test
+    void malformedBodiesAreRejectedWithTheFieldNamed() {
+        assertThatThrownBy(() -> Register.decode(ByteBuffer.wrap(HEX.parseHex("05612e6578"))))
+                .isInstanceOf(MalformedMessageException.class).hasMessageContaining("fqdn");
+        assertThatThrownBy(() -> Register.decode(ByteBuffer.wrap(HEX.parseHex("01610109"))))
+                .isInstanceOf(MalformedMessageException.class).hasMessageContaining("unknown address family 9");
+        assertThatThrownBy(() -> DirectionRequest.decode(ByteBuffer.wrap(HEX.parseHex("0000000000000001" + "0161ff"))))
+                .isInstanceOf(MalformedMessageException.class).hasMessageContaining("trailing");
+        assertThatThrownBy(() -> DirectionRequest.decode(ByteBuffer.wrap(HEX.parseHex("0000000000000001" + "020a0d"))))
+                .isInstanceOf(MalformedMessageException.class).hasMessageContaining("control character");
+    }
+
+    /** Random bytes never make a decoder throw anything but MalformedMessageException. */
+    @Test
+    void randomInputOnlyEverYieldsMalformedMessage() {
+        Random rnd = new Random(1);
+        for (int i = 0; i < 20_000; i++) {
+            byte[] junk = new byte[rnd.nextInt(120)];
+            rnd.nextBytes(junk);
+            for (int which = 0; which < 7; which++) {
+                try {
+                    switch (which) {
+                        case 0 -> Register.decode(ByteBuffer.wrap(junk));
+                        case 1 -> RegisterAck.decode(ByteBuffer.wrap(junk));
+                        case 2 -> RouteDirection.decode(ByteBuffer.wrap(junk));
+                        case 3 -> DirectionRequest.decode(ByteBuffer.wrap(junk));
+                        case 4 -> RelayAuthorise.decode(ByteBuffer.wrap(junk));
+                        case 5 -> TunnelHello.decode(ByteBuffer.wrap(junk));
+                        default -> KeepaliveAck.decode(ByteBuffer.wrap(junk));
+                    }
+                } catch (MalformedMessageException expected) {
+                    // fine
+                }
+            }
+        }
+    }
+}
