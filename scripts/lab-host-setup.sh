@@ -22,7 +22,7 @@ CHECK_ONLY=0
 [[ "${1:-}" == "--check" ]] && CHECK_ONLY=1
 
 # Tools the tests call on the host, and the engine itself.
-HOST_PACKAGES=(docker.io dnsutils socat curl tcpdump debootstrap)
+HOST_PACKAGES=(docker.io dnsutils socat curl tcpdump tshark debootstrap)
 # Packages inside every lab container (routers, servers, nodes). The image tag is a
 # hash of this list, the suite and the mirror: change any of them and a new image is built.
 # (bind9-dnsutils is what bookworm's transitional 'dnsutils' pulls in.)
