@@ -3,8 +3,11 @@ package org.ntmlab.lab;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.AccessMode;
+import com.github.dockerjava.api.model.Bind;
 import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.ContainerNetwork;
+import com.github.dockerjava.api.model.Volume;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -34,7 +37,6 @@ import org.ntmlab.lab.topology.Topology;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.testcontainers.DockerClientFactory;
-import org.testcontainers.containers.BindMode;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.Network;
 import org.testcontainers.utility.DockerImageName;
@@ -235,6 +237,8 @@ public final class Lab implements AutoCloseable {
         // them "tentative" (unusable) for a second or two after every attach.
         sysctls.put("net.ipv6.conf.all.accept_dad", "0");
         sysctls.put("net.ipv6.conf.default.accept_dad", "0");
+        Path jar = options.ntmJar() != null && Files.isRegularFile(options.ntmJar()) && kind != LabHost.Kind.HELPER
+                ? options.ntmJar() : null;
         GenericContainer<?> c = new GenericContainer<>(DockerImageName.parse(options.image()))
                 .withImagePullPolicy(image -> false) // no registry: the image is built locally
                 .withNetwork(networks.get(first.segment()))
@@ -249,11 +253,13 @@ public final class Lab implements AutoCloseable {
                         cmd.withIpv6Address(IpLiteral.format(first.ipv6()));
                     }
                     cmd.getHostConfig().withCapAdd(Capability.NET_ADMIN, Capability.NET_RAW).withSysctls(sysctls);
+                    if (jar != null) {
+                        // A plain Docker bind: Testcontainers' withFileSystemBind first runs a
+                        // check container from alpine, i.e. a registry pull (no traffic may leave).
+                        cmd.getHostConfig().withBinds(new Bind(jar.toAbsolutePath().toString(),
+                                new Volume(LabOptions.JAR_IN_CONTAINER), AccessMode.ro));
+                    }
                 });
-        Path jar = options.ntmJar();
-        if (jar != null && Files.isRegularFile(jar) && kind != LabHost.Kind.HELPER) {
-            c.withFileSystemBind(jar.toAbsolutePath().toString(), LabOptions.JAR_IN_CONTAINER, BindMode.READ_ONLY);
-        }
         LabHost host = new LabHost(name, kind, c);
         hosts.put(name, host);
         try {
@@ -435,7 +441,37 @@ public final class Lab implements AutoCloseable {
         });
     }
 
+    // ------------------------------------------------------------------ NTMobile
+
+    /**
+     * Starts AS, RS, DC and every node with the ntm CLI from the mounted jar and waits (up to
+     * {@code timeoutSeconds}) until every node is registered with the DC.
+     */
+    public Lab startNtm(int timeoutSeconds) {
+        NtmDeployment.start(this, timeoutSeconds);
+        return this;
+    }
+
+    /**
+     * Sends one line to a node's control channel (docs/protocol.md) from inside its container
+     * and returns the reply line ("OK ..." or "ERR ...").
+     */
+    public String control(String node, String command) {
+        if (command.contains("'") || command.contains("\n")) {
+            throw new IllegalArgumentException("control command must be one plain line: " + command);
+        }
+        var r = host(node).exec("printf '%s\\nquit\\n' '" + command + "' | timeout 120 socat -t 120 - TCP:127.0.0.1:"
+                + NtmDeployment.CONTROL_PORT + " 2>&1");
+        String out = r.getStdout().strip();
+        int nl = out.indexOf('\n');
+        return nl < 0 ? out : out.substring(0, nl);
+    }
+
     // ------------------------------------------------------------------ access
+
+    public LabOptions options() {
+        return options;
+    }
 
     public Topology topology() {
         return topology;

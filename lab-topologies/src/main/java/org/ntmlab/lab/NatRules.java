@@ -28,6 +28,11 @@ final class NatRules {
         c.add("iptables -A FORWARD -i " + outIf + " -o " + inIf
                 + " -m conntrack --ctstate ESTABLISHED,RELATED,DNAT -j ACCEPT");
         c.add("iptables -A FORWARD -i " + outIf + " -o " + inIf + " -j DROP");
+        // Unsolicited packets to the router itself are dropped before conntrack confirms them,
+        // as a home router's firewall does. Otherwise a peer's hole-punching probe that arrives
+        // first leaves a conntrack entry, and MASQUERADE then gives the inside host's own
+        // outgoing flow to that peer a different port (a "clash"), i.e. a new mapping.
+        c.add("iptables -A INPUT -i " + outIf + " -m conntrack --ctstate NEW,INVALID -j DROP");
         switch (type) {
             // MASQUERADE keeps the source port when free and reuses the mapping for every
             // destination (endpoint-independent mapping); conntrack filters by address and port.

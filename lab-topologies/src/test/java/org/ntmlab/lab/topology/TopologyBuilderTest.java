@@ -30,9 +30,11 @@ class TopologyBuilderTest {
                         new Attachment("g4", TopologyBuilder.ip("198.51.100.30"), null),
                         new Attachment("v6", null, TopologyBuilder.ip("2001:db8:6::30")))))
                 .node(new Node("g4", "g4.ntm.example", "g4", TopologyBuilder.ip("198.51.100.40"), null))
+                .node(new Node("g4b", "g4b.ntm.example", "g4", TopologyBuilder.ip("198.51.100.41"), null))
                 .node(new Node("p1", "p1.ntm.example", "p1", TopologyBuilder.ip("192.168.1.10"), null))
                 .node(new Node("p2", "p2.ntm.example", "p2", TopologyBuilder.ip("192.168.2.10"), null))
                 .node(new Node("v6", "v6.ntm.example", "v6", null, TopologyBuilder.ip("2001:db8:6::40")))
+                .node(new Node("v6b", "v6b.ntm.example", "v6", null, TopologyBuilder.ip("2001:db8:6::41")))
                 .build();
         assertThat(built.segments()).isEqualTo(yaml.segments());
         assertThat(built.routers()).isEqualTo(yaml.routers());

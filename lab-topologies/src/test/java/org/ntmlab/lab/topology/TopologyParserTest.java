@@ -53,7 +53,7 @@ class TopologyParserTest {
         assertThat(t.routers()).extracting(Router::nat)
                 .containsExactly(NatType.PORT_RESTRICTED_CONE, NatType.PORT_RESTRICTED_CONE);
         assertThat(t.routers().get(0).mappingTimeout()).isEqualTo(Duration.ofSeconds(120));
-        assertThat(t.nodes()).extracting(Node::name).containsExactly("g4", "p1", "p2", "v6");
+        assertThat(t.nodes()).extracting(Node::name).containsExactly("g4", "g4b", "p1", "p2", "v6", "v6b");
         AddressPlan a = t.addresses();
         assertThat(IpLiteral.format(a.on("r1", "p1").ipv4())).isEqualTo("192.168.1.254");
         assertThat(IpLiteral.format(a.on("r1", "g4").ipv4())).isEqualTo("198.51.100.101");
