@@ -1,0 +1,602 @@
+package org.ntmlab.lab;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.AccessMode;
+import com.github.dockerjava.api.model.Bind;
+import com.github.dockerjava.api.model.Capability;
+import com.github.dockerjava.api.model.ContainerNetwork;
+import com.github.dockerjava.api.model.Volume;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.ntmlab.lab.topology.AddressPlan;
+import org.ntmlab.lab.topology.AddressPlan.HostAddress;
+import org.ntmlab.lab.topology.Cidr;
+import org.ntmlab.lab.topology.Impairment;
+import org.ntmlab.lab.topology.IpLiteral;
+import org.ntmlab.lab.topology.Node;
+import org.ntmlab.lab.topology.Router;
+import org.ntmlab.lab.topology.Segment;
+import org.ntmlab.lab.topology.SegmentKind;
+import org.ntmlab.lab.topology.Server;
+import org.ntmlab.lab.topology.Topology;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.containers.Network;
+import org.testcontainers.utility.DockerImageName;
+
+/**
+ * A running topology: one Docker internal network per segment, one container per router,
+ * server and node, NAT rules, routes, impairments and captures. Close it to copy captures
+ * and logs to {@code <artifacts>/<topology>/} and remove everything.
+ *
+ * <pre>{@code
+ * try (Lab lab = Lab.start(Topology.load(Path.of("topologies/table1.yaml")))) {
+ *     lab.host("p1").execOk("ping -c1 198.51.100.40");
+ * }
+ * }</pre>
+ */
+public final class Lab implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Lab.class);
+    private static final String CAPTURE_DIR = "/tmp/ntm-cap";
+
+    private final Topology topology;
+    private final LabOptions options;
+    private final String runId;
+    private final DockerClient client;
+    private final Map<String, Network> networks = new LinkedHashMap<>();
+    private final Map<String, LabHost> hosts = new LinkedHashMap<>();
+    private final Map<String, LabHost> stunServers = new HashMap<>();
+    private final Map<String, String> stunAddresses = new HashMap<>();
+    private final List<String> notes = new ArrayList<>();
+    private final Path artifactDir;
+    private Thread shutdownHook;
+    private boolean closed;
+    private Boolean netem;
+
+    private Lab(Topology topology, LabOptions options) {
+        this.topology = topology;
+        this.options = options;
+        this.runId = HexFormat.of().formatHex(new SecureRandom().generateSeed(3));
+        this.artifactDir = options.artifacts().resolve(topology.name()).toAbsolutePath();
+        this.client = connectDocker();
+    }
+
+    /** Starts a topology with {@link LabOptions#defaults()}. */
+    public static Lab start(Topology topology) {
+        return start(topology, LabOptions.defaults());
+    }
+
+    public static Lab start(Topology topology, LabOptions options) {
+        Lab lab = new Lab(topology, options);
+        try {
+            lab.up();
+            return lab;
+        } catch (RuntimeException e) {
+            lab.notes.add("start failed: " + e);
+            lab.close();
+            throw e;
+        }
+    }
+
+    private static DockerClient connectDocker() {
+        if (!DockerClientFactory.instance().isDockerAvailable()) {
+            throw new LabException("no Docker engine answers: run scripts/lab-host-setup.sh as root (it starts"
+                    + " dockerd), and set TESTCONTAINERS_RYUK_DISABLED=true TESTCONTAINERS_HOST_OVERRIDE=localhost"
+                    + " (docs/lab.md)");
+        }
+        return DockerClientFactory.instance().client();
+    }
+
+    private void up() {
+        long t0 = System.nanoTime();
+        checkHost();
+        int swept = LabSweeper.sweepStale(client);
+        if (swept > 0) {
+            LOG.info("event=swept-stale count={}", swept);
+        }
+        prepareArtifactDir();
+        shutdownHook = new Thread(this::close, "ntm-lab-" + runId + "-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        LOG.info("event=lab-start topology={} run={} source={}", topology.name(), runId, topology.source());
+        for (Segment s : topology.segments()) {
+            createNetwork(s);
+        }
+        AddressPlan plan = topology.addresses();
+        for (Router r : topology.routers()) {
+            createHost(r.name(), LabHost.Kind.ROUTER, plan.of(r.name()), routerSysctls(r));
+        }
+        for (Server s : topology.servers()) {
+            createHost(s.name(), LabHost.Kind.SERVER, plan.of(s.name()), Map.of());
+        }
+        for (Node n : topology.nodes()) {
+            createHost(n.name(), LabHost.Kind.NODE, plan.of(n.name()), Map.of());
+        }
+        for (LabHost h : hosts.values()) {
+            configure(h);
+        }
+        for (int i = 0; i < topology.impairments().size(); i++) {
+            impair(topology.impairments().get(i), topology.source() + ": impairments[" + i + "]");
+        }
+        if (options.capture()) {
+            hosts.values().forEach(this::startCapture);
+        }
+        if (options.verifyNat() && !topology.routers().isEmpty()) {
+            verifyNatTypes();
+        }
+        LOG.info("event=lab-up topology={} run={} hosts={} ms={}", topology.name(), runId, hosts.size(),
+                (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    private void checkHost() {
+        try {
+            client.inspectImageCmd(options.image()).exec();
+        } catch (NotFoundException e) {
+            throw new LabException("image " + options.image() + " not found: run scripts/lab-host-setup.sh as root"
+                    + " (builds it with debootstrap, ~2-4 minutes, once)");
+        }
+        Path nf = Path.of("/proc/sys/net/bridge/bridge-nf-call-iptables");
+        try {
+            if (Files.exists(nf) && Files.readString(nf).strip().equals("1")) {
+                throw new LabException("net.bridge.bridge-nf-call-iptables=1 on this host: Docker's rules would drop"
+                        + " traffic routed through NAT router containers. Run scripts/lab-host-setup.sh as root (or"
+                        + " sysctl -w net.bridge.bridge-nf-call-iptables=0 net.bridge.bridge-nf-call-ip6tables=0)");
+            }
+        } catch (IOException e) {
+            LOG.warn("event=cannot-read path={} error={}", nf, e.toString());
+        }
+    }
+
+    private void prepareArtifactDir() {
+        try {
+            Files.createDirectories(artifactDir);
+            try (Stream<Path> old = Files.list(artifactDir)) {
+                for (Path p : old.toList()) {
+                    if (Files.isRegularFile(p)) {
+                        Files.delete(p);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new LabException("cannot prepare " + artifactDir + ": " + e, e);
+        }
+    }
+
+    private Map<String, String> labels(String role) {
+        Map<String, String> l = new HashMap<>(LabLabels.of(runId, topology.name()));
+        l.put(LabLabels.ROLE, role);
+        return l;
+    }
+
+    private String dockerName(String name) {
+        return "ntmlab-" + runId + "-" + name;
+    }
+
+    private void createNetwork(Segment s) {
+        List<com.github.dockerjava.api.model.Network.Ipam.Config> configs = new ArrayList<>();
+        Cidr v4 = topology.addresses().dockerIpv4(s.name());
+        configs.add(new com.github.dockerjava.api.model.Network.Ipam.Config().withSubnet(v4.toString()));
+        if (s.ipv6() != null) {
+            configs.add(new com.github.dockerjava.api.model.Network.Ipam.Config().withSubnet(s.ipv6().toString()));
+        }
+        Network net = Network.builder()
+                .createNetworkCmdModifier(c -> c.withName(dockerName(s.name()))
+                        .withInternal(true) // nothing leaves the machine
+                        .withEnableIpv6(s.kind().hasIpv6())
+                        .withIpam(new com.github.dockerjava.api.model.Network.Ipam().withConfig(configs))
+                        .withLabels(labels("segment")))
+                .build();
+        try {
+            net.getId(); // the builder creates lazily
+        } catch (RuntimeException e) {
+            throw new LabException("cannot create network for segment '" + s.name() + "' (" + v4
+                    + (s.ipv6() != null ? ", " + s.ipv6() : "") + "): " + e.getMessage()
+                    + ". If the pool overlaps, another lab (or a leftover network) uses that subnet: see"
+                    + " 'docker network ls --filter label=" + LabLabels.RUN + "'", e);
+        }
+        networks.put(s.name(), net);
+        LOG.info("event=network segment={} kind={} ipv4={} ipv6={} internal=true", s.name(), s.kind().yamlName(),
+                v4, s.ipv6());
+    }
+
+    private Map<String, String> routerSysctls(Router r) {
+        Map<String, String> m = new HashMap<>();
+        m.put("net.ipv4.ip_forward", "1");
+        if (r.mappingTimeout() != null) {
+            // RFC 4787 REQ-5: the UDP mapping timer is conntrack's UDP timeout here.
+            String s = Long.toString(Math.max(1, r.mappingTimeout().toSeconds()));
+            m.put("net.netfilter.nf_conntrack_udp_timeout", s);
+            m.put("net.netfilter.nf_conntrack_udp_timeout_stream", s);
+        }
+        return m;
+    }
+
+    private LabHost createHost(String name, LabHost.Kind kind, List<HostAddress> addresses,
+                               Map<String, String> extraSysctls) {
+        HostAddress first = addresses.get(0);
+        Map<String, String> sysctls = new HashMap<>(extraSysctls);
+        sysctls.put("net.ipv6.conf.all.disable_ipv6", "0");
+        sysctls.put("net.ipv6.conf.default.disable_ipv6", "0");
+        // No duplicate address detection: addresses are ours and unique, and DAD would hold
+        // them "tentative" (unusable) for a second or two after every attach.
+        sysctls.put("net.ipv6.conf.all.accept_dad", "0");
+        sysctls.put("net.ipv6.conf.default.accept_dad", "0");
+        Path jar = options.ntmJar() != null && Files.isRegularFile(options.ntmJar()) && kind != LabHost.Kind.HELPER
+                ? options.ntmJar() : null;
+        GenericContainer<?> c = new GenericContainer<>(DockerImageName.parse(options.image()))
+                .withImagePullPolicy(image -> false) // no registry: the image is built locally
+                .withNetwork(networks.get(first.segment()))
+                .withLabels(labels(kind.name().toLowerCase()))
+                .withCommand("sleep", "infinity")
+                .withCreateContainerCmdModifier(cmd -> {
+                    cmd.withName(dockerName(name)).withHostName(name);
+                    if (first.ipv4() != null) {
+                        cmd.withIpv4Address(IpLiteral.format(first.ipv4()));
+                    }
+                    if (first.ipv6() != null) {
+                        cmd.withIpv6Address(IpLiteral.format(first.ipv6()));
+                    }
+                    cmd.getHostConfig().withCapAdd(Capability.NET_ADMIN, Capability.NET_RAW).withSysctls(sysctls);
+                    if (jar != null) {
+                        // A plain Docker bind: Testcontainers' withFileSystemBind first runs a
+                        // check container from alpine, i.e. a registry pull (no traffic may leave).
+                        cmd.getHostConfig().withBinds(new Bind(jar.toAbsolutePath().toString(),
+                                new Volume(LabOptions.JAR_IN_CONTAINER), AccessMode.ro));
+                    }
+                });
+        LabHost host = new LabHost(name, kind, c);
+        hosts.put(name, host);
+        try {
+            c.start();
+        } catch (RuntimeException e) {
+            throw new LabException("cannot start container for " + kind.name().toLowerCase() + " '" + name + "': "
+                    + e.getMessage(), e);
+        }
+        for (HostAddress a : addresses.subList(1, addresses.size())) {
+            ContainerNetwork.Ipam ipam = new ContainerNetwork.Ipam();
+            if (a.ipv4() != null) {
+                ipam.withIpv4Address(IpLiteral.format(a.ipv4()));
+            }
+            if (a.ipv6() != null) {
+                ipam.withIpv6Address(IpLiteral.format(a.ipv6()));
+            }
+            client.connectToNetworkCmd().withContainerId(c.getContainerId())
+                    .withNetworkId(networks.get(a.segment()).getId())
+                    .withContainerNetwork(new ContainerNetwork().withIpamConfig(ipam)).exec();
+        }
+        mapInterfaces(host, addresses);
+        LOG.info("event=host name={} kind={} interfaces={}", name, kind.name().toLowerCase(), host.interfaces());
+        return host;
+    }
+
+    /** Finds which ethN is on which segment by MAC address (names depend on attach order). */
+    private void mapInterfaces(LabHost host, List<HostAddress> addresses) {
+        InspectContainerResponse info = client.inspectContainerCmd(host.containerId()).exec();
+        Map<String, ContainerNetwork> byNet = info.getNetworkSettings().getNetworks();
+        String links = host.execOk("for i in /sys/class/net/*; do echo \"$(basename $i) $(cat $i/address)\"; done");
+        Map<String, String> ifByMac = new HashMap<>();
+        links.lines().map(l -> l.split(" ")).filter(p -> p.length == 2).forEach(p -> ifByMac.put(p[1], p[0]));
+        for (HostAddress a : addresses) {
+            ContainerNetwork cn = byNet.get(dockerName(a.segment()));
+            String ifname = cn == null ? null : ifByMac.get(cn.getMacAddress());
+            if (ifname == null) {
+                throw new LabException(host.name() + ": no interface found for segment '" + a.segment() + "' (links: "
+                        + ifByMac + ")");
+            }
+            host.putInterface(a.segment(), ifname);
+        }
+    }
+
+    private void configure(LabHost h) {
+        List<String> cmds = new ArrayList<>();
+        for (var e : h.interfaces().entrySet()) {
+            Segment s = topology.segment(e.getKey()).orElseThrow();
+            if (s.kind() == SegmentKind.IPV6_ONLY) {
+                // Docker insists on an IPv4 address; an IPv6-only link has none.
+                cmds.add("ip -4 addr flush dev " + e.getValue());
+            }
+        }
+        // Docker gives even internal networks a default route via its bridge (.1). The lab
+        // removes it: a host leaves its segments only through a NAT router, or not at all.
+        Optional<InetAddress> gw = defaultRoute(h);
+        if (gw.isPresent()) {
+            cmds.add("ip route replace default via " + IpLiteral.format(gw.get()));
+        } else {
+            cmds.add("ip route del default 2>/dev/null; true");
+        }
+        cmds.add("ip -6 route del default 2>/dev/null; true");
+        if (h.kind() == LabHost.Kind.ROUTER) {
+            Router r = topology.router(h.name()).orElseThrow();
+            cmds.addAll(NatRules.commands(r.nat(), topology.segment(r.inside()).orElseThrow().ipv4(),
+                    h.interfaceOn(r.inside()), h.interfaceOn(r.outside()),
+                    topology.addresses().oneToOne(r.name())));
+        }
+        // IPv6 addresses must be usable before anything binds to them.
+        cmds.add("for i in $(seq 50); do [ -z \"$(ip -6 addr show tentative)\" ] && break; sleep 0.1; done");
+        for (String c : cmds) {
+            h.execOk(c);
+        }
+        notes.add(h + " commands: " + cmds);
+    }
+
+    /** Via the router of the first private segment the host is on (for a router: its outside). */
+    private Optional<InetAddress> defaultRoute(LabHost h) {
+        List<String> segs = new ArrayList<>(h.interfaces().keySet());
+        if (h.kind() == LabHost.Kind.ROUTER) {
+            segs = List.of(topology.router(h.name()).orElseThrow().outside());
+        }
+        for (String seg : segs) {
+            Optional<Router> gw = topology.gatewayOf(seg);
+            if (gw.isPresent()) {
+                return Optional.of(topology.addresses().on(gw.get().name(), seg).ipv4());
+            }
+        }
+        return Optional.empty();
+    }
+
+    private void impair(Impairment im, String where) {
+        LabHost h = host(im.host());
+        String ifname = h.interfaceOn(im.segment());
+        boolean v6 = topology.segment(im.segment()).orElseThrow().kind().hasIpv6();
+        for (String c : ImpairmentRules.commands(im, ifname, v6, im.needsDelay() && hasNetem(h), where)) {
+            h.execOk(c);
+        }
+        LOG.info("event=impairment host={} segment={} if={} delay={} jitter={} loss={} rate={}", im.host(),
+                im.segment(), ifname, im.delay(), im.jitter(), im.lossPercent(), im.rateBitsPerSecond());
+    }
+
+    /** Whether the kernel has sch_netem (it is shared by all containers, so probe once). */
+    public boolean hasNetem(LabHost h) {
+        if (netem == null) {
+            netem = h.execOk(ImpairmentRules.NETEM_PROBE).strip().equals("yes");
+            LOG.info("event=netem-probe available={}", netem);
+        }
+        return netem;
+    }
+
+    private void startCapture(LabHost h) {
+        StringBuilder wait = new StringBuilder("for i in $(seq 50); do ok=1;");
+        for (var e : h.interfaces().entrySet()) {
+            String file = CAPTURE_DIR + "/" + h.name() + "-" + e.getKey() + ".pcap";
+            h.execOk("mkdir -p " + CAPTURE_DIR);
+            h.startBackground("tcpdump-" + e.getValue(), "exec tcpdump -i " + e.getValue() + " -n -U -s 0 -w "
+                    + file + " 2>/dev/null");
+            wait.append(" [ -e ").append(file).append(" ] || ok=0;");
+        }
+        wait.append(" [ $ok = 1 ] && exit 0; sleep 0.1; done; exit 1");
+        h.execOk(wait.toString());
+    }
+
+    // ------------------------------------------------------------------ NAT verification
+
+    /** Classifies every router with stun-client and fails, naming each, if any differs from its file. */
+    public List<NatProbe.Result> verifyNatTypes() {
+        List<NatProbe.Result> results = probeNats();
+        List<NatProbe.Result> bad = results.stream().filter(r -> !r.matchesDeclared()).toList();
+        results.forEach(r -> notes.add("nat-probe " + r));
+        if (!bad.isEmpty()) {
+            throw new LabException(topology.source() + ": routers do not behave as declared:\n  "
+                    + String.join("\n  ", bad.stream().map(Object::toString).toList()));
+        }
+        return results;
+    }
+
+    /** Runs the stun-client classification for every router. */
+    public List<NatProbe.Result> probeNats() {
+        List<NatProbe.Result> out = new ArrayList<>();
+        for (Router r : topology.routers()) {
+            out.add(probeNat(r));
+        }
+        return out;
+    }
+
+    public NatProbe.Result probeNat(Router r) {
+        LabHost inside = hosts.values().stream()
+                .filter(h -> h.kind() != LabHost.Kind.ROUTER && h.interfaces().containsKey(r.inside()))
+                .findFirst()
+                .orElseThrow(() -> new LabException(topology.source() + ": router '" + r.name()
+                        + "' has no node or server behind it on '" + r.inside() + "' to run stun-client from"));
+        LabHost stund = stunServer(r.outside());
+        String server = stunAddresses.get(r.outside());
+        String output = inside.exec("timeout 30 stun " + server + " -v 2>&1").getStdout();
+        String primary = NatProbe.primaryLine(output);
+        NatProbe.Result result = new NatProbe.Result(r.name(), r.nat(), primary, NatProbe.classify(primary));
+        LOG.info("event=nat-probe router={} from={} declared={} observed='{}'", r.name(), inside.name(),
+                r.nat().yamlName(), primary);
+        return result;
+    }
+
+    /** A helper container running stund with two addresses on the segment (RFC 5780 needs both). */
+    private LabHost stunServer(String segment) {
+        return stunServers.computeIfAbsent(segment, seg -> {
+            String name = "stun-" + seg;
+            List<InetAddress> addrs = topology.addresses().allocateIpv4(seg, 2);
+            LabHost h = createHost(name, LabHost.Kind.HELPER,
+                    List.of(new HostAddress(seg, addrs.get(0), null)), Map.of());
+            String a1 = IpLiteral.format(addrs.get(0));
+            String a2 = IpLiteral.format(addrs.get(1));
+            stunAddresses.put(seg, a1);
+            h.execOk("ip addr add " + a2 + "/" + topology.segment(seg).orElseThrow().ipv4().prefixLength() + " dev "
+                    + h.interfaceOn(seg));
+            h.startBackground("stund", "exec stund -h " + a1 + " -a " + a2);
+            h.execOk("for i in $(seq 50); do [ $(ss -Huln | grep -c ':347[89] ') -ge 4 ] && exit 0; sleep 0.1; done;"
+                    + " ss -uln; exit 1");
+            return h;
+        });
+    }
+
+    // ------------------------------------------------------------------ NTMobile
+
+    /**
+     * Starts AS, RS, DC and every node with the ntm CLI from the mounted jar and waits (up to
+     * {@code timeoutSeconds}) until every node is registered with the DC.
+     */
+    public Lab startNtm(int timeoutSeconds) {
+        NtmDeployment.start(this, timeoutSeconds);
+        return this;
+    }
+
+    /**
+     * Sends one line to a node's control channel (docs/protocol.md) from inside its container
+     * and returns the reply line ("OK ..." or "ERR ...").
+     */
+    public String control(String node, String command) {
+        if (command.contains("'") || command.contains("\n")) {
+            throw new IllegalArgumentException("control command must be one plain line: " + command);
+        }
+        var r = host(node).exec("printf '%s\\nquit\\n' '" + command + "' | timeout 120 socat -t 120 - TCP:127.0.0.1:"
+                + NtmDeployment.CONTROL_PORT + " 2>&1");
+        String out = r.getStdout().strip();
+        int nl = out.indexOf('\n');
+        return nl < 0 ? out : out.substring(0, nl);
+    }
+
+    // ------------------------------------------------------------------ access
+
+    public LabOptions options() {
+        return options;
+    }
+
+    public Topology topology() {
+        return topology;
+    }
+
+    public String runId() {
+        return runId;
+    }
+
+    public LabHost host(String name) {
+        LabHost h = hosts.get(name);
+        if (h == null) {
+            throw new LabException("no host '" + name + "' in " + topology.name() + " (hosts: " + hosts.keySet() + ")");
+        }
+        return h;
+    }
+
+    public Collection<LabHost> hosts() {
+        return List.copyOf(hosts.values());
+    }
+
+    /** Docker network id of a segment. */
+    public String networkId(String segment) {
+        return networks.get(segment).getId();
+    }
+
+    public DockerClient dockerClient() {
+        return client;
+    }
+
+    /** Where captures and logs of this topology go: {@code <artifacts>/<topology>/}. */
+    public Path artifactDir() {
+        return artifactDir;
+    }
+
+    /** Adds a line to lab.txt in the artifact directory. */
+    public void note(String line) {
+        notes.add(line);
+    }
+
+    // ------------------------------------------------------------------ teardown
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            collectArtifacts();
+        } catch (RuntimeException e) {
+            LOG.warn("event=artifacts-failed topology={} error={}", topology.name(), e.toString());
+        }
+        for (LabHost h : hosts.values()) {
+            try {
+                h.container().stop();
+            } catch (RuntimeException e) {
+                LOG.warn("event=stop-failed host={} error={}", h.name(), e.toString());
+            }
+        }
+        for (Network n : networks.values()) {
+            try {
+                n.close();
+            } catch (RuntimeException e) {
+                LOG.warn("event=network-close-failed error={}", e.toString());
+            }
+        }
+        LabSweeper.sweepRun(client, runId);
+        if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException e) {
+                // already shutting down
+            }
+        }
+        LOG.info("event=lab-closed topology={} run={} artifacts={}", topology.name(), runId, artifactDir);
+    }
+
+    private void collectArtifacts() {
+        for (LabHost h : hosts.values()) {
+            if (h.containerId() == null) {
+                continue;
+            }
+            try {
+                if (options.capture()) {
+                    for (String ifname : h.interfaces().values()) {
+                        h.stopBackground("tcpdump-" + ifname, "INT");
+                    }
+                    h.exec("sleep 0.2");
+                    for (String seg : h.interfaces().keySet()) {
+                        String file = h.name() + "-" + seg + ".pcap";
+                        h.container().copyFileFromContainer(CAPTURE_DIR + "/" + file,
+                                artifactDir.resolve(file).toString());
+                    }
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("event=capture-copy-failed host={} error={}", h.name(), e.toString());
+            }
+            try {
+                Files.writeString(artifactDir.resolve(h.name() + ".log"), h.container().getLogs(),
+                        StandardCharsets.UTF_8);
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("event=log-copy-failed host={} error={}", h.name(), e.toString());
+            }
+        }
+        StringBuilder sb = new StringBuilder();
+        sb.append("topology=").append(topology.name()).append(" source=").append(topology.source())
+                .append(" run=").append(runId).append('\n');
+        for (String host : hosts.keySet()) {
+            if (stunServers.values().stream().anyMatch(s -> s.name().equals(host))) {
+                continue;
+            }
+            sb.append(host);
+            for (HostAddress a : topology.addresses().of(host)) {
+                sb.append(' ').append(a.segment()).append('=').append(hosts.get(host).interfaces().get(a.segment()))
+                        .append(a.ipv4() == null ? "" : " " + IpLiteral.format(a.ipv4()))
+                        .append(a.ipv6() == null ? "" : " " + IpLiteral.format(a.ipv6()));
+            }
+            sb.append('\n');
+        }
+        notes.forEach(n -> sb.append(n).append('\n'));
+        try {
+            Files.writeString(artifactDir.resolve("lab.txt"), sb.toString(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            LOG.warn("event=note-write-failed error={}", e.toString());
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package org.ntmlab.lab;
+
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.testcontainers.containers.Container.ExecResult;
+import org.testcontainers.containers.GenericContainer;
+
+/** One lab container (router, server, node or helper) and its interface per segment. */
+public final class LabHost {
+    /** What the container is in the topology. */
+    public enum Kind { ROUTER, SERVER, NODE, HELPER }
+
+    private final String name;
+    private final Kind kind;
+    private final GenericContainer<?> container;
+    private final Map<String, String> interfaces = new LinkedHashMap<>();
+
+    LabHost(String name, Kind kind, GenericContainer<?> container) {
+        this.name = name;
+        this.kind = kind;
+        this.container = container;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    public GenericContainer<?> container() {
+        return container;
+    }
+
+    public String containerId() {
+        return container.getContainerId();
+    }
+
+    /** Segment name -> interface name inside the container (eth0, eth1...). */
+    public Map<String, String> interfaces() {
+        return Map.copyOf(interfaces);
+    }
+
+    public String interfaceOn(String segment) {
+        String i = interfaces.get(segment);
+        if (i == null) {
+            throw new LabException(name + " has no interface on segment '" + segment + "' (it has " + interfaces + ")");
+        }
+        return i;
+    }
+
+    void putInterface(String segment, String ifname) {
+        interfaces.put(segment, ifname);
+    }
+
+    /** Runs a shell command in the container and returns its result whatever the exit code. */
+    public ExecResult exec(String shell) {
+        try {
+            return container.execInContainer("sh", "-c", shell);
+        } catch (IOException e) {
+            throw new LabException("exec in " + name + " failed: " + shell, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LabException("interrupted during exec in " + name + ": " + shell, e);
+        }
+    }
+
+    /** Runs a shell command and fails with its output if the exit code is not 0. */
+    public String execOk(String shell) {
+        ExecResult r = exec(shell);
+        if (r.getExitCode() != 0) {
+            throw new LabException("in " + name + ": '" + shell + "' exited " + r.getExitCode() + ": "
+                    + (r.getStderr() + r.getStdout()).strip());
+        }
+        return r.getStdout();
+    }
+
+    /**
+     * Starts a long-running process whose output goes to the container's log (PID 1's
+     * stdout), and records its pid in /run/ntm/{@code tag}.pid.
+     */
+    public void startBackground(String tag, String shell) {
+        execOk("mkdir -p /run/ntm && (setsid sh -c '" + shell.replace("'", "'\\''")
+                + "' >/proc/1/fd/1 2>/proc/1/fd/2 </dev/null & echo $! > /run/ntm/" + tag + ".pid)");
+    }
+
+    /** Stops a process started with {@link #startBackground} (SIGINT, so tcpdump flushes). */
+    public void stopBackground(String tag, String signal) {
+        exec("[ -f /run/ntm/" + tag + ".pid ] && kill -" + signal + " $(cat /run/ntm/" + tag + ".pid) 2>/dev/null;"
+                + " rm -f /run/ntm/" + tag + ".pid");
+    }
+
+    @Override
+    public String toString() {
+        return kind.name().toLowerCase() + " " + name + " " + interfaces;
+    }
+}

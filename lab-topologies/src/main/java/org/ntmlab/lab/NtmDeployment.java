@@ -1,0 +1,236 @@
+package org.ntmlab.lab;
+
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.ntmlab.lab.topology.AddressPlan.HostAddress;
+import org.ntmlab.lab.topology.IpLiteral;
+import org.ntmlab.lab.topology.Node;
+import org.ntmlab.lab.topology.Router;
+import org.ntmlab.lab.topology.Server;
+import org.ntmlab.lab.topology.ServerRole;
+import org.ntmlab.lab.topology.Topology;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.testcontainers.images.builder.Transferable;
+
+/**
+ * Starts NTMobile in a running lab with the project's CLI ({@code java -jar /opt/ntm/ntm.jar
+ * as|dc|rs|node}): one AS (it creates the lab CA), every RS, the first DC, then every node, and
+ * waits until each node is registered. Ports as in docs/protocol.md.
+ */
+public final class NtmDeployment {
+    private static final Logger LOG = LoggerFactory.getLogger(NtmDeployment.class);
+    static final int AS_PORT = 7443;
+    static final int DC_PORT = 7000;
+    static final int RS_PORT = 7100;
+    static final int NODE_PORT = 7200;
+    static final int CONTROL_PORT = 7070;
+    private static final String CA = "/run/ntm/ca.pem";
+    /** Small heaps and C1 only: nine JVMs share two cores, and throughput is not measured here. */
+    private static final String JAVA = "java -Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -jar "
+            + LabOptions.JAR_IN_CONTAINER;
+
+    private final Lab lab;
+    private final Topology t;
+    private final SecureRandom random = new SecureRandom();
+    private final Map<String, String> passwords = new LinkedHashMap<>();
+
+    private NtmDeployment(Lab lab) {
+        this.lab = lab;
+        this.t = lab.topology();
+    }
+
+    static void start(Lab lab, int timeoutSeconds) {
+        new NtmDeployment(lab).run(timeoutSeconds);
+    }
+
+    private void run(int timeoutSeconds) {
+        long t0 = System.nanoTime();
+        if (lab.options().ntmJar() == null || !Files.isRegularFile(lab.options().ntmJar())) {
+            throw new LabException("no ntm jar at " + lab.options().ntmJar() + ": build it with"
+                    + " 'mvn -B -pl ntm-impl -am package -DskipTests' (or set -Dntm.jar)");
+        }
+        Server as = single(ServerRole.AS);
+        Server dc = single(ServerRole.DC);
+        List<Server> relays = t.servers().stream().filter(s -> s.role() == ServerRole.RS).toList();
+        String domain = domain();
+        String dcToken = hex(32);
+
+        // AS first: it creates the lab CA and a certificate valid for all its addresses.
+        List<String> users = new ArrayList<>();
+        for (Node n : t.nodes()) {
+            String pw = hex(12);
+            passwords.put(n.name(), pw);
+            users.add(n.name() + ":" + n.fqdn() + ":" + pw);
+        }
+        List<String> asNames = new ArrayList<>();
+        for (HostAddress a : t.addresses().of(as.name())) {
+            Optional.ofNullable(a.ipv4()).map(IpLiteral::format).ifPresent(asNames::add);
+            Optional.ofNullable(a.ipv6()).map(IpLiteral::format).ifPresent(asNames::add);
+        }
+        LabHost asHost = lab.host(as.name());
+        asHost.startBackground("ntm", JAVA + " as --bind [::]:" + AS_PORT + " --accounts /run/ntm/accounts"
+                + " --tls-dir /run/ntm/tls --tls-name " + String.join(",", asNames) + " --dc-token " + dcToken
+                + " --iterations 1000 --user " + String.join(",", users));
+        asHost.execOk("for i in $(seq 600); do [ -s /run/ntm/tls/ca.pem ] && ss -Htln | grep -q ':" + AS_PORT
+                + " ' && exit 0; sleep 0.1; done; echo 'AS did not come up (see " + as.name() + ".log)'; exit 1");
+        byte[] ca = asHost.container().copyFileFromContainer("/run/ntm/tls/ca.pem", in -> in.readAllBytes());
+
+        // Relays, then the DC that knows them.
+        List<String> relayArgs = new ArrayList<>();
+        int relayId = 0;
+        for (Server rs : relays) {
+            String secret = hex(32);
+            relayId++; // the CLI wants numeric RS ids
+            InetAddress v4 = firstAddress(rs.name(), false);
+            InetAddress v6 = firstAddress(rs.name(), true);
+            lab.host(rs.name()).startBackground("ntm", JAVA + " rs --id " + relayId
+                    + (v4 != null ? " --bind4 " + hostPort(v4, RS_PORT) : "")
+                    + (v6 != null ? " --bind6 " + hostPort(v6, RS_PORT) : "") + " --secret " + secret);
+            relayArgs.add(" --relay " + relayId + "," + (v4 == null ? "-" : hostPort(v4, RS_PORT)) + ","
+                    + (v6 == null ? "-" : hostPort(v6, RS_PORT)) + "," + secret);
+        }
+        LabHost dcHost = lab.host(dc.name());
+        dcHost.container().copyFileToContainer(Transferable.of(ca), CA);
+        InetAddress dc4 = firstAddress(dc.name(), false);
+        InetAddress dc6 = firstAddress(dc.name(), true);
+        List<String> dns = new ArrayList<>();
+        if (dc4 != null) {
+            dns.add(hostPort(dc4, 53));
+        }
+        if (dc6 != null) {
+            dns.add(hostPort(dc6, 53));
+        }
+        InetAddress asForDc = reachableAddress(as, segmentsReachableFrom(dc.name()), dc.name());
+        dcHost.startBackground("ntm", JAVA + " dc --domain " + domain
+                + (dc4 != null ? " --bind4 " + hostPort(dc4, DC_PORT) : "")
+                + (dc6 != null ? " --bind6 " + hostPort(dc6, DC_PORT) : "")
+                + " --dns " + String.join(",", dns) + " --as " + hostPort(asForDc, AS_PORT) + " --as-ca " + CA
+                + " --dc-token " + dcToken + String.join("", relayArgs));
+
+        // A node gives up after 10 unanswered REGISTERs: the DC must listen first.
+        dcHost.execOk("for i in $(seq 900); do ss -Huln | grep -q ':" + DC_PORT + " ' && exit 0;"
+                + " [ -d /proc/$(cat /run/ntm/ntm.pid) ] || break; sleep 0.1; done;"
+                + " echo 'DC did not come up (see " + dc.name() + ".log)'; exit 1");
+
+        // Nodes: each talks to the AS and DC addresses it can reach (through its NAT if any).
+        for (Node n : t.nodes()) {
+            LabHost h = lab.host(n.name());
+            h.container().copyFileToContainer(Transferable.of(ca), CA);
+            List<String> reach = segmentsReachableFrom(n.name());
+            InetAddress asAddr = reachableAddress(as, reach, n.name());
+            HostAddress mine = t.addresses().of(n.name()).get(0);
+            Optional<InetAddress> nodeDc4 = mine.ipv4() == null ? Optional.empty() : reachable(dc, reach, false);
+            Optional<InetAddress> nodeDc6 = mine.ipv6() == null ? Optional.empty() : reachable(dc, reach, true);
+            if (nodeDc4.isEmpty() && nodeDc6.isEmpty()) {
+                throw new LabException(t.source() + ": node '" + n.name() + "' cannot reach DC '" + dc.name() + "'");
+            }
+            h.startBackground("ntm", JAVA + " node --as " + hostPort(asAddr, AS_PORT) + " --as-ca " + CA
+                    + " --user " + n.name() + " --password " + passwords.get(n.name())
+                    + nodeDc4.map(a -> " --dc4 " + hostPort(a, DC_PORT)).orElse("")
+                    + nodeDc6.map(a -> " --dc6 " + hostPort(a, DC_PORT)).orElse("")
+                    + " --port " + NODE_PORT + " --control 127.0.0.1:" + CONTROL_PORT
+                    + " --events /run/ntm/events.log --wait 60");
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+        for (Node n : t.nodes()) {
+            String last = "";
+            while (true) {
+                last = lab.control(n.name(), "status");
+                if (last.contains("registered=true")) {
+                    break;
+                }
+                if (lab.host(n.name()).exec("[ -d /proc/$(cat /run/ntm/ntm.pid) ]").getExitCode() != 0) {
+                    throw new LabException("ntm node '" + n.name() + "' exited: "
+                            + lab.host(n.name()).container().getLogs().strip().lines().reduce((a, b) -> b).orElse("")
+                            + " (logs in " + lab.artifactDir() + ")");
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new LabException("node '" + n.name() + "' not registered after " + timeoutSeconds
+                            + " s (last status: '" + last + "'; logs in " + lab.artifactDir() + ")");
+                }
+                sleep(250);
+            }
+            lab.note("ntm " + n.name() + " " + last);
+        }
+        LOG.info("event=ntm-up topology={} nodes={} ms={}", t.name(), t.nodes().size(),
+                (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    private Server single(ServerRole role) {
+        return t.servers().stream().filter(s -> s.role() == role).findFirst().orElseThrow(() -> new LabException(
+                t.source() + ": NTMobile needs a server with role " + role.yamlName()));
+    }
+
+    /** The DC's domain: what follows the first label of every node's FQDN (all must agree). */
+    private String domain() {
+        List<String> domains = t.nodes().stream().map(n -> n.fqdn().substring(n.fqdn().indexOf('.') + 1))
+                .distinct().toList();
+        if (domains.size() != 1) {
+            throw new LabException(t.source() + ": all nodes must be in one DC domain, found " + domains);
+        }
+        return domains.get(0);
+    }
+
+    /** The host's own segments, plus for private ones the chain of NAT outsides above them. */
+    private List<String> segmentsReachableFrom(String host) {
+        List<String> out = new ArrayList<>();
+        for (HostAddress a : t.addresses().of(host)) {
+            String seg = a.segment();
+            while (seg != null && !out.contains(seg)) {
+                out.add(seg);
+                seg = t.gatewayOf(seg).map(Router::outside).orElse(null);
+            }
+        }
+        return out;
+    }
+
+    private Optional<InetAddress> reachable(Server s, List<String> segments, boolean v6) {
+        for (String seg : segments) {
+            Optional<HostAddress> a = t.addresses().find(s.name(), seg);
+            if (a.isPresent() && (v6 ? a.get().ipv6() : a.get().ipv4()) != null) {
+                return Optional.of(v6 ? a.get().ipv6() : a.get().ipv4());
+            }
+        }
+        return Optional.empty();
+    }
+
+    private InetAddress reachableAddress(Server s, List<String> segments, String from) {
+        return reachable(s, segments, false).or(() -> reachable(s, segments, true)).orElseThrow(() ->
+                new LabException(t.source() + ": '" + from + "' shares no segment with " + s.role().yamlName() + " '"
+                        + s.name() + "' (it reaches " + segments + ")"));
+    }
+
+    private InetAddress firstAddress(String host, boolean v6) {
+        return t.addresses().of(host).stream().map(a -> v6 ? a.ipv6() : a.ipv4()).filter(a -> a != null)
+                .findFirst().orElse(null);
+    }
+
+    private static String hostPort(InetAddress a, int port) {
+        String s = IpLiteral.format(a);
+        return (s.contains(":") ? "[" + s + "]" : s) + ":" + port;
+    }
+
+    private String hex(int bytes) {
+        byte[] b = new byte[bytes];
+        random.nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LabException("interrupted", e);
+        }
+    }
+}

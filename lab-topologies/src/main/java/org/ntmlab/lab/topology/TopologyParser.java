@@ -1,0 +1,309 @@
+package org.ntmlab.lab.topology;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.StringReader;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.ntmlab.lab.topology.YamlTree.YList;
+import org.ntmlab.lab.topology.YamlTree.YMap;
+import org.ntmlab.lab.topology.YamlTree.YNode;
+import org.ntmlab.lab.topology.YamlTree.YScalar;
+
+/**
+ * Reads a topology YAML file (format: docs/topology-format.md). Every problem is reported as
+ * {@code file:line: field.path: message}, all of them at once.
+ */
+public final class TopologyParser {
+    private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(us|ms|s|m)");
+    private static final Pattern RATE = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(bit|kbit|mbit|gbit)");
+    private static final Pattern PERCENT = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*%");
+
+    private final String source;
+    private final Map<String, Integer> lines = new HashMap<>();
+    private final Problems problems;
+
+    private TopologyParser(String source) {
+        this.source = source;
+        this.problems = new Problems(source, lines);
+    }
+
+    /** Parses a file; the topology's source is the file name. */
+    public static Topology parse(Path file) {
+        String source = file.getFileName().toString();
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            return new TopologyParser(source).run(r, defaultName(source));
+        } catch (IOException e) {
+            throw new TopologyException(List.of(new TopologyException.Problem(source, 0, "(file)",
+                    "cannot read " + file.toAbsolutePath() + ": " + e)));
+        }
+    }
+
+    /** Parses YAML text; {@code source} names it in error messages (e.g. "table1.yaml"). */
+    public static Topology parse(String source, String yaml) {
+        try {
+            return new TopologyParser(source).run(new StringReader(yaml), defaultName(source));
+        } catch (IOException e) {
+            throw new IllegalStateException(e); // a StringReader does not fail
+        }
+    }
+
+    /** Every *.yaml / *.yml file in a folder, sorted by name: the topology matrix. */
+    public static List<Path> topologyFiles(Path folder) {
+        try (Stream<Path> s = Files.list(folder)) {
+            return s.filter(p -> p.getFileName().toString().matches(".*\\.ya?ml")).sorted().toList();
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot list topology folder " + folder.toAbsolutePath() + ": " + e, e);
+        }
+    }
+
+    private static String defaultName(String source) {
+        return source.replaceFirst("\\.ya?ml$", "");
+    }
+
+    private Topology run(Reader in, String defaultName) throws IOException {
+        YNode root;
+        try {
+            root = YamlTree.read(in);
+        } catch (YamlTree.SyntaxError e) {
+            throw new TopologyException(List.of(new TopologyException.Problem(source, e.line, "(file)",
+                    e.getMessage())));
+        }
+        lines.put("", root.line());
+        if (!(root instanceof YMap top)) {
+            problems.add("(file)", "the document must be a mapping with keys name, segments, routers, servers,"
+                    + " nodes, impairments");
+            problems.throwIfAny();
+            return null;
+        }
+        Fields f = new Fields(top, "");
+        f.allow("name", "description", "segments", "routers", "servers", "nodes", "impairments");
+        String name = Optional.ofNullable(f.string("name", false)).orElse(defaultName);
+        String description = f.string("description", false);
+        List<Segment> segments = f.list("segments", true, this::segment);
+        List<Router> routers = f.list("routers", false, this::router);
+        List<Server> servers = f.list("servers", false, this::server);
+        List<Node> nodes = f.list("nodes", false, this::node);
+        List<Impairment> impairments = f.list("impairments", false, this::impairment);
+        if (!problems.isEmpty()) {
+            // Still run the semantic checks, so one run reports everything it can.
+            try {
+                new Topology(name, description, segments, routers, servers, nodes, impairments, problems);
+            } catch (RuntimeException e) {
+                if (e instanceof TopologyException) {
+                    throw e;
+                }
+            }
+            problems.throwIfAny();
+        }
+        return new Topology(name, description, segments, routers, servers, nodes, impairments, problems);
+    }
+
+    private Segment segment(Fields f) {
+        f.allow("name", "kind", "ipv4", "ipv6", "behind");
+        return new Segment(f.string("name", true),
+                f.choice("kind", true, SegmentKind::fromYaml, "segment kind", SegmentKind.expected()),
+                f.cidr("ipv4"), f.cidr("ipv6"), f.string("behind", false));
+    }
+
+    private Router router(Fields f) {
+        f.allow("name", "nat", "mappingTimeout", "inside", "outside", "insideAddress", "outsideAddress");
+        return new Router(f.string("name", true),
+                f.choice("nat", true, NatType::fromYaml, "NAT type", NatType.expected()),
+                f.duration("mappingTimeout"), f.string("inside", true), f.string("outside", true),
+                f.address("insideAddress"), f.address("outsideAddress"));
+    }
+
+    private Server server(Fields f) {
+        f.allow("name", "role", "attach");
+        return new Server(f.string("name", true),
+                f.choice("role", true, ServerRole::fromYaml, "server role", ServerRole.expected()),
+                f.list("attach", true, a -> {
+                    a.allow("segment", "ipv4", "ipv6");
+                    return new Attachment(a.string("segment", true), a.address("ipv4"), a.address("ipv6"));
+                }));
+    }
+
+    private Node node(Fields f) {
+        f.allow("name", "fqdn", "segment", "ipv4", "ipv6");
+        return new Node(f.string("name", true), f.string("fqdn", true), f.string("segment", true),
+                f.address("ipv4"), f.address("ipv6"));
+    }
+
+    private Impairment impairment(Fields f) {
+        f.allow("host", "segment", "delay", "jitter", "loss", "rate");
+        return new Impairment(f.string("host", true), f.string("segment", true), f.duration("delay"),
+                f.duration("jitter"), f.percent("loss"), f.rate("rate"));
+    }
+
+    /** Typed access to one mapping, recording the line of every field it reads. */
+    private final class Fields {
+        private final YMap map;
+        private final String path;
+
+        Fields(YMap map, String path) {
+            this.map = map;
+            this.path = path;
+            lines.put(path, map.line());
+            map.keyLines().forEach((k, l) -> lines.put(at(k), l));
+        }
+
+        private String at(String key) {
+            return path.isEmpty() ? key : path + "." + key;
+        }
+
+        void allow(String... keys) {
+            Set<String> ok = Set.of(keys);
+            for (String k : map.entries().keySet()) {
+                if (!ok.contains(k)) {
+                    problems.add(at(k), "unknown field '" + k + "' (expected one of " + String.join(", ", keys) + ")");
+                }
+            }
+        }
+
+        String string(String key, boolean required) {
+            YNode n = map.entries().get(key);
+            if (n == null || (n instanceof YScalar s && s.text() == null)) {
+                if (required) {
+                    problems.add(at(key), "missing (required)");
+                }
+                return null;
+            }
+            if (n instanceof YScalar s) {
+                return s.text();
+            }
+            problems.add(at(key), "expected a single value, not a " + (n instanceof YMap ? "mapping" : "list"));
+            return null;
+        }
+
+        <T> T choice(String key, boolean required, Function<String, Optional<T>> lookup, String what,
+                     String expected) {
+            String s = string(key, required);
+            if (s == null) {
+                return null;
+            }
+            Optional<T> v = lookup.apply(s);
+            if (v.isEmpty()) {
+                problems.add(at(key), "unknown " + what + " '" + s + "' (expected one of " + expected + ")");
+            }
+            return v.orElse(null);
+        }
+
+        Cidr cidr(String key) {
+            String s = string(key, false);
+            if (s == null) {
+                return null;
+            }
+            Optional<Cidr> c = Cidr.parse(s.trim());
+            if (c.isEmpty()) {
+                problems.add(at(key), "'" + s + "' is not a prefix such as 198.51.100.0/24 or 2001:db8:6::/64");
+            }
+            return c.orElse(null);
+        }
+
+        InetAddress address(String key) {
+            String s = string(key, false);
+            if (s == null) {
+                return null;
+            }
+            Optional<InetAddress> a = IpLiteral.parse(s.trim());
+            if (a.isEmpty()) {
+                problems.add(at(key), "'" + s + "' is not an IPv4 or IPv6 address literal");
+            }
+            return a.orElse(null);
+        }
+
+        Duration duration(String key) {
+            String s = string(key, false);
+            if (s == null) {
+                return null;
+            }
+            Matcher m = DURATION.matcher(s.trim().toLowerCase(Locale.ROOT));
+            if (!m.matches()) {
+                problems.add(at(key), "'" + s + "' is not a duration such as 20ms, 1.5s or 2m");
+                return null;
+            }
+            double v = Double.parseDouble(m.group(1));
+            double micros = switch (m.group(2)) {
+                case "us" -> v;
+                case "ms" -> v * 1e3;
+                case "s" -> v * 1e6;
+                default -> v * 60e6;
+            };
+            return Duration.ofNanos(Math.round(micros * 1000));
+        }
+
+        double percent(String key) {
+            String s = string(key, false);
+            if (s == null) {
+                return 0;
+            }
+            Matcher m = PERCENT.matcher(s.trim());
+            if (!m.matches()) {
+                problems.add(at(key), "'" + s + "' is not a percentage such as 1% or 0.5%");
+                return 0;
+            }
+            return Double.parseDouble(m.group(1));
+        }
+
+        long rate(String key) {
+            String s = string(key, false);
+            if (s == null) {
+                return 0;
+            }
+            Matcher m = RATE.matcher(s.trim().toLowerCase(Locale.ROOT));
+            if (!m.matches()) {
+                problems.add(at(key), "'" + s + "' is not a rate such as 512kbit, 10mbit or 1gbit");
+                return 0;
+            }
+            double v = Double.parseDouble(m.group(1));
+            long mult = switch (m.group(2)) {
+                case "bit" -> 1L;
+                case "kbit" -> 1_000L;
+                case "mbit" -> 1_000_000L;
+                default -> 1_000_000_000L;
+            };
+            return Math.round(v * mult);
+        }
+
+        <T> List<T> list(String key, boolean required, Function<Fields, T> item) {
+            YNode n = map.entries().get(key);
+            if (n == null || (n instanceof YScalar s && s.text() == null)) {
+                if (required) {
+                    problems.add(at(key), "missing (required)");
+                }
+                return List.of();
+            }
+            if (!(n instanceof YList l)) {
+                problems.add(at(key), "expected a list ('- ...' items)");
+                return List.of();
+            }
+            List<T> out = new ArrayList<>();
+            for (int i = 0; i < l.items().size(); i++) {
+                YNode e = l.items().get(i);
+                String ip = at(key) + "[" + i + "]";
+                lines.put(ip, e.line());
+                if (e instanceof YMap m) {
+                    out.add(item.apply(new Fields(m, ip)));
+                } else {
+                    problems.add(ip, "expected a mapping (fields such as 'name: ...')");
+                }
+            }
+            return out;
+        }
+    }
+}
