@@ -21,6 +21,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
+import org.ntmlab.ntm.stack.tcp.NtmSocket;
+
 /**
  * The control channel of `ntm node` (docs/protocol.md, "Node control channel"): a line
  * protocol over TCP through which the lab drives a long-lived node application. One
@@ -130,6 +132,13 @@ public final class ControlServer implements AutoCloseable {
                 double[] ok = Arrays.stream(rtt).filter(d -> !Double.isNaN(d)).sorted().toArray();
                 return "OK sent=" + count + " received=" + ok.length + " rttMsP50=" + p50(ok);
             }
+            case "tcp-echo": {
+                need(f, 2, "tcp-echo <addr|fqdn> [port] [bytes]");
+                InetAddress dst = target(f[1]);
+                int port = f.length > 2 ? Integer.parseInt(f[2]) : NtmNode.ECHO_PORT;
+                int bytes = f.length > 3 ? Integer.parseInt(f[3]) : 100_000;
+                return tcpEcho(dst, port, bytes);
+            }
             case "send": {
                 need(f, 4, "send <addr|fqdn> <port> <text...>");
                 String text = line.strip().split("\\s+", 4)[3];
@@ -142,7 +151,7 @@ public final class ControlServer implements AutoCloseable {
             case "counters":
                 return "OK " + node.counters();
             default:
-                return "ERR unknown command '" + f[0] + "' (status, resolve, tunnels, udp-echo, ping, send, counters, quit)";
+                return "ERR unknown command '" + f[0] + "' (status, resolve, tunnels, udp-echo, tcp-echo, ping, send, counters, quit)";
         }
     }
 
@@ -178,6 +187,34 @@ public final class ControlServer implements AutoCloseable {
         double[] ok = Arrays.copyOf(rtts, received);
         Arrays.sort(ok);
         return "OK sent=" + count + " received=" + received + " corrupted=" + corrupted + " rttMsP50=" + p50(ok);
+    }
+
+    /** Streams {@code bytes} random bytes to a TCP echo service and checks every byte that returns. */
+    private String tcpEcho(InetAddress dst, int port, int bytes) throws Exception {
+        if (bytes < 1 || bytes > 1 << 30) {
+            return "ERR bytes must be 1..2^30";
+        }
+        byte[] out = new byte[bytes];
+        new Random().nextBytes(out);
+        long t0 = System.nanoTime();
+        try (NtmSocket s = new NtmSocket(node.tcp(), dst, port)) {
+            s.setSoTimeout(30_000);
+            Thread writer = new Thread(() -> {
+                try {
+                    s.getOutputStream().write(out);
+                    s.shutdownOutput();
+                } catch (IOException e) {
+                    // the reader sees the failure as a short or failed read
+                }
+            }, "tcp-echo-writer");
+            writer.start();
+            byte[] in = s.getInputStream().readNBytes(bytes + 1);
+            writer.join(30_000);
+            double ms = (System.nanoTime() - t0) / 1e6;
+            boolean same = Arrays.equals(in, out);
+            return (same ? "OK" : "ERR") + " bytes=" + bytes + " received=" + in.length + " intact=" + same + " ms="
+                    + String.format(Locale.ROOT, "%.1f", ms);
+        }
     }
 
     private InetAddress target(String s) throws InterruptedException, ExecutionException, TimeoutException,
