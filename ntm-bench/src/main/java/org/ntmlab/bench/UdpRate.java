@@ -15,8 +15,9 @@ import org.ntmlab.ntm.transport.KernelNetwork;
  * buffers {@code KernelNetwork} uses: an unbound-destination {@code DatagramChannel.send}
  * from a heap buffer on one thread, {@code receive} into a heap buffer on another, default
  * socket buffers. The sender sends as fast as it can; what counts is what the receiver
- * got (datagrams the receive queue dropped carried nothing). A TCP over one such path
- * cannot move more than received/s x MSS bytes per second.
+ * got (datagrams the receive queue dropped carried nothing), or, paced, what a sender
+ * that never overruns the receiver gets through. A TCP over one such path cannot move
+ * more than received/s x MSS bytes per second.
  */
 final class UdpRate {
 
@@ -27,7 +28,18 @@ final class UdpRate {
     private UdpRate() {
     }
 
+    /** Unpaced: the sender sends as fast as it can; the receive queue drops what does not fit. */
     static Result measure(int datagramSize, long warmupNanos, long windowNanos) throws IOException, InterruptedException {
+        return measure(datagramSize, 0, warmupNanos, windowNanos);
+    }
+
+    /**
+     * {@code window} > 0: the sender keeps at most that many datagrams ahead of what the
+     * receiver has taken (a free, perfect flow control through a shared counter), so the
+     * receive queue never overflows: the loss-free rate a reliable transport could reach.
+     */
+    static Result measure(int datagramSize, int window, long warmupNanos, long windowNanos)
+            throws IOException, InterruptedException {
         InetAddress lo = InetAddress.getByName("127.0.0.1");
         AtomicLong sent = new AtomicLong();
         AtomicLong received = new AtomicLong();
@@ -55,6 +67,9 @@ final class UdpRate {
                 ByteBuffer b = ByteBuffer.allocate(datagramSize);
                 try {
                     while (!Thread.currentThread().isInterrupted()) {
+                        while (window > 0 && sent.get() - received.get() >= window) {
+                            Thread.yield(); // two cores: leave the CPU to the receiver
+                        }
                         b.clear();
                         tx.send(b, to);
                         sent.lazySet(sent.get() + 1);
