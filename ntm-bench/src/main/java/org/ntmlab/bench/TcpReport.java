@@ -30,7 +30,9 @@ import org.ntmlab.ntm.stack.tcp.TcpStats;
  * {@code tcp.json} in {@code target/ntm-report/} (or {@code --out DIR}).
  *
  * <p>Usage: {@code java -cp ntm-bench/target/benchmarks.jar org.ntmlab.bench.TcpReport
- * [--quick] [--mib N] [--trials N] [--rr N] [--out DIR]}.
+ * [--quick] [--what-if] [--mib N] [--trials N] [--rr N] [--out DIR]}. {@code --what-if} adds a third
+ * bulk stream: NTM through a second node pair whose UDP sockets have 4 MiB buffers
+ * ({@link BufferedKernelNetwork}).
  */
 public final class TcpReport {
 
@@ -43,14 +45,14 @@ public final class TcpReport {
 
     /** What to run; {@link #standard()} is the documented run. */
     record Settings(long bulkBytes, long warmupBytes, int trials, int rrWarmup, int rrSamples, long udpWarmupNanos,
-                    long udpWindowNanos, boolean quick) {
+                    long udpWindowNanos, boolean quick, boolean whatIf) {
 
         static Settings standard() {
-            return new Settings(128L << 20, 64L << 20, 5, 5_000, 20_000, 300_000_000L, 1_000_000_000L, false);
+            return new Settings(128L << 20, 64L << 20, 5, 5_000, 20_000, 300_000_000L, 1_000_000_000L, false, false);
         }
 
         static Settings quickRun() {
-            return new Settings(8L << 20, 8L << 20, 2, 500, 2_000, 100_000_000L, 300_000_000L, true);
+            return new Settings(8L << 20, 8L << 20, 2, 500, 2_000, 100_000_000L, 300_000_000L, true, false);
         }
     }
 
@@ -81,6 +83,7 @@ public final class TcpReport {
     /** Everything one run measured. Throughputs in MB/s (10^6 bytes), rates in datagrams/s. */
     record Result(Settings settings, String loadBefore, String loadAfter, int datagramSize, int mss,
                   Summary udpSent, Summary udpReceived, Summary udpPaced, Summary kernelMBps, Summary ntmMBps,
+                  Summary ntmBufferedMBps, long bufferedDrops,
                   Latency kernelRr, Latency ntmRr, Latency ntmRrLoopEcho,
                   Map<String, Long> ntmCounters, Map<String, Double> cpuPercent, Map<String, Double> limits,
                   long gcCount, long gcMillis) {
@@ -112,9 +115,11 @@ public final class TcpReport {
                 case "--trials" -> s = withTrials(s, Integer.parseInt(args[++i]));
                 case "--rr" -> s = withRr(s, Integer.parseInt(args[++i]));
                 case "--out" -> out = Path.of(args[++i]);
+                case "--what-if" -> s = new Settings(s.bulkBytes(), s.warmupBytes(), s.trials(), s.rrWarmup(),
+                        s.rrSamples(), s.udpWarmupNanos(), s.udpWindowNanos(), s.quick(), true);
                 default -> {
                     System.err.println("usage: java -cp benchmarks.jar org.ntmlab.bench.TcpReport"
-                            + " [--quick] [--mib N] [--trials N] [--rr SAMPLES] [--out DIR]");
+                            + " [--quick] [--what-if] [--mib N] [--trials N] [--rr SAMPLES] [--out DIR]");
                     System.exit(2);
                 }
             }
@@ -132,17 +137,17 @@ public final class TcpReport {
 
     private static Settings withBulk(Settings s, long bytes) {
         return new Settings(bytes, Math.min(bytes, s.warmupBytes()), s.trials(), s.rrWarmup(), s.rrSamples(),
-                s.udpWarmupNanos(), s.udpWindowNanos(), s.quick());
+                s.udpWarmupNanos(), s.udpWindowNanos(), s.quick(), s.whatIf());
     }
 
     private static Settings withTrials(Settings s, int n) {
         return new Settings(s.bulkBytes(), s.warmupBytes(), n, s.rrWarmup(), s.rrSamples(), s.udpWarmupNanos(),
-                s.udpWindowNanos(), s.quick());
+                s.udpWindowNanos(), s.quick(), s.whatIf());
     }
 
     private static Settings withRr(Settings s, int n) {
         return new Settings(s.bulkBytes(), s.warmupBytes(), s.trials(), s.rrWarmup(), n, s.udpWarmupNanos(),
-                s.udpWindowNanos(), s.quick());
+                s.udpWindowNanos(), s.quick(), s.whatIf());
     }
 
     /** Runs every measurement; {@code log} gets one progress line per step. */
@@ -156,6 +161,8 @@ public final class TcpReport {
         Map<String, Double> limits = new LinkedHashMap<>();
         List<Double> kernelMBps = new ArrayList<>();
         List<Double> ntmMBps = new ArrayList<>();
+        List<Double> bufferedMBps = new ArrayList<>();
+        long bufferedDrops = 0;
         Map<String, Long> counters = new LinkedHashMap<>();
         Map<String, Double> cpu;
         long[] kernelRr = new long[s.rrSamples()];
@@ -167,19 +174,23 @@ public final class TcpReport {
              BulkTransfer kernel = new BulkTransfer(SocketPair.kernel());
              SocketPair ntmPair = SocketPair.ntm(t, NTM_BULK_PORT);
              BulkTransfer ntm = new BulkTransfer(ntmPair);
-             FlowSampler flow = new FlowSampler(t, ntmPair, t.b.tcp().config().receiveBufferSize())) {
+             FlowSampler flow = new FlowSampler(t, ntmPair, t.b.tcp().config().receiveBufferSize());
+             WhatIf whatIf = s.whatIf() ? new WhatIf() : null) {
             log.println("tunnel up: " + t.tunnel.toJson());
             // warm-up: JIT, congestion window, rings; verified byte for byte
             for (int i = 0; i < 2; i++) {
                 kernel.transfer(s.warmupBytes(), true);
                 ntm.transfer(s.warmupBytes(), true);
+                if (whatIf != null) {
+                    whatIf.bulk.transfer(s.warmupBytes(), true);
+                }
             }
             UdpRate.measure(datagram, s.udpWarmupNanos(), s.udpWindowNanos()); // JIT for the UDP loops
             TcpStats sa = t.a.tcp().stats();
             TcpStats sb = t.b.tcp().stats();
             long[] before = {sa.segmentsOut(), sb.segmentsOut(), sa.retransmissions(), sa.fastRetransmits(),
                 sa.timeouts(), sb.outOfOrder(), sb.duplicateSegments()};
-            CpuMeter meter = CpuMeter.forNtmBulk(ntm.receiverThreadId());
+            CpuMeter meter = CpuMeter.forNtmBulk(t, ntm.receiverThreadId());
             long ntmNanos = 0;
             long udpDrops = 0;
             for (int i = 0; i < s.trials(); i++) {
@@ -198,6 +209,12 @@ public final class TcpReport {
                 flow.active(false);
                 meter.stop();
                 udpDrops += udpReceiveBufferErrors() - drops0;
+                if (whatIf != null) {
+                    long d0 = udpReceiveBufferErrors();
+                    bufferedMBps.add(s.bulkBytes() * 1e3 / whatIf.bulk.transfer(s.bulkBytes(), false));
+                    bufferedDrops += udpReceiveBufferErrors() - d0;
+                    log.printf(Locale.ROOT, "  what-if 4 MiB socket buffers: ntm tcp %.1f MB/s%n", bufferedMBps.get(i));
+                }
                 ntmNanos += nn;
                 ntmMBps.add(s.bulkBytes() * 1e3 / nn);
                 log.printf(Locale.ROOT, "trial %d/%d: udp %.0f rx/s (%.0f tx/s), paced %.0f rx/s, kernel tcp %.1f MB/s, ntm tcp %.1f MB/s%n",
@@ -247,7 +264,8 @@ public final class TcpReport {
             }
         }
         return new Result(s, loadBefore, Table2Report.loadAverage(), datagram, mss, Summary.of(udpSent),
-                Summary.of(udpReceived), Summary.of(udpPaced), Summary.of(kernelMBps), Summary.of(ntmMBps), Latency.of(kernelRr),
+                Summary.of(udpReceived), Summary.of(udpPaced), Summary.of(kernelMBps), Summary.of(ntmMBps),
+                bufferedMBps.isEmpty() ? null : Summary.of(bufferedMBps), bufferedDrops, Latency.of(kernelRr),
                 Latency.of(ntmRr), Latency.of(loopRr), counters, cpu, limits, gcCount() - gcCount0, gcMillis() - gcMillis0);
     }
 
@@ -280,6 +298,24 @@ public final class TcpReport {
         return -1;
     }
 
+    /** The --what-if stream: a second node pair on {@link BufferedKernelNetwork}. */
+    private static final class WhatIf implements AutoCloseable {
+        static final int SOCKET_BUFFER = 4 << 20;
+        final TunnelPair pair;
+        final BulkTransfer bulk;
+
+        WhatIf() throws Exception {
+            pair = new TunnelPair(new BufferedKernelNetwork(SOCKET_BUFFER), "whatif");
+            bulk = new BulkTransfer(SocketPair.ntm(pair, NTM_BULK_PORT));
+        }
+
+        @Override
+        public void close() throws IOException {
+            bulk.close();
+            pair.close();
+        }
+    }
+
     private static long gcCount() {
         return ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(GarbageCollectorMXBean::getCollectionCount)
                 .sum();
@@ -307,13 +343,13 @@ public final class TcpReport {
         }
 
         /** The threads of an NTM bulk transfer: this (sending) thread, both node loops, the receiver. */
-        static CpuMeter forNtmBulk(long receiverThreadId) {
+        static CpuMeter forNtmBulk(TunnelPair t, long receiverThreadId) {
             Map<String, Long> m = new LinkedHashMap<>();
             m.put("sender (app thread)", Thread.currentThread().getId());
             for (Thread th : Thread.getAllStackTraces().keySet()) {
-                if (th.getName().equals("bench-node-a")) {
+                if (th.getName().equals(t.prefix + "-node-a")) {
                     m.put("node a loop", th.getId());
-                } else if (th.getName().equals("bench-node-b")) {
+                } else if (th.getName().equals(t.prefix + "-node-b")) {
                     m.put("node b loop", th.getId());
                 }
             }
@@ -366,6 +402,11 @@ public final class TcpReport {
         row(b, "kernel TCP bulk, loopback", r.kernelMBps(), 8, "Mbit/s", 0);
         row(b, "**NTM TCP bulk** (a -> b through the tunnel)", r.ntmMBps(), 1, "MB/s", 1);
         row(b, "NTM TCP bulk", r.ntmMBps(), 8, "Mbit/s", 0);
+        if (r.ntmBufferedMBps() != null) {
+            row(b, "what-if: NTM TCP bulk, UDP sockets with 4 MiB SO_RCVBUF/SO_SNDBUF ("
+                    + String.format(Locale.ROOT, "%,d", r.bufferedDrops()) + " receive-queue drops)",
+                    r.ntmBufferedMBps(), 1, "MB/s", 1);
+        }
         b.append(String.format(Locale.ROOT, "%nNTM TCP bulk = **%.1f %%** of the UDP ceiling (aim >= %.0f %%: %s);"
                         + " %.1f %% of kernel TCP.%n%n", r.percentOfCeiling(), AIM_PERCENT,
                 r.percentOfCeiling() >= AIM_PERCENT ? "met" : "NOT met",
@@ -427,6 +468,10 @@ public final class TcpReport {
         b.append("  \"ceilingMBps\": ").append(num(r.ceilingMBps())).append(",\n");
         b.append("  \"kernelTcpMBps\": ").append(summary(r.kernelMBps())).append(",\n");
         b.append("  \"ntmTcpMBps\": ").append(summary(r.ntmMBps())).append(",\n");
+        if (r.ntmBufferedMBps() != null) {
+            b.append("  \"whatIfNtmTcp4MiBSocketBuffersMBps\": ").append(summary(r.ntmBufferedMBps()))
+                    .append(", \"whatIfUdpRcvbufErrors\": ").append(r.bufferedDrops()).append(",\n");
+        }
         b.append("  \"ntmPercentOfCeiling\": ").append(num(r.percentOfCeiling())).append(",\n");
         b.append("  \"roundTripUs\": {\"kernel\": ").append(latency(r.kernelRr())).append(", \"ntm\": ")
                 .append(latency(r.ntmRr())).append(", \"ntmLoopEcho\": ").append(latency(r.ntmRrLoopEcho()))

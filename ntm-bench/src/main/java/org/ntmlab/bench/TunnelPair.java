@@ -20,6 +20,7 @@ import org.ntmlab.ntm.node.TunnelInfo;
 import org.ntmlab.ntm.stack.tcp.TcpConfig;
 import org.ntmlab.ntm.transport.Family;
 import org.ntmlab.ntm.transport.KernelNetwork;
+import org.ntmlab.ntm.transport.Network;
 import org.ntmlab.ntm.transport.SelectorEventLoop;
 import org.ntmlab.ntm.wire.NtmHeader;
 
@@ -39,15 +40,24 @@ final class TunnelPair implements AutoCloseable {
     final NtmNode b;
     final InetAddress peerV4;
     final TunnelInfo tunnel;
+    final String prefix;
     private final List<AutoCloseable> closeables = new ArrayList<>();
 
     TunnelPair() throws Exception {
+        this(new KernelNetwork(), "bench");
+    }
+
+    /**
+     * On {@code network} (kernel sockets: a {@link KernelNetwork} or a variant of it); loop
+     * threads are named {@code prefix-dc}, {@code prefix-node-a}, {@code prefix-node-b}.
+     */
+    TunnelPair(Network network, String prefix) throws Exception {
+        this.prefix = prefix;
         SecureRandom random = new SecureRandom();
         Map<Long, NodeKey> keys = new ConcurrentHashMap<>();
-        KernelNetwork network = new KernelNetwork();
         InetAddress lo = InetAddress.getByName("127.0.0.1");
         try {
-            SelectorEventLoop dcLoop = loop("bench-dc");
+            SelectorEventLoop dcLoop = loop(prefix + "-dc");
             DirectionCoordinator dc = new DirectionCoordinator(new DcConfig(DOMAIN, new InetSocketAddress(lo, 0), null,
                     List.of(), List.of(), SUITE, 10), network, dcLoop,
                     id -> CompletableFuture.completedFuture(keys.get(id)));
@@ -73,12 +83,13 @@ final class TunnelPair implements AutoCloseable {
     }
 
     private NtmNode node(String name, InetSocketAddress dcV4, Map<Long, NodeKey> keys, SecureRandom random,
-                         KernelNetwork network) throws Exception {
+                         Network network) throws Exception {
         byte[] secret = new byte[32];
         random.nextBytes(secret);
         NodeKey k = new NodeKey(random.nextLong(), name + "." + DOMAIN, secret);
         keys.put(k.keyId(), k);
-        NtmNode n = new NtmNode(new NodeConfig(dcV4, null, 0, SUITE), k, network, loop("bench-node-" + name));
+        NtmNode n = new NtmNode(new NodeConfig(dcV4, null, 0, SUITE), k, network,
+                loop(prefix + "-node-" + name));
         closeables.add(0, n);
         n.start().get(10, TimeUnit.SECONDS);
         return n;

@@ -52,15 +52,16 @@ class TcpBenchSmokeTest {
 
     @Test
     void reportHasEveryRow() throws Exception {
-        TcpReport.Settings tiny = new TcpReport.Settings(1 << 20, 1 << 20, 1, 50, 200, 10_000_000L, 50_000_000L, true);
+        TcpReport.Settings tiny = new TcpReport.Settings(1 << 20, 1 << 20, 1, 50, 200, 10_000_000L, 50_000_000L, true, true);
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         TcpReport.Result r = TcpReport.run(tiny, new PrintStream(log, true, StandardCharsets.UTF_8));
         assertThat(r.ntmMBps().n()).isEqualTo(1);
         assertThat(r.ntmCounters().get("segmentsOutA")).isGreaterThanOrEqualTo((1 << 20) / 1376);
         assertThat(r.ntmRr().n()).isEqualTo(200);
+        assertThat(r.ntmBufferedMBps().n()).isEqualTo(1);
         String md = TcpReport.markdown(r);
         assertThat(md).contains("NTM TCP bulk", "kernel TCP bulk", "ceiling", "1-byte round trip", "Load average",
-                "of the UDP ceiling");
+                "of the UDP ceiling", "what-if");
         assertThat(TcpReport.json(r)).contains("\"ntmTcpMBps\"", "\"ceilingMBps\"", "\"roundTripUs\"");
     }
 }
