@@ -209,16 +209,17 @@ public final class TcpReport {
                 flow.active(false);
                 meter.stop();
                 udpDrops += udpReceiveBufferErrors() - drops0;
+                ntmNanos += nn;
+                ntmMBps.add(s.bulkBytes() * 1e3 / nn);
+                log.printf(Locale.ROOT, "trial %d/%d: udp %.0f rx/s (%.0f tx/s), paced %.0f rx/s, kernel tcp %.1f MB/s,"
+                        + " ntm tcp %.1f MB/s%n", i + 1, s.trials(), u.receivedPerSecond(), u.sentPerSecond(),
+                        paced.receivedPerSecond(), kernelMBps.get(i), ntmMBps.get(i));
                 if (whatIf != null) {
                     long d0 = udpReceiveBufferErrors();
                     bufferedMBps.add(s.bulkBytes() * 1e3 / whatIf.bulk.transfer(s.bulkBytes(), false));
                     bufferedDrops += udpReceiveBufferErrors() - d0;
                     log.printf(Locale.ROOT, "  what-if 4 MiB socket buffers: ntm tcp %.1f MB/s%n", bufferedMBps.get(i));
                 }
-                ntmNanos += nn;
-                ntmMBps.add(s.bulkBytes() * 1e3 / nn);
-                log.printf(Locale.ROOT, "trial %d/%d: udp %.0f rx/s (%.0f tx/s), paced %.0f rx/s, kernel tcp %.1f MB/s, ntm tcp %.1f MB/s%n",
-                        i + 1, s.trials(), u.receivedPerSecond(), u.sentPerSecond(), paced.receivedPerSecond(), kernelMBps.get(i), ntmMBps.get(i));
             }
             cpu = meter.percentOf(ntmNanos);
             String[] names = {"segmentsOutA", "segmentsOutB", "retransmissionsA", "fastRetransmitsA", "timeoutsA",
