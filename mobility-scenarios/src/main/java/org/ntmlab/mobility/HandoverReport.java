@@ -87,8 +87,8 @@ public record HandoverReport(TimelineReport timeline, List<ScenarioResult> scena
             kinds.computeIfAbsent(m.move().kind(), k -> new ArrayList<>()).add(m);
         }
         StringBuilder b = new StringBuilder("| kind | path | moves | signalling p50 ms | interruption p50 ms"
-                + " | interruption p95 ms | TCP resumed p50 ms | RTT after p50 ms | interruption / RTT p50"
-                + " | UDP lost in window (sum) |\n|---|---|---|---|---|---|---|---|---|---|\n");
+                + " | interruption p95 ms | TCP resumed p50 ms | TCP stall p50 ms | RTT after p50 ms"
+                + " | interruption / RTT p50 | UDP lost in window (sum) |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Map.Entry<String, List<MoveOutcome>> e : kinds.entrySet()) {
             List<MoveOutcome> l = e.getValue();
             PhaseStats interruption = PhaseStats.of("i", l.stream().map(MoveOutcome::interruptionMs).toList());
@@ -97,6 +97,7 @@ public record HandoverReport(TimelineReport timeline, List<ScenarioResult> scena
                     .append(ms(p50(l, MoveOutcome::signallingMs))).append(" | ")
                     .append(ms(interruption.p50())).append(" | ").append(ms(interruption.p95())).append(" | ")
                     .append(ms(p50(l, MoveOutcome::tcpInterruptionMs))).append(" | ")
+                    .append(ms(p50(l, MoveOutcome::tcpStallMs))).append(" | ")
                     .append(ms(p50(l, MoveOutcome::rttAfterMs))).append(" | ")
                     .append(ms(p50(l, MoveOutcome::interruptionRtts))).append(" | ")
                     .append(l.stream().mapToInt(MoveOutcome::lostInWindow).sum()).append(" |\n");
@@ -118,6 +119,7 @@ public record HandoverReport(TimelineReport timeline, List<ScenarioResult> scena
                 stat("interruption (move-start -> app-data-resumed)", MoveOutcome::interruptionMs),
                 stat("TCP resumed (move-start -> first byte written after the move echoed)",
                         MoveOutcome::tcpInterruptionMs),
+                stat("TCP stall (longest wait of the reader across the move)", MoveOutcome::tcpStallMs),
                 stat("interruption / RTT of the new path (round trips)", MoveOutcome::interruptionRtts))) {
             b.append("| ").append(s.phase()).append(" | ").append(s.count()).append(" | ").append(ms(s.mean()))
                     .append(" | ").append(ms(s.p50())).append(" | ").append(ms(s.p95())).append(" | ")

@@ -14,10 +14,13 @@ package org.ntmlab.mobility;
  * @param window            the datagrams this move may cost (see {@link LossWindow})
  * @param lostInWindow      datagrams lost inside it
  * @param pathMn            the tunnel's path at the MN once settled; {@code pathCn} at the CN
+ * @param tcpTimeouts       retransmission timeouts of the MN's and the CN's TCP during the move
+ * @param tcpStallNanos     the longest wait of the TCP reader across the move (what a user notices)
  */
 public record MoveOutcome(int index, Move move, String from, long startNanos, long addressSeenNanos,
                           long udpResumedNanos, long udpResumedSent, long tcpProgressNanos, double rttBeforeMs,
-                          double rttAfterMs, LossWindow window, int lostInWindow, String pathMn, String pathCn) {
+                          double rttAfterMs, LossWindow window, int lostInWindow, String pathMn, String pathCn,
+                          long tcpTimeouts, long tcpStallNanos) {
 
     /** Move start until the application's UDP data flows again (the handover's total). */
     public double interruptionMs() {
@@ -27,6 +30,10 @@ public record MoveOutcome(int index, Move move, String from, long startNanos, lo
     /** The node sees its new address until the application's data flows again. */
     public double signallingMs() {
         return addressSeenNanos == 0 ? Double.NaN : (udpResumedNanos - addressSeenNanos) / 1e6;
+    }
+
+    public double tcpStallMs() {
+        return tcpStallNanos / 1e6;
     }
 
     public double tcpInterruptionMs() {
@@ -40,11 +47,11 @@ public record MoveOutcome(int index, Move move, String from, long startNanos, lo
 
     MoveOutcome withAddressSeen(long nanos) {
         return new MoveOutcome(index, move, from, startNanos, nanos, udpResumedNanos, udpResumedSent,
-                tcpProgressNanos, rttBeforeMs, rttAfterMs, window, lostInWindow, pathMn, pathCn);
+                tcpProgressNanos, rttBeforeMs, rttAfterMs, window, lostInWindow, pathMn, pathCn, tcpTimeouts, tcpStallNanos);
     }
 
     MoveOutcome withLost(int lost) {
         return new MoveOutcome(index, move, from, startNanos, addressSeenNanos, udpResumedNanos, udpResumedSent,
-                tcpProgressNanos, rttBeforeMs, rttAfterMs, window, lost, pathMn, pathCn);
+                tcpProgressNanos, rttBeforeMs, rttAfterMs, window, lost, pathMn, pathCn, tcpTimeouts, tcpStallNanos);
     }
 }

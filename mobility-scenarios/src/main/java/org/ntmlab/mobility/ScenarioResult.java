@@ -9,11 +9,19 @@ import org.ntmlab.pcap.timeline.TimelineReport;
  * Everything a scenario run measured: per move outcomes, the two streams' totals, the
  * timeline pcap-analysis drew from the capture and the event log, and where they were written.
  *
- * @param lostOutside    UDP sequence numbers lost outside every move's window (must be empty)
+ * @param lostOutside    UDP datagrams lost outside every move's window (must be empty)
  * @param virtualKept    the MN's virtual IPv4 and IPv6 addresses never changed
  */
 public record ScenarioResult(Scenario scenario, List<MoveOutcome> moves, long tcpSent, long tcpReceived,
                              Throwable tcpFailure, int udpSent, int udpReplies, long udpCorrupted,
-                             long udpDuplicates, Throwable udpFailure, List<Integer> lostOutside,
+                             long udpDuplicates, Throwable udpFailure, List<LostDatagram> lostOutside,
                              boolean virtualKept, TimelineReport timeline, Path directory) {
+
+    /** A datagram never answered, placed relative to the move whose start is nearest. */
+    public record LostDatagram(int seq, long sentNanos, int nearestMove, double msAfterMoveStart) {
+        @Override
+        public String toString() {
+            return "#" + seq + " (" + ScenarioRunner.ms(msAfterMoveStart) + " ms after move " + nearestMove + ")";
+        }
+    }
 }

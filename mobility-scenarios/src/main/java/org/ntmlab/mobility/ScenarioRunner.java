@@ -74,6 +74,7 @@ public final class ScenarioRunner {
             }
             lab.net.tap(capture);
             NtmNode cn = lab.node("cn", segment(lab, scenario.cnSegment()), scenario.cnAddress());
+            events.follow(cn); // the CN's view (peer-roamed, route-direction) beside the MN's
             NtmNode mn = capturedNode(lab, capture, events);
             try {
                 partial = drive(lab, mn, cn, events, outcomes);
@@ -147,6 +148,7 @@ public final class ScenarioRunner {
                 double rttBeforeMax = before.stream().mapToDouble(Double::doubleValue).max().orElse(0);
                 Segment target = segment(lab, m.segment());
 
+                long timeoutsBefore = mn.tcp().stats().timeouts() + cn.tcp().stats().timeouts();
                 long start = WallClock.nanos();
                 events.emit(start, fqdn, "move-start", "kind=" + m.kind() + " from=" + from + " to=" + m.segment()
                         + ":" + m.address());
@@ -167,7 +169,9 @@ public final class ScenarioRunner {
                         start - (long) (rttBeforeMax * 1e6), resumedSent);
                 windows.add(w);
                 outcomes.add(new MoveOutcome(i + 1, m, from, start, 0, udp.resumedAt(), resumedSent,
-                        tcp.progressAt(), rttBefore, rttAfter, w, 0, pathMn, pathCn));
+                        tcp.progressAt(), rttBefore, rttAfter, w, 0, pathMn, pathCn,
+                        mn.tcp().stats().timeouts() + cn.tcp().stats().timeouts() - timeoutsBefore,
+                        tcp.longestStall(start, settled)[0]));
                 newPathSince = resumedSent;
                 from = m.segment() + ":" + m.address();
             }
@@ -182,10 +186,14 @@ public final class ScenarioRunner {
             for (int i = 0; i < outcomes.size(); i++) {
                 counted.add(outcomes.get(i).withLost(account.perWindow()[i]));
             }
-            List<Integer> outside = new ArrayList<>();
+            List<ScenarioResult.LostDatagram> outside = new ArrayList<>();
             for (int i = 0; i < lost.size(); i++) {
-                if (account.outside().contains(lostTimes.get(i))) {
-                    outside.add(lost.get(i));
+                long t = lostTimes.get(i);
+                if (account.outside().contains(t)) {
+                    MoveOutcome near = outcomes.stream()
+                            .min(java.util.Comparator.comparingLong(o -> Math.abs(o.startNanos() - t))).orElseThrow();
+                    outside.add(new ScenarioResult.LostDatagram(lost.get(i), t, near.index(),
+                            (t - near.startNanos()) / 1e6));
                 }
             }
             boolean kept = v4.equals(mn.virtualV4()) && v6.equals(mn.virtualV6());

@@ -30,6 +30,8 @@ public final class TcpEchoStream implements AutoCloseable {
     private volatile long progressAt;
     private final Thread writer;
     private final Thread reader;
+    private long[] readTimes = new long[4096];
+    private int reads;
 
     /** Connects; the writer sends {@code chunk} bytes then sleeps {@code pauseMillis}. */
     public TcpEchoStream(NtmNode node, InetAddress peer, int port, int chunk, long pauseMillis) throws IOException {
@@ -83,6 +85,7 @@ public final class TcpEchoStream implements AutoCloseable {
                                 + ", sent as " + patternAt(pos + i));
                     }
                 }
+                recordRead(WallClock.nanos());
                 long now = received.addAndGet(n);
                 if (progressAt == 0 && now > mark) {
                     progressAt = WallClock.nanos();
@@ -95,6 +98,37 @@ public final class TcpEchoStream implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             failure.compareAndSet(null, e);
         }
+    }
+
+    private synchronized void recordRead(long nanos) {
+        if (reads == readTimes.length) {
+            readTimes = java.util.Arrays.copyOf(readTimes, reads * 2);
+        }
+        readTimes[reads++] = nanos;
+    }
+
+    /**
+     * The longest time the application's reads waited across {@code atNanos} (a move start):
+     * the largest gap between two successive reads from the last read before that instant up
+     * to {@code untilNanos}; its end is when the reader saw data flowing again.
+     *
+     * @return {gap nanos, end of that gap}, or {0, 0} when there were no reads to compare
+     */
+    public synchronized long[] longestStall(long atNanos, long untilNanos) {
+        int i = 0;
+        while (i + 1 < reads && readTimes[i + 1] < atNanos) {
+            i++;
+        }
+        long best = 0;
+        long end = 0;
+        for (; i + 1 < reads && readTimes[i] <= untilNanos; i++) {
+            long gap = readTimes[i + 1] - readTimes[i];
+            if (gap > best) {
+                best = gap;
+                end = readTimes[i + 1];
+            }
+        }
+        return new long[] {best, end};
     }
 
     /**

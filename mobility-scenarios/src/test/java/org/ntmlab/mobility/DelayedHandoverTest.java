@@ -2,6 +2,7 @@ package org.ntmlab.mobility;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -11,12 +12,14 @@ import org.junit.jupiter.api.Test;
  * The same kinds of move with 15 ms one-way delay on the global segments (the paper's
  * section 5.3 assumes about 15 ms of Internet delay). The sessions must survive as on the
  * zero-delay network; the interruption is reported against the round trips of the new path
- * (target/ntm-report/handover-15ms/streams.md). No duration is asserted here: the budgets
- * are for the zero-delay network.
+ * (target/ntm-report/handover-15ms/streams.md), and held to its own budgets
+ * (handover-budgets-15ms.properties): here a regression that adds a round trip shows, which
+ * it cannot on the zero-delay network.
  */
 class DelayedHandoverTest {
 
     static final Path REPORT = Path.of("target", "ntm-report", "handover-15ms");
+    static final String BUDGETS = "handover-budgets-15ms.properties";
 
     static Scenario scenario() {
         return Scenario.of("delay-15ms", "p2", "10.2.0.10", List.of(
@@ -42,7 +45,13 @@ class DelayedHandoverTest {
         HandoverReport report = HandoverReport.of(List.of(r));
         String title = "Handover on the in-memory network, 15 ms one-way delay on global4 and global6";
         report.writeTo(REPORT, title);
-        System.out.println(report.console(title));
+        List<HandoverBudgets.Check> checks = HandoverBudgets.resource(BUDGETS).check(report.budgetStats());
+        String table = HandoverBudgets.markdown(checks);
+        Files.writeString(REPORT.resolve("budgets.md"), "# Handover budgets (" + BUDGETS + ")\n\n" + table);
+        System.out.println(report.console(title) + "\nBudgets:\n" + table);
         assertThat(report.timeline().moves()).hasSizeGreaterThanOrEqualTo(10);
+        assertThat(checks.stream().filter(c -> !c.ok()).toList())
+                .as("handover latency with 15 ms delay over budget (src/test/resources/%s):%n%s", BUDGETS, table)
+                .isEmpty();
     }
 }
