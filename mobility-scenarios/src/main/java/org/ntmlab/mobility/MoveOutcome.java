@@ -6,7 +6,7 @@ package org.ntmlab.mobility;
  *
  * @param startNanos        the harness called {@code moveTo} (event {@code move-start})
  * @param addressSeenNanos  the node saw its new address (its event {@code address-added})
- * @param udpResumedNanos   first echo reply to a datagram sent after the start ({@code app-data-resumed})
+ * @param udpResumedNanos   first echo reply to a datagram sent after {@code moveTo} returned ({@code app-data-resumed})
  * @param udpResumedSent    when that datagram was sent
  * @param tcpProgressNanos  first echoed TCP byte that was written after the start ({@code tcp-resumed})
  * @param rttBeforeMs       median UDP echo RTT before the move

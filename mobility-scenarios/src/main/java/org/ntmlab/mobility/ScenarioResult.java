@@ -11,11 +11,13 @@ import org.ntmlab.pcap.timeline.TimelineReport;
  *
  * @param lostOutside    UDP datagrams lost outside every move's window (must be empty)
  * @param virtualKept    the MN's virtual IPv4 and IPv6 addresses never changed
+ * @param counters       drop and event counters of network, NATs, MN, CN, DC and RS at the end (diagnosis)
  */
 public record ScenarioResult(Scenario scenario, List<MoveOutcome> moves, long tcpSent, long tcpReceived,
                              Throwable tcpFailure, int udpSent, int udpReplies, long udpCorrupted,
                              long udpDuplicates, Throwable udpFailure, List<LostDatagram> lostOutside,
-                             boolean virtualKept, TimelineReport timeline, Path directory) {
+                             boolean virtualKept, TimelineReport timeline, Path directory,
+                             String counters) {
 
     /** A datagram never answered, placed relative to the move whose start is nearest. */
     public record LostDatagram(int seq, long sentNanos, int nearestMove, double msAfterMoveStart) {

@@ -92,7 +92,7 @@ public final class ScenarioRunner {
         ScenarioResult result = new ScenarioResult(scenario, withAddress, partial.tcpSent(), partial.tcpReceived(),
                 partial.tcpFailure(), partial.udpSent(), partial.udpReplies(), partial.udpCorrupted(),
                 partial.udpDuplicates(), partial.udpFailure(), partial.lostOutside(), partial.virtualKept(), timeline,
-                directory);
+                directory, partial.counters());
         Files.writeString(directory.resolve("streams.md"), StreamsReport.markdown(result), StandardCharsets.UTF_8);
         return result;
     }
@@ -152,9 +152,13 @@ public final class ScenarioRunner {
                 long start = WallClock.nanos();
                 events.emit(start, fqdn, "move-start", "kind=" + m.kind() + " from=" + from + " to=" + m.segment()
                         + ":" + m.address());
-                udp.armResume(start, t -> events.emit(t, fqdn, "app-data-resumed", "via=udp"));
-                tcp.armProgress(t -> events.emit(t, fqdn, "tcp-resumed", "via=tcp"));
                 host.moveTo(target, m.address());
+                // Data sent while moveTo ran may still have left from the old address (a cold JVM
+                // takes milliseconds here): the application counts as resumed with the reply to a
+                // datagram sent once the move is complete.
+                long moved = WallClock.nanos();
+                udp.armResume(moved, t -> events.emit(t, fqdn, "app-data-resumed", "via=udp"));
+                tcp.armProgress(t -> events.emit(t, fqdn, "tcp-resumed", "via=tcp"));
 
                 await(() -> udp.resumedAt() != 0, "UDP echo answered after the move to " + m.address(), udp, tcp);
                 await(() -> tcp.progressAt() != 0, "TCP progress after the move to " + m.address(), udp, tcp);
@@ -197,8 +201,15 @@ public final class ScenarioRunner {
                 }
             }
             boolean kept = v4.equals(mn.virtualV4()) && v6.equals(mn.virtualV6());
+            String counters = "network: delivered=" + lab.net.delivered() + " dropped=" + lab.net.dropped()
+                    + " r1.filteredInbound=" + lab.p1.gateway().filteredInbound() + " r2.filteredInbound="
+                    + lab.p2.gateway().filteredInbound() + "\nMN: " + mn.counters() + "\nCN: " + cn.counters()
+                    + "\nDC: " + lab.dc.counters() + "\nRS: " + lab.rs.counters() + "\nMN TCP: " + mn.tcp().stats()
+                    + "\nCN TCP: " + cn.tcp().stats() + "\nUDP socket drops (application too slow): "
+                    + udp.socketDrops();
             return new ScenarioResult(scenario, counted, tcp.sent(), tcp.received(), tcp.failure(), udp.sent(),
-                    udp.replies(), udp.corrupted(), udp.duplicates(), udp.failure(), outside, kept, null, directory);
+                    udp.replies(), udp.corrupted(), udp.duplicates(), udp.failure(), outside, kept, null, directory,
+                    counters);
         }
     }
 

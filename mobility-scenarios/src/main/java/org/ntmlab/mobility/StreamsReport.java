@@ -48,6 +48,7 @@ final class StreamsReport {
         b.append("\nAll times in ms after `move-start`. *signalling*: `address-added` to `app-data-resumed`. *TCP resumed*: the first byte written after the move comes back (behind the backlog the stall built up). *TCP stall*: the reader's longest wait across the move. *TCP RTOs*: retransmission timeouts at MN and CN together while the move settled. "
                 + "*loss window*: from the move minus the longest RTT before it to the sending of the first "
                 + "datagram answered on the new path.\n");
+        b.append("\n## Counters at the end\n\n```\n").append(r.counters()).append("\n```\n");
         return b.toString();
     }
 }

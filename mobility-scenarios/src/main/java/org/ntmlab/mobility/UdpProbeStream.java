@@ -244,6 +244,11 @@ public final class UdpProbeStream implements AutoCloseable {
         return r;
     }
 
+    /** Datagrams the socket dropped because its queue was full (the application fell behind). */
+    public long socketDrops() {
+        return socket.droppedDatagrams();
+    }
+
     public long corrupted() {
         return corrupted.get();
     }
