@@ -6,9 +6,11 @@ import java.util.List;
 /**
  * The part of a UDP stream a move may cost: datagrams sent from {@code fromNanos} to
  * {@code toNanos} inclusive. A move starts at T and the application resumes with the reply
- * to a datagram sent at R; the window is [T - longest RTT seen before the move, R], since a
- * datagram sent earlier than T - RTT would have had its answer before the move, and every
- * datagram from R on travels the new path. Loss anywhere else is a fault.
+ * to a datagram sent at R (the first answered among those sent once the move was complete);
+ * the window opens just after the last datagram whose answer came before T, since the
+ * paths are FIFO and every later datagram was in flight when the move cut the old path, and
+ * it closes at R, since every datagram from R on travels the new path. Loss anywhere else
+ * (a datagram lost while a later one was answered before the move, or lost after R) is a fault.
  */
 public record LossWindow(String label, long fromNanos, long toNanos) {
 

@@ -50,8 +50,8 @@ public record MoveOutcome(int index, Move move, String from, long startNanos, lo
                 tcpProgressNanos, rttBeforeMs, rttAfterMs, window, lostInWindow, pathMn, pathCn, tcpTimeouts, tcpStallNanos);
     }
 
-    MoveOutcome withLost(int lost) {
+    MoveOutcome withWindow(LossWindow w, int lost) {
         return new MoveOutcome(index, move, from, startNanos, addressSeenNanos, udpResumedNanos, udpResumedSent,
-                tcpProgressNanos, rttBeforeMs, rttAfterMs, window, lost, pathMn, pathCn, tcpTimeouts, tcpStallNanos);
+                tcpProgressNanos, rttBeforeMs, rttAfterMs, w, lost, pathMn, pathCn, tcpTimeouts, tcpStallNanos);
     }
 }

@@ -140,12 +140,10 @@ public final class ScenarioRunner {
                     "UDP and TCP echoes flowing before the first move", udp, tcp);
             long newPathSince = settledAt; // RTTs of the path in use are measured from here
             String from = scenario.startSegment() + ":" + scenario.startAddress();
-            List<LossWindow> windows = new ArrayList<>();
             for (int i = 0; i < scenario.moves().size(); i++) {
                 Move m = scenario.moves().get(i);
                 List<Double> before = udp.rttsMs(newPathSince, WallClock.nanos());
                 double rttBefore = median(before);
-                double rttBeforeMax = before.stream().mapToDouble(Double::doubleValue).max().orElse(0);
                 Segment target = segment(lab, m.segment());
 
                 long timeoutsBefore = mn.tcp().stats().timeouts() + cn.tcp().stats().timeouts();
@@ -169,11 +167,8 @@ public final class ScenarioRunner {
                         "UDP settled on the new path after the move to " + m.address(), udp, tcp);
                 long settled = WallClock.nanos();
                 double rttAfter = median(udp.rttsMs(resumedSent, settled));
-                LossWindow w = new LossWindow(m.kind() + " #" + (i + 1),
-                        start - (long) (rttBeforeMax * 1e6), resumedSent);
-                windows.add(w);
                 outcomes.add(new MoveOutcome(i + 1, m, from, start, 0, udp.resumedAt(), resumedSent,
-                        tcp.progressAt(), rttBefore, rttAfter, w, 0, pathMn, pathCn,
+                        tcp.progressAt(), rttBefore, rttAfter, null, 0, pathMn, pathCn,
                         mn.tcp().stats().timeouts() + cn.tcp().stats().timeouts() - timeoutsBefore,
                         tcp.longestStall(start, settled)[0]));
                 newPathSince = resumedSent;
@@ -183,12 +178,20 @@ public final class ScenarioRunner {
             udp.awaitDrained();
             tcp.finish();
 
+            // The window opens after the last datagram answered before the move started: the
+            // path is FIFO, so every later one was in flight when the move cut the old path.
+            List<LossWindow> windows = new ArrayList<>();
+            for (MoveOutcome o : outcomes) {
+                int last = udp.lastAnsweredBefore(o.startNanos());
+                long open = last < 0 ? 0 : udp.sentAt(last) + 1;
+                windows.add(new LossWindow(o.move().kind() + " #" + o.index(), open, o.udpResumedSent()));
+            }
             List<Integer> lost = udp.lost();
             List<Long> lostTimes = lost.stream().map(udp::sentAt).toList();
             LossWindow.Account account = LossWindow.account(lostTimes, windows);
             List<MoveOutcome> counted = new ArrayList<>();
             for (int i = 0; i < outcomes.size(); i++) {
-                counted.add(outcomes.get(i).withLost(account.perWindow()[i]));
+                counted.add(outcomes.get(i).withWindow(windows.get(i), account.perWindow()[i]));
             }
             List<ScenarioResult.LostDatagram> outside = new ArrayList<>();
             for (int i = 0; i < lost.size(); i++) {

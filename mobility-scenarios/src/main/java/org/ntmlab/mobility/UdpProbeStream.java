@@ -222,6 +222,18 @@ public final class UdpProbeStream implements AutoCloseable {
         return r;
     }
 
+    /** The highest sequence number whose reply came before {@code nanos}, or -1. */
+    public int lastAnsweredBefore(long nanos) {
+        int best = -1;
+        for (int i = 0, s = sent; i < s; i++) {
+            long r = repliedAt.get(i);
+            if (r != 0 && r < nanos) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
     /** Datagrams sent but not answered (yet). */
     public int outstanding() {
         int n = 0;
