@@ -12,7 +12,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.ntmlab.ntm.as.NodeKey;
 import org.ntmlab.ntm.crypto.CipherSuite;
@@ -31,8 +30,7 @@ import org.ntmlab.ntm.wire.MessageType;
 import org.ntmlab.ntm.wire.NtmHeader;
 
 /**
- * KNOWN NTM-IMPL BUG (fails on purpose; tagged {@code ntm-impl-bug}, so {@code mvn verify}
- * skips it; run with {@code -Dgroups=ntm-impl-bug -DexcludedTestGroups=none}). See docs/mobility.md, "Known issues".
+ * Regression test for an ntm-impl mobility bug found by these scenarios (fixed in NtmNode).
  *
  * <p>A genuine DATA packet the MN sent from its old address, delayed in the old access network,
  * reaches the CN after the MN has moved and the CN has roamed to the new address. It is
@@ -43,7 +41,6 @@ import org.ntmlab.ntm.wire.NtmHeader;
  * tunnel, as QUIC does (RFC 9000 section 9.3: "only ... in response to the highest-numbered
  * non-probing packet").
  */
-@Tag("ntm-impl-bug")
 class DelayedPacketRoamsBackTest {
 
     @Test

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.ntmlab.ntm.crypto.CipherSuite;
 import org.ntmlab.ntm.memlab.MemoryLab;
@@ -16,8 +15,7 @@ import org.ntmlab.ntm.transport.memory.NatBehaviour;
 import org.ntmlab.ntm.wire.MessageType;
 
 /**
- * KNOWN NTM-IMPL BUG (fails on purpose; tagged {@code ntm-impl-bug}, so {@code mvn verify}
- * skips it; run with {@code -Dgroups=ntm-impl-bug -DexcludedTestGroups=none}). See
+ * Regression test for an ntm-impl mobility bug found by these scenarios (fixed in NtmNode).
  * docs/mobility.md, "Known issues".
  *
  * <p>After a move that keeps the tunnel direct with the same CN endpoint, the DC re-directs
@@ -30,7 +28,6 @@ import org.ntmlab.ntm.wire.MessageType;
  * connecting. Seen in every direct-move scenario: in {@code ten-moves} the CN logs 6
  * route-direction events and no tunnel-updated.
  */
-@Tag("ntm-impl-bug")
 class ResponderLeftConnectingTest {
 
     @Test

@@ -86,6 +86,11 @@ public final class TrafficKey {
         return suite;
     }
 
+    /** Highest counter opened so far (0 before the first): tells a fresh packet from a late one. */
+    public long highestOpened() {
+        return window.highest();
+    }
+
     /** Counter of the last sealed message. */
     public long counter() {
         return counter;

@@ -430,7 +430,7 @@ public final class NtmNode implements AutoCloseable {
         } else if (t.initiator != initiator) {
             counters.count("roleChanged"); // keys are bound to the role: ignore a contradicting direction
             return;
-        } else if (t.state == Tunnel.State.UP && sameDirection(t, rd)) {
+        } else if (t.state == Tunnel.State.UP && rd.generation() == t.generation && sameDirection(t, rd)) {
             return; // a retransmission of what we already follow
         }
         if (rd.requestId() != 0) {
@@ -642,6 +642,8 @@ public final class NtmNode implements AutoCloseable {
             }
             return;
         }
+        long counter = NtmHeader.counter(p, p.position());
+        long highestBefore = t.keys.receive().highestOpened();
         plain.clear();
         TrafficKey.Result r = t.keys.receive().open(p, plain);
         if (r != TrafficKey.Result.OK) {
@@ -650,11 +652,17 @@ public final class NtmNode implements AutoCloseable {
             return;
         }
         plain.flip();
-        if (t.path == Tunnel.Path.DIRECT && !from.equals(t.peerEndpoint) && !from.equals(t.relayEndpoint)) {
-            // authenticated and fresh from a new address: the peer moved (roaming, as in WireGuard)
+        if (t.path == Tunnel.Path.DIRECT && counter > highestBefore && !from.equals(t.peerEndpoint)
+                && !from.equals(t.relayEndpoint)) {
+            // authenticated, and newer than anything seen, from a new address: the peer moved
+            // (roaming as in WireGuard; a late packet from the old address must not move it back,
+            // cf. RFC 9000 section 9.3)
             t.peerEndpoint = from;
             t.roams++;
             event("event=peer-roamed tunnel=" + Long.toHexString(t.id) + " endpoint=" + from);
+        }
+        if (t.state == Tunnel.State.CONNECTING && !t.opener && t.upNanos != 0 && type != MessageType.TUNNEL_REQUEST) {
+            tunnelUp(t); // after a re-direction the peer's authenticated traffic is proof enough
         }
         switch (type) {
             case MessageType.DATA -> {

@@ -359,6 +359,14 @@ public final class TcpConnection {
         return "tcp " + key + " " + state + (failure != null ? " failure=" + failure : "");
     }
 
+    /** Sequence-space snapshot for diagnostics (loop thread). */
+    public String debugState() {
+        return this + " una=" + sndUna + " nxt=" + sndNxt + " max=" + sndMax + " sndWnd=" + sndWnd + " cwnd=" + cwnd
+                + " sendQ=" + sendQ.size() + " rcvNxt=" + rcvNxt + " avail=" + available() + " probeSent=" + probeSent
+                + " persist=" + persistDeadline + " rto=" + rtoDeadline + " retx=" + retransmitCount
+                + " inRecovery=" + inRecovery;
+    }
+
     // ================================================================ opening
 
     void openActive() {
@@ -543,6 +551,7 @@ public final class TcpConnection {
             int end = (int) (rcvNxt + rcvWnd);
             acceptable = SeqNum.inRange(seq, rcvNxt, end) || SeqNum.inRange(seq + segLen - 1, rcvNxt, end);
         }
+        boolean textDropped = false;
         if (!acceptable) {
             if (!seg.has(FLAG_RST)) {
                 stats.duplicateSegments++;
@@ -551,7 +560,15 @@ public final class TcpConnection {
                 }
                 ackNow = true;
             }
-            return;
+            // RFC 9293 3.10.7.4: "If the RCV.WND is zero, no segments will be acceptable, but
+            // special allowance should be made to accept valid ACKs". Without it, two ends whose
+            // receive windows are both full never learn of each other's progress (echo deadlock).
+            if (rcvWnd != 0 || !seg.has(FLAG_ACK) || seg.has(FLAG_RST) || syn) {
+                return;
+            }
+            textDropped = true;
+            payloadLen = 0;
+            fin = false;
         }
 
         // second: RST (RFC 9293 3.10.7.4 and RFC 5961 section 3)
@@ -612,7 +629,8 @@ public final class TcpConnection {
                 sndMax = ack;
             }
             ackReceived(ack);
-        } else if (ack == sndUna && payloadLen == 0 && !fin && segWnd == sndWnd && sndMax != sndUna) {
+        } else if (ack == sndUna && payloadLen == 0 && !fin && !textDropped && segWnd == sndWnd
+                && sndMax != sndUna) {
             duplicateAck();
         }
         // window update (RFC 9293 3.10.7.4, SND.WL1/SND.WL2 rule)
