@@ -68,7 +68,7 @@ class Table1CapturesTest {
         assertThat(ok.problems).isEmpty();
         assertThat(ok.pcapPath).isEqualTo("direct");
         assertThat(ok.pcapHistory).startsWith("RELAY -> DIRECT");
-        assertThat(ok.shortHistory()).isEqualTo("RELAY→…→DIRECT (4 periods)");
+        assertThat(ok.shortHistory()).isEqualTo("RELAY→DIRECT (ends switched over 3.0 ms: 4 periods)");
         assertThat(ok.pcapPairs).anySatisfy(p -> assertThat(p).contains("198.51.100.30:7100 (rs:rs)"));
 
         // a cell that must not change path: the same capture fails it

@@ -236,6 +236,10 @@ class Table1DockerIT {
         c.pcapPath = tp.finalKind().name().toLowerCase(Locale.ROOT);
         c.pcapHistory = tp.history();
         c.pcapPeriods = tp.periods().size();
+        if (c.pcapPeriods > 2) {
+            c.pcapSwitchMs = (tp.periods().get(c.pcapPeriods - 1).firstNanos() - tp.periods().get(0).lastNanos())
+                    / 1e6;
+        }
         c.pcapPackets = tp.packets();
         c.pcapRelayedFlag = tp.relayedFlag();
         c.pcapPairs = tp.pairs().stream().map(p -> IpLiteral.format(p.a().getAddress()) + ":" + p.a().getPort()
