@@ -4,52 +4,99 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
-/** Writes Table 1 as Markdown, JSON and HTML in the paper's layout (MN rows, CN columns). */
+/**
+ * Writes Table 1 as Markdown, JSON and HTML: the matrix in the paper's layout (MN rows, CN
+ * columns), then one detail row per cell with both path classifications and the traffic results.
+ */
 final class Table1Report {
+    static final String SOURCES = "Each path is classified twice: **table** = the MN's own tunnel table (control"
+            + " command `tunnels` after the traffic; a direct tunnel's peer endpoint must be the CN or its NAT, a"
+            + " relayed one's relay an RS), **pcap** = independently from the capture taken in the CN's container"
+            + " (`target/lab/<topology>/<cn>-<segment>.pcap`, classified by pcap-analysis's PathClassifier: which"
+            + " real addresses carried the tunnel's DATA messages, the two ends or an RS; roles from the topology"
+            + " are in `roles.txt`, per-CN tables in `paths-<cn>.md`). A cell passes only when both agree with the"
+            + " paper.";
+    static final String LEGEND = "◎ direct, ○ via relay server (RS), ✗ failed. Matrix cell: the tunnel table's path"
+            + " (optimised = direct after route optimisation), the pcap's path history, tunnel set-up time"
+            + " (MN's `resolve`) and the median RTT of " + Table1DockerIT.PING_COUNT
+            + " ICMP pings in the final path.";
+    static final String TRAFFIC = "Traffic per cell, all asserted: UDP echo " + Table1DockerIT.ECHO_COUNT + " x "
+            + Table1DockerIT.ECHO_SIZE + " B over virtual IPv4 and IPv6 (received/sent, median RTT), TCP echo of "
+            + Table1DockerIT.TCP4_BYTES / 1000 + " kB over virtual IPv4 and " + Table1DockerIT.TCP6_BYTES / 1000
+            + " kB over virtual IPv6 (every byte checked; time to stream and get everything back, payload Mbit/s),"
+            + " ICMP echo.";
+
     private Table1Report() {
     }
 
     static String markdown(List<Table1Cell> cells) {
-        StringBuilder sb = new StringBuilder("# Table 1 from live traffic (Docker lab)\n\n"
-                + "◎ direct, ○ via relay server (RS), ✗ failed. Each cell: path, tunnel set-up time (resolve),"
-                + " median RTT of 3 pings through the tunnel, and the paper's expectation.\n");
+        StringBuilder sb = new StringBuilder("# Table 1 from live traffic (Docker lab)\n\n").append(LEGEND)
+                .append("\n\n").append(SOURCES).append("\n\n").append(TRAFFIC).append('\n');
         for (var e : byTopology(cells).entrySet()) {
             List<Table1Cell> cs = e.getValue();
-            List<String> mns = cs.stream().map(c -> c.mn() + " (" + c.mnKind() + ")").distinct().toList();
-            List<String> cns = cs.stream().map(c -> c.cn() + " (" + c.cnKind() + ")").distinct().toList();
+            List<String> mns = cs.stream().map(c -> c.mn).distinct().toList();
+            List<String> cns = cs.stream().map(c -> c.cn).distinct().toList();
             sb.append("\n## ").append(e.getKey()).append("\n\n| MN \\ CN |");
-            cns.forEach(c -> sb.append(' ').append(c).append(" |"));
+            cns.forEach(cn -> sb.append(' ').append(cn).append(" (").append(any(cs, c -> c.cn, cn).cnKind)
+                    .append(") |"));
             sb.append("\n|---|").append("---|".repeat(cns.size())).append('\n');
             for (String mn : mns) {
-                sb.append("| ").append(mn).append(" |");
+                sb.append("| ").append(mn).append(" (").append(any(cs, c -> c.mn, mn).mnKind).append(") |");
                 for (String cn : cns) {
-                    Table1Cell c = cs.stream().filter(x -> (x.mn() + " (" + x.mnKind() + ")").equals(mn)
-                            && (x.cn() + " (" + x.cnKind() + ")").equals(cn)).findFirst().orElseThrow();
-                    sb.append(' ').append(cellText(c)).append(" |");
+                    sb.append(' ').append(cellText(cell(cs, mn, cn), true)).append(" |");
                 }
                 sb.append('\n');
             }
             long failed = cs.stream().filter(c -> !c.pass()).count();
             sb.append("\n").append(cs.size() - failed).append('/').append(cs.size()).append(" cells as expected.\n");
-            cs.stream().filter(c -> !c.pass()).forEach(c -> sb.append("- ").append(c.mn()).append(" -> ")
-                    .append(c.cn()).append(": ").append(c.problem()).append('\n'));
+            cs.stream().filter(c -> !c.pass()).forEach(c -> sb.append("- ").append(c.mn).append(" -> ")
+                    .append(c.cn).append(": ").append(c.problem()).append('\n'));
+            sb.append("\n| MN -> CN | tunnel | paper | table | pcap (CN capture) | UDP v4 | UDP v6 | TCP v4 | TCP v6"
+                    + " | ping |\n|---|---|---|---|---|---|---|---|---|---|\n");
+            for (Table1Cell c : cs) {
+                List<String> r = detailRow(c);
+                sb.append("| ").append(String.join(" | ", r)).append(" |\n");
+            }
         }
         return sb.toString();
     }
 
-    private static String cellText(Table1Cell c) {
-        String s = c.symbol() + " " + (c.finalPath() == null ? "failed" : c.finalPath())
-                + (c.optimised() ? " (optimised)" : "");
-        if (c.finalPath() != null) {
-            s += String.format(Locale.ROOT, ", %.0f ms setup, RTT %.1f ms", c.setupMs(), c.rttMsP50());
+    private static List<String> detailRow(Table1Cell c) {
+        List<String> r = new ArrayList<>();
+        r.add(c.mn + " -> " + c.cn + (c.pass() ? "" : " ✗"));
+        r.add(c.tunnelId == null ? "-" : c.tunnelId);
+        r.add(Table1Cell.symbol(c.expected) + " " + c.expected + (c.optimisationExpected ? " (optimised)" : ""));
+        r.add(c.tablePath == null ? "-" : c.symbol() + " " + c.tablePath + (c.optimised ? " (optimised)" : ""));
+        r.add(c.pcapPath == null ? "-" : Table1Cell.symbol(c.pcapPath) + " " + c.shortHistory() + ", "
+                + c.pcapPackets + " DATA");
+        r.add(c.udp4 == null ? "-" : c.udp4.text());
+        r.add(c.udp6 == null ? "-" : c.udp6.text());
+        r.add(c.tcp4 == null ? "-" : c.tcp4.text());
+        r.add(c.tcp6 == null ? "-" : c.tcp6.text());
+        r.add(c.pingReceived + "/" + c.pingSent + (Double.isNaN(c.pingRttMsP50) ? ""
+                : String.format(Locale.ROOT, ", %.1f ms", c.pingRttMsP50)));
+        return r;
+    }
+
+    private static String cellText(Table1Cell c, boolean markdown) {
+        if (c.tablePath == null) {
+            return "✗ failed" + (markdown ? " **expected " + c.expected + "**" : " (expected " + c.expected + ")");
         }
-        return s + (c.pass() ? "" : " **expected " + c.expected() + "**");
+        String s = c.symbol() + " " + c.tablePath + (c.optimised ? " (optimised)" : "")
+                + ", pcap " + (c.pcapPath == null ? "✗ none" : Table1Cell.symbol(c.pcapPath) + " " + c.shortHistory())
+                + String.format(Locale.ROOT, ", %.0f ms setup, RTT %.1f ms", c.setupMs, c.pingRttMsP50);
+        if (c.pass()) {
+            return s;
+        }
+        return s + (markdown ? " **✗ expected " + c.expected + "**" : " (✗ expected " + c.expected + ")");
     }
 
     static String json(List<Table1Cell> cells) {
@@ -60,31 +107,43 @@ final class Table1Report {
         StringBuilder sb = new StringBuilder("<!doctype html><html><head><meta charset=\"utf-8\"><title>Table 1</title>"
                 + "<style>body{font-family:sans-serif}table{border-collapse:collapse;margin-bottom:2em}"
                 + "td,th{border:1px solid #999;padding:.4em .7em}td.fail{background:#fdd}td.ok{background:#efe}"
-                + "</style></head><body><h1>Table 1 from live traffic (Docker lab)</h1>"
-                + "<p>&#9678; direct, &#9675; via relay server, &#10007; failed.</p>");
+                + "</style></head><body><h1>Table 1 from live traffic (Docker lab)</h1>")
+                .append("<p>").append(inline(LEGEND)).append("</p><p>").append(inline(SOURCES)).append("</p><p>")
+                .append(inline(TRAFFIC)).append("</p>");
         for (var e : byTopology(cells).entrySet()) {
             List<Table1Cell> cs = e.getValue();
-            List<String> mns = cs.stream().map(Table1Cell::mn).distinct().toList();
-            List<String> cns = cs.stream().map(Table1Cell::cn).distinct().toList();
+            List<String> mns = cs.stream().map(c -> c.mn).distinct().toList();
+            List<String> cns = cs.stream().map(c -> c.cn).distinct().toList();
             sb.append("<h2>").append(esc(e.getKey())).append("</h2><table><tr><th>MN \\ CN</th>");
             for (String cn : cns) {
-                Table1Cell any = cs.stream().filter(c -> c.cn().equals(cn)).findFirst().orElseThrow();
-                sb.append("<th>").append(esc(cn + " (" + any.cnKind() + ")")).append("</th>");
+                sb.append("<th>").append(esc(cn + " (" + any(cs, c -> c.cn, cn).cnKind + ")")).append("</th>");
             }
             sb.append("</tr>");
             for (String mn : mns) {
-                Table1Cell any = cs.stream().filter(c -> c.mn().equals(mn)).findFirst().orElseThrow();
-                sb.append("<tr><th>").append(esc(mn + " (" + any.mnKind() + ")")).append("</th>");
+                sb.append("<tr><th>").append(esc(mn + " (" + any(cs, c -> c.mn, mn).mnKind + ")")).append("</th>");
                 for (String cn : cns) {
-                    Table1Cell c = cs.stream().filter(x -> x.mn().equals(mn) && x.cn().equals(cn)).findFirst()
-                            .orElseThrow();
+                    Table1Cell c = cell(cs, mn, cn);
+                    String title = "table: " + (c.tableEvidence == null ? "-" : c.tableEvidence) + "\npcap: "
+                            + String.join("\n", c.pcapPairs) + (c.pass() ? "" : "\n" + c.problem());
                     sb.append("<td class=\"").append(c.pass() ? "ok" : "fail").append("\" title=\"")
-                            .append(esc(c.evidence() == null ? "" : c.evidence())).append("\">")
-                            .append(esc(cellText(c).replace("**", ""))).append("</td>");
+                            .append(esc(title)).append("\">").append(esc(cellText(c, false))).append("</td>");
                 }
                 sb.append("</tr>");
             }
+            sb.append("</table><table><tr>");
+            for (String h : List.of("MN -> CN", "tunnel", "paper", "table", "pcap (CN capture)", "UDP v4", "UDP v6",
+                    "TCP v4", "TCP v6", "ping")) {
+                sb.append("<th>").append(esc(h)).append("</th>");
+            }
+            sb.append("</tr>");
+            for (Table1Cell c : cs) {
+                sb.append("<tr class=\"").append(c.pass() ? "ok" : "fail").append("\">");
+                detailRow(c).forEach(v -> sb.append("<td>").append(esc(v)).append("</td>"));
+                sb.append("</tr>");
+            }
             sb.append("</table>");
+            cs.stream().filter(c -> !c.pass()).forEach(c -> sb.append("<p class=\"fail\">").append(esc(c.mn + " -> "
+                    + c.cn + ": " + c.problem())).append("</p>"));
         }
         return sb.append("</body></html>\n").toString();
     }
@@ -96,13 +155,27 @@ final class Table1Report {
         Files.writeString(dir.resolve("table1.html"), html(cells), StandardCharsets.UTF_8);
     }
 
+    private static Table1Cell cell(List<Table1Cell> cs, String mn, String cn) {
+        return cs.stream().filter(x -> x.mn.equals(mn) && x.cn.equals(cn)).findFirst().orElseThrow();
+    }
+
+    private static Table1Cell any(List<Table1Cell> cs, Function<Table1Cell, String> key, String value) {
+        return cs.stream().filter(c -> key.apply(c).equals(value)).findFirst().orElseThrow();
+    }
+
     private static Map<String, List<Table1Cell>> byTopology(List<Table1Cell> cells) {
         Map<String, List<Table1Cell>> m = new LinkedHashMap<>();
-        cells.forEach(c -> m.computeIfAbsent(c.topology(), k -> new java.util.ArrayList<>()).add(c));
+        cells.forEach(c -> m.computeIfAbsent(c.topology, k -> new ArrayList<>()).add(c));
         return m;
     }
 
+    /** Markdown emphasis and code spans to HTML (for the fixed texts above). */
+    private static String inline(String md) {
+        return esc(md).replaceAll("\\*\\*([^*]+)\\*\\*", "<b>$1</b>").replaceAll("`([^`]+)`", "<code>$1</code>");
+    }
+
     private static String esc(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;")
+                .replace("\n", "&#10;");
     }
 }
