@@ -61,6 +61,13 @@ public final class NtmNode implements AutoCloseable {
 
     /** Signalling retransmission (docs/protocol.md, "State machines"). */
     static final long REGISTER_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+    /**
+     * First REGISTER retry, doubled up to {@link #REGISTER_RETRY_NANOS}: right after a move the
+     * first REGISTER often leaves before DHCP has installed the default route (seen in the
+     * Docker lab), so the next try must come soon.
+     */
+    static final long REGISTER_FIRST_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(30);
+    static final int REGISTER_TRIES = 20;
     static final long DIRECTION_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
     static final long TUNNEL_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
     static final long PROBE_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
@@ -236,7 +243,7 @@ public final class NtmNode implements AutoCloseable {
 
     private String addressList() {
         StringBuilder sb = new StringBuilder();
-        for (InetAddress a : network.localAddresses()) {
+        for (InetAddress a : realAddresses()) {
             sb.append(sb.length() == 0 ? "" : ",").append(a.getHostAddress());
         }
         return sb.toString();
@@ -247,7 +254,7 @@ public final class NtmNode implements AutoCloseable {
      * On kernel sockets one dual-stack socket serves both families.
      */
     private void openEndpoints() {
-        List<InetAddress> local = network.localAddresses();
+        List<InetAddress> local = realAddresses();
         for (Family f : Family.values()) {
             boolean wanted = dcAddress(f) != null && local.stream().anyMatch(a -> Family.of(a) == f);
             DatagramEndpoint ep = endpoints.get(f);
@@ -267,6 +274,23 @@ public final class NtmNode implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * The host's addresses that count for NTM: loopback only when the DC itself is on loopback
+     * (tests on one machine); otherwise an IPv6-only host would still look IPv4-capable
+     * because of 127.0.0.1, and keep a stale IPv4 registration after a move to IPv6.
+     */
+    private List<InetAddress> realAddresses() {
+        boolean dcOnLoopback = (config.dcV4() != null && config.dcV4().getAddress().isLoopbackAddress())
+                || (config.dcV6() != null && config.dcV6().getAddress().isLoopbackAddress());
+        List<InetAddress> out = new ArrayList<>();
+        for (InetAddress a : network.localAddresses()) {
+            if (dcOnLoopback || !a.isLoopbackAddress()) {
+                out.add(a);
+            }
+        }
+        return out;
     }
 
     private DatagramEndpoint sharedEndpoint() {
@@ -298,12 +322,12 @@ public final class NtmNode implements AutoCloseable {
         if (closed) {
             return;
         }
-        if (registerTries++ >= MAX_TRIES && !registered.isDone()) {
+        if (registerTries++ >= REGISTER_TRIES && !registered.isDone()) {
             registered.completeExceptionally(new IOException("DC at " + config.dcV4() + " / " + config.dcV6()
-                    + " did not answer " + MAX_TRIES + " REGISTER messages"));
+                    + " did not answer " + REGISTER_TRIES + " REGISTER messages"));
             return;
         }
-        List<InetAddress> real = network.localAddresses();
+        List<InetAddress> real = realAddresses();
         if (real.size() > 32) {
             real = real.subList(0, 32);
         }
@@ -313,7 +337,8 @@ public final class NtmNode implements AutoCloseable {
                     reg::encode);
         }
         event("event=register-sent families=" + endpoints.keySet());
-        registerTimer = loop.schedule(REGISTER_RETRY_NANOS, () -> {
+        long retry = Math.min(REGISTER_RETRY_NANOS, REGISTER_FIRST_RETRY_NANOS << Math.min(registerTries - 1, 5));
+        registerTimer = loop.schedule(retry, () -> {
             if (!registered.isDone() || endpoints.keySet().stream().anyMatch(f -> !observed.containsKey(f))) {
                 registerNow();
             }
