@@ -128,7 +128,11 @@ public final class LabMobility {
         all.add(node.segment());
         all.addAll(segments);
         Map<String, InetAddress[]> extra = new LinkedHashMap<>();
+        // Docker sets a default route when it attaches a network to a running container and
+        // fails ("file exists") if the lab's own default route is there: lift it meanwhile.
+        String savedDefault = host.execOk("ip -4 route show default").strip();
         for (String seg : all) {
+            host.exec("ip route del default 2>/dev/null; ip -6 route del default 2>/dev/null; true");
             Segment s = segment(seg);
             if (seg.equals(node.segment())) {
                 continue;
@@ -147,6 +151,10 @@ public final class LabMobility {
                     .withNetworkId(lab.networkId(seg)).withContainerNetwork(new ContainerNetwork().withIpamConfig(ipam))
                     .exec();
             extra.put(seg, new InetAddress[] {v4, v6});
+        }
+        host.exec("ip route del default 2>/dev/null; ip -6 route del default 2>/dev/null; true");
+        if (!savedDefault.isEmpty()) {
+            host.execOk("ip route replace " + savedDefault);
         }
         Map<String, String> ifByMac = interfacesByMac();
         var networks = lab.dockerClient().inspectContainerCmd(host.containerId()).exec().getNetworkSettings()
@@ -463,7 +471,10 @@ public final class LabMobility {
             Set<String> now = new LinkedHashSet<>();
             if (list != null && !list.isEmpty()) {
                 for (String a : list.split(",")) {
-                    now.add(canonical(a));
+                    String c = canonical(a);
+                    if (!c.equals("127.0.0.1") && !c.equals("::1")) { // the node lists loopback too
+                        now.add(c);
+                    }
                 }
             }
             List<String> added = now.stream().filter(a -> !prev.contains(a)).toList();

@@ -60,6 +60,7 @@ class DockerMobilityIT {
     static final int UDP_SIZE = 200;
     /** udp-echo waits 1 s for each reply: a datagram is lost only if sent inside the interruption. */
     static final double UDP_TIMEOUT_MS = 1000;
+    static final int CONTROL_TIMEOUT_S = 40;
 
     private Lab lab;
     private LabMobility mobility;
@@ -112,6 +113,21 @@ class DockerMobilityIT {
         }
     }
 
+    /** The same two streams with no move: tells a stream problem of the node apart from a mobility one. */
+    @Test
+    @Order(0)
+    void streamsWithoutMove() throws Exception {
+        int tcpBytes = (int) Math.min(64_000_000, Math.max(200_000, STREAM_SECONDS * 1000 * tcpBytesPerMs));
+        int udpCount = (int) Math.min(100_000, Math.max(100, STREAM_SECONDS * 1000 / udpMsPerDatagram));
+        Future<String> tcp = pool.submit(() -> control("tcp-echo " + CN + " 7 " + tcpBytes));
+        Future<String> udp = pool.submit(() -> control("udp-echo " + CN + " 7 " + udpCount + " " + UDP_SIZE));
+        String tcpReply = tcp.get(150, TimeUnit.SECONDS);
+        String udpReply = udp.get(150, TimeUnit.SECONDS);
+        System.out.printf(Locale.ROOT, "%-32s%n    tcp %s%n    udp %s%n", "no move (control)", tcpReply, udpReply);
+        assertThat(tcpReply).as("TCP stream without a move").startsWith("OK").contains("intact=true");
+        assertThat(udpReply).as("UDP stream without a move").startsWith("OK").contains("corrupted=0");
+    }
+
     @Test
     @Order(1)
     void privateP2ToPrivateP1() throws Exception {
@@ -145,10 +161,17 @@ class DockerMobilityIT {
     @Test
     @Order(6)
     void tenMovesBackAndForth() throws Exception {
+        // Every move is made and timed even if one fails; the failures are reported together.
+        List<String> failures = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
             String to = mobility.current().equals("p2") ? "p1" : "p2";
-            crossMove("ten moves #" + (i + 1) + " (" + mobility.current() + " -> " + to + ")", to);
+            try {
+                crossMove("ten moves #" + (i + 1) + " (" + mobility.current() + " -> " + to + ")", to);
+            } catch (AssertionError e) {
+                failures.add(e.getMessage().strip().lines().findFirst().orElse("") + " ...");
+            }
         }
+        assertThat(failures).as("moves of the ten that failed").isEmpty();
     }
 
     /** Runs a TCP and a UDP stream from mn to cn, moves mn to {@code to} while they run, checks both. */
@@ -162,11 +185,11 @@ class DockerMobilityIT {
         long[] udpStart = new long[1];
         Future<String> tcp = pool.submit(() -> {
             tcpStart[0] = epochNanos();
-            return lab.control(MN, "tcp-echo " + CN + " 7 " + tcpBytes);
+            return control("tcp-echo " + CN + " 7 " + tcpBytes);
         });
         Future<String> udp = pool.submit(() -> {
             udpStart[0] = epochNanos();
-            return lab.control(MN, "udp-echo " + CN + " 7 " + udpCount + " " + UDP_SIZE);
+            return control("udp-echo " + CN + " 7 " + udpCount + " " + UDP_SIZE);
         });
         Thread.sleep(LEAD_MS);
         LabMobility.Move move = mobility.move(to);
@@ -212,10 +235,13 @@ class DockerMobilityIT {
         List<MoveTimeline> moves = r.moves();
         assertThat(moves).as("moves timed").hasSize(mobility.moves().size()).hasSizeGreaterThanOrEqualTo(10);
         List<Double> signalling = new ArrayList<>();
+        List<String> incomplete = new ArrayList<>();
         for (MoveTimeline m : moves) {
-            assertThat(m.milestone(Milestone.ADDRESS_ADDED)).as("move " + m.index() + ": node saw its new address")
-                    .isPresent();
-            assertThat(m.milestone(Milestone.APP_RESUMED)).as("move " + m.index() + ": data resumed").isPresent();
+            if (m.milestone(Milestone.ADDRESS_ADDED).isEmpty() || m.milestone(Milestone.APP_RESUMED).isEmpty()) {
+                incomplete.add("move " + m.index() + " to " + m.newAddress() + ": " + (m.milestone(
+                        Milestone.ADDRESS_ADDED).isEmpty() ? "address never seen by the node" : "data never resumed"));
+                continue;
+            }
             signalling.add(m.msTo(Milestone.APP_RESUMED) - m.msTo(Milestone.ADDRESS_ADDED));
         }
         PhaseStats sig = PhaseStats.of("signalling", signalling);
@@ -229,9 +255,11 @@ class DockerMobilityIT {
         // started second of interruption can be lost.
         for (StreamResult s : streams) {
             Interruption g = gaps.stream().filter(i -> i.index() == s.move().index()).findFirst().orElse(null);
-            assertThat(g).as(s.scenario() + ": interruption found in the capture").isNotNull();
-            assertThat(s.udpLost()).as(s.scenario() + ": UDP lost vs interruption of " + g.ms() + " ms")
-                    .isLessThanOrEqualTo((int) Math.floor(g.ms() / UDP_TIMEOUT_MS) + 1);
+            if (g != null && s.udpReply().startsWith("OK")
+                    && s.udpLost() > (int) Math.floor(g.ms() / UDP_TIMEOUT_MS) + 1) {
+                incomplete.add(s.scenario() + ": " + s.udpLost() + " UDP datagrams lost, more than an interruption"
+                        + " of " + g.ms() + " ms explains");
+            }
         }
 
         Budgets b = Budgets.load("/docker-handover-budgets.properties");
@@ -239,6 +267,7 @@ class DockerMobilityIT {
                 + b.signallingP95Ms() + " ms").isLessThanOrEqualTo(b.signallingP95Ms());
         assertThat(gap.p95()).as("interruption p95 vs budget " + b.interruptionP95Ms() + " ms")
                 .isLessThanOrEqualTo(b.interruptionP95Ms());
+        assertThat(incomplete).as("moves whose handover did not complete").isEmpty();
     }
 
     /** Time between the last DATA the node received before a move and the first it received after. */
@@ -267,17 +296,21 @@ class DockerMobilityIT {
                 .map(DecodedPacket::timestampNanos).sorted().toList();
         List<Interruption> out = new ArrayList<>();
         for (LabMobility.Move m : mobility.moves()) {
+            // From the last DATA in before the old link went down (but not before the move started
+            // when nothing came in then: a previous move's outage is not this one's) to the first
+            // DATA in after the new link came up.
             Long before = null;
             Long after = null;
             for (long t : inbound) {
-                if (t < m.startNanos()) {
+                if (t < m.linkDownNanos()) {
                     before = t;
-                } else if (after == null) {
+                } else if (t >= m.linkUpNanos() && after == null) {
                     after = t;
                 }
             }
-            if (before != null && after != null) {
-                out.add(new Interruption(m.index(), (after - before) / 1e6));
+            long from = before == null ? m.startNanos() : Math.max(before, m.startNanos() - 2_000_000_000L);
+            if (after != null) {
+                out.add(new Interruption(m.index(), (after - from) / 1e6));
             }
         }
         return out;
@@ -300,6 +333,21 @@ class DockerMobilityIT {
                     s.tcpReply().startsWith("OK") ? "intact " + (long) num(s.tcpReply(), "bytes") + " B" : "FAIL"));
         }
         return sb.toString();
+    }
+
+    /**
+     * One control line to mn, like {@link Lab#control} but giving up after {@link #CONTROL_TIMEOUT_S}
+     * (a stream that never resumes must not hold the run for minutes: udp-echo waits 1 s per lost datagram).
+     */
+    private String control(String command) {
+        var r = lab.host(MN).exec("printf '%s\\nquit\\n' '" + command + "' | timeout " + CONTROL_TIMEOUT_S
+                + " socat -t " + CONTROL_TIMEOUT_S + " - TCP:127.0.0.1:7070 2>&1");
+        String out = r.getStdout().strip();
+        if (out.isEmpty()) {
+            return "ERR no reply within " + CONTROL_TIMEOUT_S + " s (exit " + r.getExitCode() + ")";
+        }
+        int nl = out.indexOf('\n');
+        return nl < 0 ? out : out.substring(0, nl);
     }
 
     static double num(String reply, String key) {
