@@ -65,6 +65,8 @@ public final class Lab implements AutoCloseable {
     private final Map<String, LabHost> stunServers = new HashMap<>();
     private final Map<String, String> stunAddresses = new HashMap<>();
     private final List<String> notes = new ArrayList<>();
+    /** Mobile node -> further segments it will move to (set by {@link LabMobility}). */
+    private final Map<String, List<String>> roaming = new HashMap<>();
     private final Path artifactDir;
     private Thread shutdownHook;
     private boolean closed;
@@ -465,6 +467,16 @@ public final class Lab implements AutoCloseable {
         String out = r.getStdout().strip();
         int nl = out.indexOf('\n');
         return nl < 0 ? out : out.substring(0, nl);
+    }
+
+    /** Declares that a node will move to these segments (NtmDeployment then gives it DC addresses there too). */
+    void roam(String node, List<String> segments) {
+        roaming.put(node, List.copyOf(segments));
+    }
+
+    /** Segments a node will move to besides its own (empty for a node that stays). */
+    public List<String> roamingSegments(String node) {
+        return roaming.getOrDefault(node, List.of());
     }
 
     // ------------------------------------------------------------------ access

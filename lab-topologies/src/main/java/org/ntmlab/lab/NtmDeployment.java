@@ -128,8 +128,21 @@ public final class NtmDeployment {
             List<String> reach = segmentsReachableFrom(n.name());
             InetAddress asAddr = reachableAddress(as, reach, n.name());
             HostAddress mine = t.addresses().of(n.name()).get(0);
-            Optional<InetAddress> nodeDc4 = mine.ipv4() == null ? Optional.empty() : reachable(dc, reach, false);
-            Optional<InetAddress> nodeDc6 = mine.ipv6() == null ? Optional.empty() : reachable(dc, reach, true);
+            boolean v4 = mine.ipv4() != null;
+            boolean v6 = mine.ipv6() != null;
+            // A mobile node (LabMobility) also gets the DC addresses of the segments it will move to.
+            List<String> roamReach = new ArrayList<>(reach);
+            for (String seg : lab.roamingSegments(n.name())) {
+                var kind = t.segment(seg).orElseThrow().kind();
+                v4 |= kind.hasIpv4();
+                v6 |= kind.hasIpv6();
+                for (String s = seg; s != null && !roamReach.contains(s); s = t.gatewayOf(s).map(Router::outside)
+                        .orElse(null)) {
+                    roamReach.add(s);
+                }
+            }
+            Optional<InetAddress> nodeDc4 = v4 ? reachable(dc, roamReach, false) : Optional.empty();
+            Optional<InetAddress> nodeDc6 = v6 ? reachable(dc, roamReach, true) : Optional.empty();
             if (nodeDc4.isEmpty() && nodeDc6.isEmpty()) {
                 throw new LabException(t.source() + ": node '" + n.name() + "' cannot reach DC '" + dc.name() + "'");
             }

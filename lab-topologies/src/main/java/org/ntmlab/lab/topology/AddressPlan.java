@@ -41,10 +41,18 @@ public final class AddressPlan {
 
     static AddressPlan allocate(Topology t, Problems p) {
         AddressPlan plan = new AddressPlan(t);
-        int aux = 0;
+        java.util.Set<Integer> auxUsed = new java.util.HashSet<>();
         for (Segment s : t.segments()) {
             if (s.kind() == SegmentKind.IPV6_ONLY) {
-                plan.dockerIpv4.put(s.name(), new Cidr(Cidr.LAB_RESERVED.host(256L * aux++), 24));
+                // The /24 is picked from the IPv6 prefix (its third 16-bit group, folded to a
+                // byte: 2001:db8:6:: -> 10.255.6.0/24), so labs with different IPv6 prefixes
+                // also get different Docker IPv4 pools and can run on one engine at once.
+                byte[] v6 = s.ipv6().network().getAddress();
+                int aux = ((v6[4] & 0xff) ^ (v6[5] & 0xff)) & 0xff;
+                while (!auxUsed.add(aux)) {
+                    aux = (aux + 1) & 0xff;
+                }
+                plan.dockerIpv4.put(s.name(), new Cidr(Cidr.LAB_RESERVED.host(256L * aux), 24));
             } else {
                 plan.dockerIpv4.put(s.name(), s.ipv4());
             }

@@ -59,7 +59,7 @@ class TopologyParserTest {
         assertThat(IpLiteral.format(a.on("r1", "g4").ipv4())).isEqualTo("198.51.100.101");
         assertThat(IpLiteral.format(a.on("dc", "v6").ipv6())).isEqualTo("2001:db8:6::20");
         assertThat(a.on("v6", "v6").ipv4()).isNull();
-        assertThat(a.dockerIpv4("v6").toString()).isEqualTo("10.255.0.0/24");
+        assertThat(a.dockerIpv4("v6").toString()).isEqualTo("10.255.6.0/24");
         assertThat(t.gatewayOf("p2")).map(Router::name).contains("r2");
     }
 
