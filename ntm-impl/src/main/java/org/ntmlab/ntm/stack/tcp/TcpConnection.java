@@ -102,6 +102,8 @@ public final class TcpConnection {
     // ACK generation (RFC 5681 4.2, RFC 9293 3.8.6.3)
     private int segsSinceAck;
     private boolean ackNow;
+    private boolean batchAckQueued;
+    private final Runnable batchAckTask = this::onBatchEnd;
 
     // timers: one EventLoop timer covers all deadlines
     private long rtoDeadline = NEVER;
@@ -750,8 +752,13 @@ public final class TcpConnection {
             ackNow = true; // RFC 5681 4.2: ACK at once when a segment fills a hole
         }
         segsSinceAck++;
-        if (segsSinceAck >= TcpConstants.ACK_EVERY_SEGMENTS || cfg.delayedAckNanos <= 0) {
+        if (segsSinceAck >= TcpConstants.ACK_STRETCH_MAX_SEGMENTS || cfg.delayedAckNanos <= 0) {
             ackNow = true;
+        } else if (segsSinceAck >= TcpConstants.ACK_EVERY_SEGMENTS) {
+            if (!batchAckQueued) { // one cumulative ACK after the datagrams the loop read in this batch
+                batchAckQueued = true;
+                loop.execute(batchAckTask);
+            }
         } else if (delAckDeadline == NEVER) {
             delAckDeadline = loop.nanoTime() + cfg.delayedAckNanos;
         }
@@ -826,10 +833,11 @@ public final class TcpConnection {
                 }
             }
         } else if (dataAcked > 0) {
+            // byte counting (RFC 3465): an ACK covering a batch counts for all it acknowledges
             if (cwnd < ssthresh) {
-                cwnd += Math.min(dataAcked, sendMss); // slow start (RFC 5681 3.1, ABC L=1)
+                cwnd += Math.min(dataAcked, 2L * sendMss); // slow start (RFC 5681 3.1, RFC 3465 L=2)
             } else {
-                cwnd += Math.max(1, (long) sendMss * sendMss / cwnd); // congestion avoidance
+                cwnd += Math.max(1, (long) sendMss * dataAcked / cwnd); // congestion avoidance
             }
             cwnd = Math.min(cwnd, 1L << 30);
         }
@@ -1006,6 +1014,15 @@ public final class TcpConnection {
         long current = Math.max(0, lastEdge - rcvNxt);
         long wnd = advertisedWindow();
         if (SeqNum.gt((int) (rcvNxt + wnd), lastEdge) && wnd >= 2 * current) {
+            ackNow = true;
+            output();
+        }
+    }
+
+    /** End of a receive batch: ACK the segments it brought unless an ACK already left. */
+    private void onBatchEnd() {
+        batchAckQueued = false;
+        if (state != TcpState.CLOSED && segsSinceAck >= TcpConstants.ACK_EVERY_SEGMENTS) {
             ackNow = true;
             output();
         }
