@@ -693,7 +693,7 @@ public final class NtmNode implements AutoCloseable {
             case MessageType.DATA -> {
                 t.rxPackets++;
                 t.rxBytes += plain.remaining();
-                stack.input(plain);
+                stack.inputFromTunnel(plain); // AEAD verified: no transport checksums again
             }
             case MessageType.TUNNEL_REQUEST -> {
                 if (t.opener) {

@@ -13,13 +13,20 @@ public final class InternetChecksum {
     }
 
     /**
-     * Adds bytes [offset, offset+length) of {@code buf} to a running sum. Sums 32-bit words
-     * and folds later: the same one's-complement result (RFC 1071 section 2(B)), half the loads.
+     * Adds bytes [offset, offset+length) of {@code buf} (big-endian, as every buffer of the
+     * stack) to a running sum. Loads 64 bits at a time and adds their two 32-bit halves,
+     * folding later: the same one's-complement result (RFC 1071 section 2(B)), a quarter of
+     * the loads of 16-bit words. A long absorbs 2^31 such additions, far beyond any packet.
      */
     public static long add(long sum, ByteBuffer buf, int offset, int length) {
         int i = offset;
         int end = offset + length;
-        while (i + 3 < end) {
+        while (i + 7 < end) {
+            long w = buf.getLong(i);
+            sum += (w >>> 32) + (w & 0xFFFFFFFFL);
+            i += 8;
+        }
+        if (i + 3 < end) {
             sum += buf.getInt(i) & 0xFFFFFFFFL;
             i += 4;
         }

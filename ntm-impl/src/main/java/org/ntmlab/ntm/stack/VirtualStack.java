@@ -214,10 +214,24 @@ public final class VirtualStack {
     }
 
     /**
-     * One inner packet from a tunnel (position..limit). Malformed or misaddressed packets
-     * are counted and dropped.
+     * One inner packet (position..limit), every checksum verified. Malformed or misaddressed
+     * packets are counted and dropped.
      */
     public void input(ByteBuffer p) {
+        input(p, false);
+    }
+
+    /**
+     * One inner packet that came out of an authenticated tunnel (its AEAD tag verified): as
+     * {@link #input(ByteBuffer)} but without the TCP and UDP checksums, which cannot fail on
+     * bytes the tag covered (the sender's stack computed them). The IPv4 header is still
+     * checked: it is 20 bytes, and its fields steer the parsing.
+     */
+    public void inputFromTunnel(ByteBuffer p) {
+        input(p, true);
+    }
+
+    private void input(ByteBuffer p, boolean authenticated) {
         int at = p.position();
         int avail = p.remaining();
         counters.rxPackets++;
@@ -259,7 +273,7 @@ public final class VirtualStack {
         int l4 = at + hl;
         int l4len = total - hl;
         switch (proto) {
-            case Ip.PROTO_UDP -> inputUdp(p, at, l4, l4len);
+            case Ip.PROTO_UDP -> inputUdp(p, at, l4, l4len, authenticated);
             case Ip.PROTO_ICMP, Ip.PROTO_ICMPV6 -> inputIcmp(p, at, l4, l4len, proto);
             case Ip.PROTO_TCP -> {
                 if (tcp == null) {
@@ -268,19 +282,19 @@ public final class VirtualStack {
                 }
                 ByteBuffer seg = p.duplicate();
                 seg.limit(l4 + l4len).position(l4);
-                tcp.onSegment(sourceOf(p, at), ownAddress(p, at), seg);
+                tcp.onSegment(sourceOf(p, at), ownAddress(p, at), seg, authenticated);
             }
             default -> counters.rxUnknownProtocol++; // IPv6 extension headers are not used inside tunnels
         }
     }
 
-    private void inputUdp(ByteBuffer p, int at, int l4, int l4len) {
+    private void inputUdp(ByteBuffer p, int at, int l4, int l4len, boolean authenticated) {
         if (l4len < Ip.UDP_HEADER || (p.getShort(l4 + 4) & 0xFFFF) != l4len) {
             counters.rxMalformed++;
             return;
         }
         int ck = p.getShort(l4 + 6) & 0xFFFF;
-        if (ck != 0 || Ip.version(p, at) == 6) { // IPv6 UDP checksum is mandatory (RFC 8200 8.1)
+        if (!authenticated && (ck != 0 || Ip.version(p, at) == 6)) { // IPv6: mandatory (RFC 8200 8.1)
             long sum = Ip.pseudoHeaderSum(p, at, Ip.PROTO_UDP, l4len);
             if (InternetChecksum.finish(InternetChecksum.add(sum, p, l4, l4len)) != 0) {
                 counters.rxBadChecksum++;

@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
@@ -21,6 +22,14 @@ public final class KernelNetwork implements Network {
     /** Largest datagram we read: an inner packet of up to 1,500 bytes plus NTM overhead. */
     public static final int MAX_DATAGRAM = 2048;
 
+    /**
+     * SO_RCVBUF / SO_SNDBUF asked for each socket. The default receive queue (~208 KiB) holds
+     * ~90 tunnel datagrams, and a loop descheduled for a few hundred microseconds overflows
+     * it: every drop was a TCP retransmission (docs/benchmarks.md). Linux caps this at
+     * net.core.rmem_max / wmem_max.
+     */
+    public static final int SOCKET_BUFFER = 4 * 1024 * 1024;
+
     @Override
     public DatagramEndpoint open(InetSocketAddress bind, EventLoop loop, DatagramEndpoint.Receiver receiver)
             throws IOException {
@@ -29,6 +38,8 @@ public final class KernelNetwork implements Network {
         }
         DatagramChannel ch = DatagramChannel.open(bind.getAddress() instanceof Inet6Address
                 ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
+        ch.setOption(StandardSocketOptions.SO_RCVBUF, SOCKET_BUFFER);
+        ch.setOption(StandardSocketOptions.SO_SNDBUF, SOCKET_BUFFER);
         ch.bind(bind);
         KernelEndpoint ep = new KernelEndpoint(ch, receiver);
         try {

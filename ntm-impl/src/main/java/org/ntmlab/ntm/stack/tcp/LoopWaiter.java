@@ -7,6 +7,7 @@ import java.net.SocketTimeoutException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.ntmlab.ntm.transport.EventLoop;
 
 /**
@@ -27,6 +28,8 @@ final class LoopWaiter {
     private final Object lock = new Object();
     private long events;
     private boolean closed;
+    /** Threads inside {@link #await}: signals with none there skip the monitor (the connection signals every segment). */
+    private final AtomicInteger awaiting = new AtomicInteger();
 
     LoopWaiter(EventLoop loop) {
         this.loop = loop;
@@ -34,6 +37,9 @@ final class LoopWaiter {
 
     /** Wakes waiters. Any thread (the connection callback calls it on the loop). */
     void signal() {
+        if (awaiting.get() == 0) {
+            return; // an await that starts later reads the state after this change
+        }
         synchronized (lock) {
             events++;
             lock.notifyAll();
@@ -101,6 +107,15 @@ final class LoopWaiter {
             throw new IllegalStateException("blocking socket call on the event loop thread");
         }
         long deadline = timeoutMillis > 0 ? System.nanoTime() + timeoutMillis * 1_000_000L : 0;
+        awaiting.incrementAndGet();
+        try {
+            return awaitLoop(op, deadline, what);
+        } finally {
+            awaiting.decrementAndGet();
+        }
+    }
+
+    private <T> T awaitLoop(LoopOp<T> op, long deadline, String what) throws IOException {
         while (true) {
             long seen;
             synchronized (lock) {

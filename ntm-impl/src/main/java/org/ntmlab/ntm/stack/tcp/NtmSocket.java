@@ -2,6 +2,7 @@ package org.ntmlab.ntm.stack.tcp;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.InetAddress;
@@ -16,9 +17,11 @@ import java.util.function.Function;
 
 /**
  * A blocking TCP socket on the node's virtual stack, usable wherever a
- * {@link java.net.Socket} is expected. Application threads call it; every step runs on the
- * {@link TcpLayer}'s event loop via {@code execute}, and the thread sleeps until the
- * connection signals progress. Host names are resolved with the resolver the node supplies
+ * {@link java.net.Socket} is expected. Application threads call it. Reads and writes copy
+ * out of / into the connection's queues on the calling thread under the connection's lock
+ * and sleep there until the loop wakes them (data into an empty queue, a third of the send
+ * queue free, or the end of the stream); every other step (connect, close, errors) runs on
+ * the {@link TcpLayer}'s event loop via {@code execute}. Host names are resolved with the resolver the node supplies
  * (NTM name resolution returns the peer's virtual address).
  */
 public class NtmSocket extends Socket {
@@ -226,6 +229,10 @@ public class NtmSocket extends Socket {
         }
         inputShutdown = true;
         waiter.signal();
+        TcpConnection c = conn;
+        if (c != null) {
+            c.appWakeAll();
+        }
     }
 
     /**
@@ -244,6 +251,9 @@ public class NtmSocket extends Socket {
             closeQuietlyOnLoop(c, false);
         }
         waiter.close();
+        if (c != null) {
+            c.appWakeAll();
+        }
     }
 
     private void closeQuietlyOnLoop(TcpConnection c, boolean abort) {
@@ -405,23 +415,55 @@ public class NtmSocket extends Socket {
             if (inputShutdown) {
                 return -1;
             }
-            try {
-                return waiter.await(() -> {
+            int timeout = soTimeout;
+            long deadline = timeout > 0 ? System.nanoTime() + timeout * 1_000_000L : 0;
+            synchronized (c.appLock) {
+                while (true) {
+                    if (closed) {
+                        throw new SocketException("Socket closed");
+                    }
                     if (inputShutdown) {
                         return -1;
                     }
-                    int n = c.read(b, off, len);
-                    return n == 0 ? null : n;
-                }, soTimeout, "Read timed out");
-            } catch (SocketTimeoutException e) {
-                throw e;
+                    int n = c.appRead(b, off, len);
+                    if (n == TcpConnection.ASK_LOOP) {
+                        break;
+                    }
+                    if (n != 0) {
+                        return n;
+                    }
+                    long waitMillis = 0;
+                    if (deadline != 0) {
+                        long left = deadline - System.nanoTime();
+                        if (left <= 0) {
+                            throw new SocketTimeoutException("Read timed out");
+                        }
+                        waitMillis = Math.max(1, left / 1_000_000L);
+                    }
+                    try {
+                        c.appAwaitReadable(waitMillis);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new InterruptedIOException("interrupted");
+                    }
+                }
             }
+            // the stream ended or failed: the loop says which (-1 or the exception)
+            return waiter.await(() -> {
+                if (inputShutdown) {
+                    return -1;
+                }
+                int n = c.read(b, off, len);
+                return n == 0 ? null : n;
+            }, timeout, "Read timed out");
         }
 
         @Override
         public int available() throws IOException {
             TcpConnection c = checkOpenAndConnected();
-            return waiter.call(c::available);
+            synchronized (c.appLock) {
+                return c.appAvailable();
+            }
         }
 
         @Override
@@ -447,10 +489,33 @@ public class NtmSocket extends Socket {
             while (done < len) {
                 final int from = off + done;
                 final int count = len - done;
-                int n = waiter.await(() -> {
-                    int k = c.write(b, from, count);
-                    return k == 0 ? null : k;
-                }, 0, "Write timed out");
+                int n;
+                synchronized (c.appLock) {
+                    while (true) {
+                        if (closed) {
+                            throw new SocketException("Socket closed");
+                        }
+                        n = c.appWrite(b, from, count);
+                        if (n != 0) {
+                            break;
+                        }
+                        try {
+                            c.appAwaitWritable();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            throw new InterruptedIOException("interrupted");
+                        }
+                    }
+                }
+                if (n == TcpConnection.ASK_LOOP) {
+                    // not open for data (yet, or any more): the loop queues it or says why
+                    n = waiter.await(() -> {
+                        int k = c.write(b, from, count);
+                        return k == 0 ? null : k;
+                    }, 0, "Write timed out");
+                } else {
+                    c.appFlush();
+                }
                 done += n;
             }
         }

@@ -96,7 +96,8 @@ public final class TcpConfig {
     public static final class Builder {
         private int mssV4 = mssForTunnel(1500, true, false);
         private int mssV6 = mssForTunnel(1500, true, true);
-        private int sendBufferSize = 256 * 1024;
+        // larger than the peer's window: a briefly descheduled writer does not drain the queue
+        private int sendBufferSize = 1024 * 1024;
         private int receiveBufferSize = 256 * 1024;
         private boolean noDelay = false;
         private boolean windowScaling = true;

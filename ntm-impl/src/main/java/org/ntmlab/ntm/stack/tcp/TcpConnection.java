@@ -10,15 +10,18 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.SocketException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.ntmlab.ntm.transport.EventLoop;
 
 /**
  * One TCP connection: the transmission control block and state machine of RFC 9293
  * section 3.10, with RFC 7323 window scaling, RFC 6298 retransmission timer, RFC 5681 /
  * RFC 6582 (NewReno) congestion control, delayed ACKs, Nagle, zero-window probing and
- * RFC 5961 challenge ACKs. Runs on the event loop only; the non-blocking methods here
- * ({@link #read}, {@link #write}, {@link #shutdownOutput}, {@link #close}) are what
- * {@link NtmSocket} calls through {@code EventLoop.execute}.
+ * RFC 5961 challenge ACKs. The state machine runs on the event loop only; the non-blocking
+ * methods here ({@link #read}, {@link #write}, {@link #shutdownOutput}, {@link #close}) are
+ * for code on the loop. {@link NtmSocket}'s threads copy into the send queue and out of the
+ * receive queue themselves under {@link #appLock} (the {@code app*} methods), like Linux's
+ * socket lock, so a bulk transfer does not hand every read and write to the loop.
  */
 public final class TcpConnection {
 
@@ -99,6 +102,8 @@ public final class TcpConnection {
     // ACK generation (RFC 5681 4.2, RFC 9293 3.8.6.3)
     private int segsSinceAck;
     private boolean ackNow;
+    private boolean batchAckQueued;
+    private final Runnable batchAckTask = this::onBatchEnd;
 
     // timers: one EventLoop timer covers all deadlines
     private long rtoDeadline = NEVER;
@@ -119,6 +124,28 @@ public final class TcpConnection {
     private boolean wasEstablished;
     private boolean forceSend;
     private boolean notifyListener;
+
+    // application threads (NtmSocket). appLock guards sendQ's and recvQ's indices and the
+    // fields below; the loop takes it only around ring operations and to publish state.
+    /** Result of {@link #appRead}/{@link #appWrite}: the loop must answer (end of stream, failure, not open). */
+    static final int ASK_LOOP = -2;
+    final Object appLock = new Object();
+    private boolean appWritable;
+    private boolean appEnded;
+    private boolean readWanted;
+    private boolean writeWanted;
+    /** lastEdge - rcvNxt as the application sees it: decides whether a read warrants a window update. */
+    private long appRoom;
+    private final AtomicBoolean flushQueued = new AtomicBoolean();
+    private final AtomicBoolean windowQueued = new AtomicBoolean();
+    private final Runnable flushTask = () -> {
+        flushQueued.set(false);
+        output();
+    };
+    private final Runnable windowTask = () -> {
+        windowQueued.set(false);
+        windowUpdateAfterRead();
+    };
 
     TcpConnection(TcpLayer layer, ConnKey key, TcpListener listener) {
         this.layer = layer;
@@ -221,22 +248,26 @@ public final class TcpConnection {
 
     /** Bytes that {@link #read} returns without waiting. */
     public int available() {
-        return recvQ.size();
+        synchronized (appLock) {
+            return recvQ.size();
+        }
     }
 
     /** True when the peer's FIN was received and all data before it was read. */
     public boolean atEof() {
-        return finReceived && recvQ.size() == 0;
+        return finReceived && available() == 0;
     }
 
     /** Room in the send queue. */
     public int writable() {
-        return sendQ.free();
+        synchronized (appLock) {
+            return sendQ.free();
+        }
     }
 
     /** Bytes queued but not yet acknowledged by the peer. */
     public int unacknowledged() {
-        return sendQ.size();
+        return sendQueued();
     }
 
     /**
@@ -244,8 +275,11 @@ public final class TcpConnection {
      * -1 at end of stream; throws when the connection was reset or timed out.
      */
     public int read(byte[] dst, int off, int len) throws IOException {
-        if (recvQ.size() > 0) {
-            int n = recvQ.read(dst, off, len);
+        int n;
+        synchronized (appLock) {
+            n = recvQ.read(dst, off, len);
+        }
+        if (n > 0) {
             windowUpdateAfterRead();
             return n;
         }
@@ -278,7 +312,10 @@ public final class TcpConnection {
             }
             throw new SocketException("Connection is " + state);
         }
-        int n = sendQ.write(src, off, len);
+        int n;
+        synchronized (appLock) {
+            n = sendQ.write(src, off, len);
+        }
         if (n > 0) {
             output();
         }
@@ -291,6 +328,7 @@ public final class TcpConnection {
             return;
         }
         outputShutdown = true;
+        publishApp();
         switch (state) {
             case SYN_SENT:
                 terminate(null);
@@ -321,12 +359,13 @@ public final class TcpConnection {
         if (appClosed) {
             return;
         }
-        if (recvQ.size() > 0 && state != TcpState.CLOSED) {
+        if (available() > 0 && state != TcpState.CLOSED) {
             appClosed = true;
             abort();
             return;
         }
         appClosed = true;
+        publishApp();
         shutdownOutput();
         if (state == TcpState.FIN_WAIT_2) {
             stateDeadline = loop.nanoTime() + cfg.finWait2TimeoutNanos;
@@ -430,7 +469,7 @@ public final class TcpConnection {
         if (ourShift >= 0 && (!withAck || peerWscale >= 0)) {
             wscale = ourShift;
         }
-        int wnd = (int) Math.min(recvQ.free(), 0xFFFF);
+        int wnd = (int) Math.min(receiveFree(), 0xFFFF);
         layer.writeAndSend(key.localAddr, key.remoteAddr, localBytes, remoteBytes, key.localPort, key.remotePort,
                 iss, withAck ? rcvNxt : 0, FLAG_SYN | (withAck ? FLAG_ACK : 0), wnd, ourMss, wscale, null, 0, 0);
         if (withAck) {
@@ -541,7 +580,7 @@ public final class TcpConnection {
         int segLen = payloadLen + (syn ? 1 : 0) + (fin ? 1 : 0);
 
         // first: sequence number acceptable? (RFC 9293 3.10.7.4, table of four cases)
-        long rcvWnd = recvQ.free();
+        long rcvWnd = receiveFree();
         boolean acceptable;
         if (segLen == 0) {
             acceptable = rcvWnd == 0 ? seq == rcvNxt : SeqNum.inRange(seq, rcvNxt, (int) (rcvNxt + rcvWnd));
@@ -679,7 +718,7 @@ public final class TcpConnection {
                 ackNow = true;
             }
             int off = seq - rcvNxt;
-            int room = recvQ.free() - off;
+            int room = receiveFree() - off;
             if (payloadLen > room) {
                 payloadLen = Math.max(room, 0);
                 fin = false; // FIN was beyond the window
@@ -705,24 +744,39 @@ public final class TcpConnection {
             ackNow = true; // too many holes: drop it, the peer will retransmit
             return;
         }
-        recvQ.writeAt(off, seg.buf, pos, len);
         if (off > 0) {
+            synchronized (appLock) {
+                recvQ.writeAt(off, seg.buf, pos, len);
+            }
             stats.outOfOrder++;
             ackNow = true; // RFC 5681 4.2: immediate dup ACK for out-of-order data
             return;
         }
         int n = ooo.popFront();
-        recvQ.commit(n);
+        synchronized (appLock) {
+            recvQ.writeAt(off, seg.buf, pos, len);
+            recvQ.commit(n);
+            appRoom -= n;
+            if (appClosed) {
+                recvQ.discard(recvQ.size());
+            }
+            if (readWanted) { // a reader sleeps on an empty queue: wake it once
+                readWanted = false;
+                appLock.notifyAll();
+            }
+        }
         rcvNxt += n;
         if (hadHoles) {
             ackNow = true; // RFC 5681 4.2: ACK at once when a segment fills a hole
         }
-        if (appClosed) {
-            recvQ.discard(recvQ.size());
-        }
         segsSinceAck++;
-        if (segsSinceAck >= TcpConstants.ACK_EVERY_SEGMENTS || cfg.delayedAckNanos <= 0) {
+        if (segsSinceAck >= TcpConstants.ACK_STRETCH_MAX_SEGMENTS || cfg.delayedAckNanos <= 0) {
             ackNow = true;
+        } else if (segsSinceAck >= TcpConstants.ACK_EVERY_SEGMENTS) {
+            if (!batchAckQueued) { // one cumulative ACK after the datagrams the loop read in this batch
+                batchAckQueued = true;
+                loop.execute(batchAckTask);
+            }
         } else if (delAckDeadline == NEVER) {
             delAckDeadline = loop.nanoTime() + cfg.delayedAckNanos;
         }
@@ -732,6 +786,7 @@ public final class TcpConnection {
         rcvNxt++;
         finReceived = true;
         ackNow = true;
+        publishApp();
         switch (state) {
             case SYN_RECEIVED:
             case ESTABLISHED:
@@ -755,8 +810,16 @@ public final class TcpConnection {
             synUnacked = false;
             acked--;
         }
-        int dataAcked = Math.min(acked, sendQ.size());
-        sendQ.discard(dataAcked);
+        int dataAcked;
+        synchronized (appLock) {
+            dataAcked = Math.min(acked, sendQ.size());
+            sendQ.discard(dataAcked);
+            // wake a writer once a third of the queue is free, not for every ACK (like Linux's sk_stream_wspace)
+            if (writeWanted && sendQ.free() >= sendQ.capacity() / 3) {
+                writeWanted = false;
+                appLock.notifyAll();
+            }
+        }
         if (acked > dataAcked && finQueued) {
             finAcked = true;
         }
@@ -788,10 +851,11 @@ public final class TcpConnection {
                 }
             }
         } else if (dataAcked > 0) {
+            // byte counting (RFC 3465): an ACK covering a batch counts for all it acknowledges
             if (cwnd < ssthresh) {
-                cwnd += Math.min(dataAcked, sendMss); // slow start (RFC 5681 3.1, ABC L=1)
+                cwnd += Math.min(dataAcked, 2L * sendMss); // slow start (RFC 5681 3.1, RFC 3465 L=2)
             } else {
-                cwnd += Math.max(1, (long) sendMss * sendMss / cwnd); // congestion avoidance
+                cwnd += Math.max(1, (long) sendMss * dataAcked / cwnd); // congestion avoidance
             }
             cwnd = Math.min(cwnd, 1L << 30);
         }
@@ -849,14 +913,15 @@ public final class TcpConnection {
         while (true) {
             int inFlight = sndNxt - sndUna;
             int off = inFlight;
-            int unsent = sendQ.size() - off;
+            int queued = sendQueued(); // only grows while we look (application threads append)
+            int unsent = queued - off;
             if (unsent < 0) {
                 unsent = 0;
             }
             long usable = Math.min(sndWnd, cwnd) - inFlight;
             int len = (int) Math.max(0, Math.min(Math.min(unsent, sendMss), usable));
             boolean retrans = SeqNum.lt(sndNxt, sndMax);
-            boolean fin = finQueued && !finAcked && off + len == sendQ.size() && off <= sendQ.size();
+            boolean fin = finQueued && !finAcked && off + len == queued && off <= queued;
             if (len == 0 && !fin) {
                 break;
             }
@@ -867,10 +932,10 @@ public final class TcpConnection {
                     break;
                 }
             }
-            if (fin && len == 0 && sndNxt != sndUna + sendQ.size()) {
+            if (fin && len == 0 && sndNxt != sndUna + queued) {
                 break;
             }
-            int flags = FLAG_ACK | (fin ? FLAG_FIN : 0) | (len > 0 && off + len == sendQ.size() ? FLAG_PSH : 0);
+            int flags = FLAG_ACK | (fin ? FLAG_FIN : 0) | (len > 0 && off + len == queued ? FLAG_PSH : 0);
             sendSegment(sndNxt, flags, off, len, true);
             forceSend = false;
             if (retrans) {
@@ -894,7 +959,7 @@ public final class TcpConnection {
         forceSend = false;
         // RFC 9293 3.8.6.1 zero-window probing, and the sender SWS override timeout
         // (3.8.6.2.1): data waiting, nothing in flight, yet nothing could be sent.
-        boolean waiting = sendQ.size() - (sndNxt - sndUna) > 0;
+        boolean waiting = sendQueued() - (sndNxt - sndUna) > 0;
         if (waiting && sndMax == sndUna) {
             if (persistDeadline == NEVER) {
                 persistInterval = Math.max(rtt.rto(), TcpConstants.MIN_PERSIST_NANOS);
@@ -907,10 +972,11 @@ public final class TcpConnection {
 
     /** Resends the first unacknowledged segment without moving SND.NXT (fast retransmit, partial ACK). */
     private void retransmitFirst() {
-        int len = Math.min(sendQ.size(), sendMss);
+        int queued = sendQueued();
+        int len = Math.min(queued, sendMss);
         int outstanding = sndMax - sndUna;
         len = Math.min(len, outstanding);
-        boolean fin = finQueued && len == sendQ.size() && outstanding > len;
+        boolean fin = finQueued && len == queued && outstanding > len;
         if (len == 0 && !fin) {
             return;
         }
@@ -936,7 +1002,7 @@ public final class TcpConnection {
      * right edge only moves once it can move by min(buffer/2, MSS); it never moves left.
      */
     private long advertisedWindow() {
-        long free = appClosed ? recvQ.capacity() : recvQ.free();
+        long free = appClosed ? recvQ.capacity() : receiveFree();
         long current = Math.max(0, lastEdge - rcvNxt);
         long wnd = free - current >= Math.min(recvQ.capacity() / 2, ourMss) ? free : Math.min(current, free);
         long max = 0xFFFFL << rcvShift;
@@ -951,6 +1017,9 @@ public final class TcpConnection {
         if (SeqNum.gt(edge, lastEdge)) {
             lastEdge = edge;
         }
+        synchronized (appLock) {
+            appRoom = lastEdge - rcvNxt;
+        }
     }
 
     /** Receiver-side SWS avoidance (RFC 9293 3.8.6.2.2): update the window once it grew by min(buffer/2, MSS). */
@@ -963,6 +1032,15 @@ public final class TcpConnection {
         long current = Math.max(0, lastEdge - rcvNxt);
         long wnd = advertisedWindow();
         if (SeqNum.gt((int) (rcvNxt + wnd), lastEdge) && wnd >= 2 * current) {
+            ackNow = true;
+            output();
+        }
+    }
+
+    /** End of a receive batch: ACK the segments it brought unless an ACK already left. */
+    private void onBatchEnd() {
+        batchAckQueued = false;
+        if (state != TcpState.CLOSED && segsSinceAck >= TcpConstants.ACK_EVERY_SEGMENTS) {
             ackNow = true;
             output();
         }
@@ -1045,7 +1123,7 @@ public final class TcpConnection {
     }
 
     private void zeroWindowProbe(long now) {
-        if (sendQ.size() == 0 || sndMax != sndUna) {
+        if (sendQueued() == 0 || sndMax != sndUna) {
             return;
         }
         if (sndWnd > 0) {
@@ -1085,6 +1163,7 @@ public final class TcpConnection {
         if (s.synchronizedState()) {
             wasEstablished = true;
         }
+        publishApp();
     }
 
     private void terminate(Failure f) {
@@ -1104,6 +1183,7 @@ public final class TcpConnection {
             listener.halfOpenFailed();
             listener = null;
         }
+        publishApp();
     }
 
     private void fire() {
@@ -1125,6 +1205,104 @@ public final class TcpConnection {
             case RESET:
             default:
                 return new SocketException("Connection reset");
+        }
+    }
+
+    // ================================================================ ring access (loop)
+
+    /** Bytes in the send queue; application threads may append meanwhile, never remove. */
+    private int sendQueued() {
+        synchronized (appLock) {
+            return sendQ.size();
+        }
+    }
+
+    /** Room in the receive queue; application threads may read meanwhile, which only adds room. */
+    private int receiveFree() {
+        synchronized (appLock) {
+            return recvQ.free();
+        }
+    }
+
+    /** Tells waiting application threads what they may do now; wakes them when it changed. */
+    private void publishApp() {
+        boolean writable = state.sendsData() && !outputShutdown && !appClosed && failure == null;
+        boolean ended = finReceived || state == TcpState.CLOSED;
+        synchronized (appLock) {
+            if (writable != appWritable || ended != appEnded) {
+                appWritable = writable;
+                appEnded = ended;
+                if (readWanted || writeWanted) {
+                    readWanted = false;
+                    writeWanted = false;
+                    appLock.notifyAll();
+                }
+            }
+        }
+    }
+
+    // ================================================================ application threads (NtmSocket)
+
+    /**
+     * Application thread, {@link #appLock} held: copies received bytes (count > 0), 0 when
+     * none are there yet, {@link #ASK_LOOP} when the stream ended or failed (the loop's
+     * {@link #read} says which). Asks the loop for a window update only when the read opened
+     * the window enough for {@link #windowUpdateAfterRead} to send one.
+     */
+    int appRead(byte[] dst, int off, int len) {
+        int n = recvQ.read(dst, off, len);
+        if (n == 0) {
+            return appEnded ? ASK_LOOP : 0;
+        }
+        long free = recvQ.free();
+        long room = Math.max(0, appRoom);
+        if (free - room >= Math.min(recvQ.capacity() / 2, ourMss) && free >= 2 * room
+                && windowQueued.compareAndSet(false, true)) {
+            loop.execute(windowTask);
+        }
+        return n;
+    }
+
+    /** Application thread, {@link #appLock} held: bytes that {@link #appRead} returns at once. */
+    int appAvailable() {
+        return recvQ.size();
+    }
+
+    /**
+     * Application thread, {@link #appLock} held: queues bytes (count > 0), 0 when the queue
+     * is full, {@link #ASK_LOOP} when the connection takes no data now (the loop's
+     * {@link #write} says why). Call {@link #appFlush} after releasing the lock.
+     */
+    int appWrite(byte[] src, int off, int len) {
+        if (!appWritable) {
+            return ASK_LOOP;
+        }
+        return sendQ.write(src, off, len);
+    }
+
+    /** Application thread, after {@link #appWrite} queued bytes: one pending output task per connection. */
+    void appFlush() {
+        if (flushQueued.compareAndSet(false, true)) {
+            loop.execute(flushTask);
+        }
+    }
+
+    /** Application thread, {@link #appLock} held: sleeps until data arrives or the stream ends (0 = no limit). */
+    void appAwaitReadable(long millis) throws InterruptedException {
+        readWanted = true;
+        appLock.wait(millis);
+    }
+
+    /** Application thread, {@link #appLock} held: sleeps until a third of the send queue is free or writing ends. */
+    void appAwaitWritable() throws InterruptedException {
+        writeWanted = true;
+        appLock.wait();
+    }
+
+    /** Any thread: wakes every application thread sleeping on this connection (socket closed, input shut down). */
+    void appWakeAll() {
+        synchronized (appLock) {
+            appLock.notifyAll();
         }
     }
 

@@ -60,6 +60,13 @@ public final class TcpConstants {
     public static final long DELAYED_ACK_NANOS = TimeUnit.MILLISECONDS.toNanos(40);
     /** ACK at least every second full-sized segment (RFC 5681 section 4.2). */
     static final int ACK_EVERY_SEGMENTS = 2;
+    /**
+     * Segments of one receive batch that one cumulative ACK may cover: the second in-order
+     * segment asks for an ACK at the end of the batch (the loop runs it after the datagrams
+     * it read), not at once; past this many the ACK goes at once. Like Linux's one ACK per
+     * GRO burst; RFC 5681 4.2 lets a receiver delay ACKs, but they must stay prompt.
+     */
+    static final int ACK_STRETCH_MAX_SEGMENTS = 16;
 
     /** Maximum segment lifetime. RFC 9293 3.4.2 says 2 min; 30 s (as many stacks) keeps ports free. */
     public static final long MSL_NANOS = TimeUnit.SECONDS.toNanos(30);

@@ -165,6 +165,15 @@ public final class TcpLayer {
      * segments are counted and dropped. Never throws. The buffer is not kept.
      */
     public void onSegment(InetAddress src, InetAddress dst, ByteBuffer segment) {
+        onSegment(src, dst, segment, false);
+    }
+
+    /**
+     * As {@link #onSegment(InetAddress, InetAddress, ByteBuffer)}; {@code checksumVerified}
+     * true skips the checksum: only for segments whose integrity something stronger already
+     * checked (the tunnel's AEAD tag, see {@code VirtualStack.inputFromTunnel}).
+     */
+    public void onSegment(InetAddress src, InetAddress dst, ByteBuffer segment, boolean checksumVerified) {
         stats.segmentsIn++;
         try {
             if (!rx.parse(segment)) {
@@ -173,14 +182,20 @@ public final class TcpLayer {
             }
             TcpConnection c = connections.get(probe.set(dst, rx.dstPort, src, rx.srcPort));
             probe.set(null, 0, null, 0);
+            if (c != null && checksumVerified) {
+                c.onSegment(rx);
+                return;
+            }
             byte[] srcBytes = c != null ? c.remoteBytes : src.getAddress();
             byte[] dstBytes = c != null ? c.localBytes : dst.getAddress();
-            int len = segment.remaining();
-            long sum = InternetChecksum.pseudoHeader(srcBytes, dstBytes, TcpConstants.PROTOCOL, len);
-            sum = InternetChecksum.add(sum, segment, segment.position(), len);
-            if (InternetChecksum.finish(sum) != 0) {
-                stats.badChecksum++;
-                return;
+            if (!checksumVerified) {
+                int len = segment.remaining();
+                long sum = InternetChecksum.pseudoHeader(srcBytes, dstBytes, TcpConstants.PROTOCOL, len);
+                sum = InternetChecksum.add(sum, segment, segment.position(), len);
+                if (InternetChecksum.finish(sum) != 0) {
+                    stats.badChecksum++;
+                    return;
+                }
             }
             if (c != null) {
                 c.onSegment(rx);

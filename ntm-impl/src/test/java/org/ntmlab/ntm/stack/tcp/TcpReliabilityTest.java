@@ -42,6 +42,42 @@ class TcpReliabilityTest {
     }
 
     @Test
+    void oneCumulativeAckPerReceiveBatch() throws Exception {
+        RawPeer p = new RawPeer(CFG);
+        establishPassive(p, 2);
+        int seq = 1001;
+        for (int i = 0; i < 5; i++) { // five segments read in one batch, before the loop runs its tasks
+            p.layer.onSegment(p.peerAddr, p.stackAddr, RawPeer.build(p.peerAddr, p.stackAddr, 4000, 80, seq,
+                    ISS + 1, FLAG_ACK, 1000, -1, -1, new byte[1000]));
+            seq += 1000;
+        }
+        assertThat(p.out).isEmpty();
+        p.loop.runFor(0); // end of the batch
+        assertThat(p.next().ack).isEqualTo(seq);
+        assertThat(p.out).isEmpty();
+        // the next batch is acknowledged on its own
+        p.send(4000, 80, seq, ISS + 1, FLAG_ACK, 1000, new byte[1000]);
+        p.send(4000, 80, seq + 1000, ISS + 1, FLAG_ACK, 1000, new byte[1000]);
+        assertThat(p.next().ack).isEqualTo(seq + 2000);
+    }
+
+    @Test
+    void longReceiveBatchIsAckedEverySixteenSegments() throws Exception {
+        RawPeer p = new RawPeer(CFG);
+        establishPassive(p, 2);
+        int seq = 1001;
+        for (int i = 0; i < 20; i++) {
+            p.layer.onSegment(p.peerAddr, p.stackAddr, RawPeer.build(p.peerAddr, p.stackAddr, 4000, 80, seq,
+                    ISS + 1, FLAG_ACK, 1000, -1, -1, new byte[100]));
+            seq += 100;
+        }
+        assertThat(p.next().ack).isEqualTo(1001 + 16 * 100); // at once, inside the batch
+        assertThat(p.out).isEmpty();
+        p.loop.runFor(0);
+        assertThat(p.next().ack).isEqualTo(seq);
+    }
+
+    @Test
     void outOfOrderSegmentGetsImmediateDuplicateAckAndIsReassembled() throws Exception {
         RawPeer p = new RawPeer(CFG);
         TcpConnection c = establishPassive(p, 2);

@@ -30,6 +30,20 @@ class TcpSegmentValidationTest {
     }
 
     @Test
+    void checksumSkippedOnlyForSegmentsTheTunnelVerified() throws Exception {
+        RawPeer p = new RawPeer(CFG);
+        p.layer.listen(80);
+        ByteBuffer syn = RawPeer.build(RawPeer.PEER, RawPeer.STACK, 4000, 80, 1000, 0, FLAG_SYN, 65535, -1, -1, null);
+        syn.put(16, (byte) (syn.get(16) ^ 0x01));
+        p.layer.onSegment(RawPeer.PEER, RawPeer.STACK, syn.duplicate(), false);
+        assertThat(p.layer.stats().badChecksum()).isEqualTo(1);
+        assertThat(p.out).isEmpty();
+        p.layer.onSegment(RawPeer.PEER, RawPeer.STACK, syn.duplicate(), true); // AEAD already covered it
+        assertThat(p.layer.stats().badChecksum()).isEqualTo(1);
+        assertThat(p.next().flags & (FLAG_SYN | TcpConstants.FLAG_ACK)).isEqualTo(FLAG_SYN | TcpConstants.FLAG_ACK);
+    }
+
+    @Test
     void checksumCoversPseudoHeaderAddresses() throws Exception {
         RawPeer p = new RawPeer(CFG);
         p.layer.listen(80);
