@@ -266,11 +266,11 @@ public final class NtmNode implements AutoCloseable {
             } else if (!wanted && ep != null) {
                 endpoints.remove(f);
                 observed.remove(f);
-                if (!endpoints.containsValue(ep)) {
+                // The dual-stack wildcard socket stays open through moments without addresses
+                // (mid-move): closing it defers the kernel's unbind to the next select, so
+                // reopening the port at once would fail with "address in use".
+                if (ep != shared && !endpoints.containsValue(ep)) {
                     ep.close();
-                    if (ep == shared) {
-                        shared = null;
-                    }
                 }
             }
         }
@@ -326,6 +326,9 @@ public final class NtmNode implements AutoCloseable {
             registered.completeExceptionally(new IOException("DC at " + config.dcV4() + " / " + config.dcV6()
                     + " did not answer " + REGISTER_TRIES + " REGISTER messages"));
             return;
+        }
+        if (endpoints.isEmpty()) {
+            openEndpoints(); // a socket may have failed to open during a move: try again
         }
         List<InetAddress> real = realAddresses();
         if (real.size() > 32) {
@@ -823,6 +826,9 @@ public final class NtmNode implements AutoCloseable {
         CompletableFuture<Void> done = new CompletableFuture<>();
         loop.execute(() -> {
             java.util.Set.copyOf(endpoints.values()).forEach(DatagramEndpoint::close);
+            if (shared != null) {
+                shared.close();
+            }
             endpoints.clear();
             if (keepaliveTimer != null) {
                 keepaliveTimer.cancel();
