@@ -55,8 +55,8 @@ class DockerMobilityIT {
     static final String MN = "mn";
     static final String CN = "cn.ntm.example";
     /** How long each stream runs undisturbed at the calibrated rate; the move starts {@link #LEAD_MS} in. */
-    static final double STREAM_SECONDS = 2.5;
-    static final long LEAD_MS = 700;
+    static final double STREAM_SECONDS = 3.5;
+    static final long LEAD_MS = 1500; // docker exec + socat + connect can take most of a second on a loaded CI machine
     static final int UDP_SIZE = 200;
     /** udp-echo waits 1 s for each reply: a datagram is lost only if sent inside the interruption. */
     static final double UDP_TIMEOUT_MS = 1000;
