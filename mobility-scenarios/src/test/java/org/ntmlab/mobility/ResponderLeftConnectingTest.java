@@ -44,14 +44,13 @@ class ResponderLeftConnectingTest {
                 TunnelInfo t = mn.resolve(cn.fqdn()).get(10, TimeUnit.SECONDS);
                 tunnelTrafficLate.set(true);
                 host.moveTo(lab.p1, "10.1.0.20");
-                String state = DelayedPacketRoamsBackTest.info(cn, t.tunnelId()).state();
-                for (int i = 0; i < 200 && "up".equals(state); i++) {
-                    Thread.sleep(5);
-                    state = DelayedPacketRoamsBackTest.info(cn, t.tunnelId()).state();
-                }
-                assertThat(state).as("the DC re-directed the CN").isEqualTo("connecting");
+                // let the DC's re-direction reach the CN while the MN's PROBE/DATA are held back (the
+                // CN's intermediate CONNECTING state is too short-lived to assert now that it is fixed)
+                Thread.sleep(200);
                 tunnelTrafficLate.set(false);
+                String state;
                 Table1Echo.echo(mn, cn);
+                state = DelayedPacketRoamsBackTest.info(cn, t.tunnelId()).state();
                 for (int i = 0; i < 100 && !"up".equals(state); i++) { // 1 s: the DC retransmits every 300 ms
                     Thread.sleep(10);
                     state = DelayedPacketRoamsBackTest.info(cn, t.tunnelId()).state();
