@@ -31,8 +31,8 @@ import org.ntmlab.ntm.stack.tcp.TcpStats;
  *
  * <p>Usage: {@code java -cp ntm-bench/target/benchmarks.jar org.ntmlab.bench.TcpReport
  * [--quick] [--what-if] [--mib N] [--trials N] [--rr N] [--out DIR]}. {@code --what-if} adds a third
- * bulk stream: NTM through a second node pair whose UDP sockets have 4 MiB buffers
- * ({@link BufferedKernelNetwork}).
+ * bulk stream: NTM through a second node pair whose UDP sockets keep the kernel's default
+ * buffers (~208 KiB) instead of {@link org.ntmlab.ntm.transport.KernelNetwork#SOCKET_BUFFER}.
  */
 public final class TcpReport {
 
@@ -218,7 +218,7 @@ public final class TcpReport {
                     long d0 = udpReceiveBufferErrors();
                     bufferedMBps.add(s.bulkBytes() * 1e3 / whatIf.bulk.transfer(s.bulkBytes(), false));
                     bufferedDrops += udpReceiveBufferErrors() - d0;
-                    log.printf(Locale.ROOT, "  what-if 4 MiB socket buffers: ntm tcp %.1f MB/s%n", bufferedMBps.get(i));
+                    log.printf(Locale.ROOT, "  what-if default socket buffers: ntm tcp %.1f MB/s%n", bufferedMBps.get(i));
                 }
             }
             cpu = meter.percentOf(ntmNanos);
@@ -299,14 +299,13 @@ public final class TcpReport {
         return -1;
     }
 
-    /** The --what-if stream: a second node pair on {@link BufferedKernelNetwork}. */
+    /** The --what-if stream: a second node pair whose UDP sockets keep the kernel's default buffers. */
     private static final class WhatIf implements AutoCloseable {
-        static final int SOCKET_BUFFER = 4 << 20;
         final TunnelPair pair;
         final BulkTransfer bulk;
 
         WhatIf() throws Exception {
-            pair = new TunnelPair(new BufferedKernelNetwork(SOCKET_BUFFER), "whatif");
+            pair = new TunnelPair(new org.ntmlab.ntm.transport.KernelNetwork(0), "whatif");
             bulk = new BulkTransfer(SocketPair.ntm(pair, NTM_BULK_PORT));
         }
 
@@ -404,7 +403,7 @@ public final class TcpReport {
         row(b, "**NTM TCP bulk** (a -> b through the tunnel)", r.ntmMBps(), 1, "MB/s", 1);
         row(b, "NTM TCP bulk", r.ntmMBps(), 8, "Mbit/s", 0);
         if (r.ntmBufferedMBps() != null) {
-            row(b, "what-if: NTM TCP bulk, UDP sockets with 4 MiB SO_RCVBUF/SO_SNDBUF ("
+            row(b, "what-if: NTM TCP bulk, UDP sockets with the kernel's default buffers ("
                     + String.format(Locale.ROOT, "%,d", r.bufferedDrops()) + " receive-queue drops)",
                     r.ntmBufferedMBps(), 1, "MB/s", 1);
         }
@@ -470,8 +469,8 @@ public final class TcpReport {
         b.append("  \"kernelTcpMBps\": ").append(summary(r.kernelMBps())).append(",\n");
         b.append("  \"ntmTcpMBps\": ").append(summary(r.ntmMBps())).append(",\n");
         if (r.ntmBufferedMBps() != null) {
-            b.append("  \"whatIfNtmTcp4MiBSocketBuffersMBps\": ").append(summary(r.ntmBufferedMBps()))
-                    .append(", \"whatIfUdpRcvbufErrors\": ").append(r.bufferedDrops()).append(",\n");
+            b.append("  \"whatIfNtmTcpDefaultSocketBuffersMBps\": ").append(summary(r.ntmBufferedMBps()))
+                    .append(", \"whatIfDefaultBuffersUdpRcvbufErrors\": ").append(r.bufferedDrops()).append(",\n");
         }
         b.append("  \"ntmPercentOfCeiling\": ").append(num(r.percentOfCeiling())).append(",\n");
         b.append("  \"roundTripUs\": {\"kernel\": ").append(latency(r.kernelRr())).append(", \"ntm\": ")

@@ -30,6 +30,18 @@ public final class KernelNetwork implements Network {
      */
     public static final int SOCKET_BUFFER = 4 * 1024 * 1024;
 
+    private final int socketBuffer;
+
+    /** Sockets with {@link #SOCKET_BUFFER}-byte buffers. */
+    public KernelNetwork() {
+        this(SOCKET_BUFFER);
+    }
+
+    /** Sockets with {@code socketBuffer}-byte SO_RCVBUF/SO_SNDBUF; 0 keeps the kernel's defaults. */
+    public KernelNetwork(int socketBuffer) {
+        this.socketBuffer = socketBuffer;
+    }
+
     @Override
     public DatagramEndpoint open(InetSocketAddress bind, EventLoop loop, DatagramEndpoint.Receiver receiver)
             throws IOException {
@@ -38,8 +50,10 @@ public final class KernelNetwork implements Network {
         }
         DatagramChannel ch = DatagramChannel.open(bind.getAddress() instanceof Inet6Address
                 ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
-        ch.setOption(StandardSocketOptions.SO_RCVBUF, SOCKET_BUFFER);
-        ch.setOption(StandardSocketOptions.SO_SNDBUF, SOCKET_BUFFER);
+        if (socketBuffer > 0) {
+            ch.setOption(StandardSocketOptions.SO_RCVBUF, socketBuffer);
+            ch.setOption(StandardSocketOptions.SO_SNDBUF, socketBuffer);
+        }
         ch.bind(bind);
         KernelEndpoint ep = new KernelEndpoint(ch, receiver);
         try {
