@@ -9,9 +9,10 @@ import org.ntmlab.lab.topology.Impairment;
  * Link impairments on the egress of one interface.
  *
  * <p>Loss uses {@code iptables -m statistic --mode random} (available on every kernel the lab
- * met), rate a TBF qdisc. Delay and jitter need {@code sch_netem}; the lab detects it at run
- * time, and on kernels without it (this project's CI VMs) refuses the topology with a clear
- * message, since user-space delay is not implemented yet (docs/lab.md).
+ * met), rate a TBF qdisc. Delay and jitter use {@code sch_netem} where the kernel has it (probed
+ * at run time); without it (this project's CI VMs) an NFQUEUE rule in mangle POSTROUTING hands
+ * the interface's egress packets to {@link org.ntmlab.lab.nfq.NfqDelay}, which accepts each one
+ * after the delay (docs/lab.md). The caller starts that daemon before running these commands.
  */
 final class ImpairmentRules {
     private ImpairmentRules() {
@@ -21,7 +22,11 @@ final class ImpairmentRules {
     static final String NETEM_PROBE = "tc qdisc add dev lo root netem delay 0ms 2>/dev/null"
             + " && tc qdisc del dev lo root && echo yes || echo no";
 
-    static List<String> commands(Impairment im, String ifname, boolean ipv6, boolean netem, String where) {
+    /**
+     * @param queue the NFQUEUE number for user-space delay (used only when {@code netem} is false
+     *              and the impairment has delay or jitter)
+     */
+    static List<String> commands(Impairment im, String ifname, boolean ipv6, boolean netem, int queue) {
         List<String> c = new ArrayList<>();
         if (im.lossPercent() > 0) {
             String p = String.format(Locale.ROOT, "%.6f", im.lossPercent() / 100.0);
@@ -35,12 +40,16 @@ final class ImpairmentRules {
         String tbf = im.rateBitsPerSecond() > 0
                 ? "tbf rate " + im.rateBitsPerSecond() + "bit burst " + Math.max(3200, im.rateBitsPerSecond() / 8 / 50)
                 + " latency 200ms" : null;
-        if (im.needsDelay()) {
-            if (!netem) {
-                throw new LabException(where + ": delay/jitter need the sch_netem qdisc, which this kernel lacks;"
-                        + " user-space delay is not implemented yet (see docs/lab.md). Remove delay/jitter or run"
-                        + " on a kernel with netem.");
+        if (im.needsDelay() && !netem) {
+            // POSTROUTING sees both forwarded and locally sent packets leaving ifname: the same
+            // egress the loss rules (OUTPUT + FORWARD) and the qdiscs act on.
+            for (String ipt : ipv6 ? List.of("iptables", "ip6tables") : List.of("iptables")) {
+                c.add(ipt + " -t mangle -A POSTROUTING -o " + ifname + " -j NFQUEUE --queue-num " + queue);
             }
+            if (tbf != null) {
+                c.add("tc qdisc add dev " + ifname + " root handle 1: " + tbf);
+            }
+        } else if (im.needsDelay()) {
             long d = im.delay() == null ? 0 : im.delay().toNanos() / 1000;
             long j = im.jitter() == null ? 0 : im.jitter().toNanos() / 1000;
             c.add("tc qdisc add dev " + ifname + " root handle 1: netem delay " + d + "us" + (j > 0 ? " " + j + "us" : ""));

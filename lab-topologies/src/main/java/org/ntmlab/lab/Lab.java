@@ -71,6 +71,7 @@ public final class Lab implements AutoCloseable {
     private Thread shutdownHook;
     private boolean closed;
     private Boolean netem;
+    private final NfqDelayRunner nfqDelay = new NfqDelayRunner();
 
     private Lab(Topology topology, LabOptions options) {
         this.topology = topology;
@@ -134,7 +135,7 @@ public final class Lab implements AutoCloseable {
             configure(h);
         }
         for (int i = 0; i < topology.impairments().size(); i++) {
-            impair(topology.impairments().get(i), topology.source() + ": impairments[" + i + "]");
+            impair(topology.impairments().get(i), i, topology.source() + ": impairments[" + i + "]");
         }
         if (options.capture()) {
             hosts.values().forEach(this::startCapture);
@@ -352,15 +353,21 @@ public final class Lab implements AutoCloseable {
         return Optional.empty();
     }
 
-    private void impair(Impairment im, String where) {
+    private void impair(Impairment im, int queue, String where) {
         LabHost h = host(im.host());
         String ifname = h.interfaceOn(im.segment());
         boolean v6 = topology.segment(im.segment()).orElseThrow().kind().hasIpv6();
-        for (String c : ImpairmentRules.commands(im, ifname, v6, im.needsDelay() && hasNetem(h), where)) {
+        boolean netemHere = im.needsDelay() && hasNetem(h);
+        // queue = the impairment's index: unique per host, one NFQUEUE (and daemon) per impairment
+        if (im.needsDelay() && !netemHere) {
+            nfqDelay.start(h, queue, im, where);
+        }
+        for (String c : ImpairmentRules.commands(im, ifname, v6, netemHere, queue)) {
             h.execOk(c);
         }
-        LOG.info("event=impairment host={} segment={} if={} delay={} jitter={} loss={} rate={}", im.host(),
-                im.segment(), ifname, im.delay(), im.jitter(), im.lossPercent(), im.rateBitsPerSecond());
+        LOG.info("event=impairment host={} segment={} if={} delay={} jitter={} loss={} rate={} via={}", im.host(),
+                im.segment(), ifname, im.delay(), im.jitter(), im.lossPercent(), im.rateBitsPerSecond(),
+                !im.needsDelay() ? "-" : netemHere ? "netem" : "nfqueue-" + queue);
     }
 
     /** Whether the kernel has sch_netem (it is shared by all containers, so probe once). */

@@ -48,13 +48,20 @@ class NatProbeTest {
     @Test
     void impairmentCommands() {
         List<String> c = ImpairmentRules.commands(new Impairment("a", "g4", null, null, 2.5, 10_000_000), "eth1",
-                true, false, "x");
+                true, false, 0);
         assertThat(c).contains(
                 "iptables -A OUTPUT -o eth1 -m statistic --mode random --probability 0.025000 -j DROP",
                 "ip6tables -A FORWARD -o eth1 -m statistic --mode random --probability 0.025000 -j DROP",
                 "tc qdisc add dev eth1 root handle 1: tbf rate 10000000bit burst 25000 latency 200ms");
         List<String> d = ImpairmentRules.commands(new Impairment("a", "g4", java.time.Duration.ofMillis(20),
-                java.time.Duration.ofMillis(5), 0, 0), "eth0", false, true, "x");
+                java.time.Duration.ofMillis(5), 0, 0), "eth0", false, true, 3);
         assertThat(d).containsExactly("tc qdisc add dev eth0 root handle 1: netem delay 20000us 5000us");
+        // without netem: NFQUEUE on the egress, both families on a dual-stack segment, TBF kept
+        List<String> e = ImpairmentRules.commands(new Impairment("r", "g6", java.time.Duration.ofMillis(20),
+                null, 0, 1_000_000), "eth1", true, false, 3);
+        assertThat(e).containsExactly(
+                "iptables -t mangle -A POSTROUTING -o eth1 -j NFQUEUE --queue-num 3",
+                "ip6tables -t mangle -A POSTROUTING -o eth1 -j NFQUEUE --queue-num 3",
+                "tc qdisc add dev eth1 root handle 1: tbf rate 1000000bit burst 3200 latency 200ms");
     }
 }
