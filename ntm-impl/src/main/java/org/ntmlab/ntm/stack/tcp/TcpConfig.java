@@ -98,8 +98,7 @@ public final class TcpConfig {
         private int mssV6 = mssForTunnel(1500, true, true);
         // larger than the peer's window: a briefly descheduled writer does not drain the queue
         private int sendBufferSize = 1024 * 1024;
-        // the bulk sender was window-limited (93 % of samples) at 256 KiB on loopback (TcpReport)
-        private int receiveBufferSize = 1024 * 1024;
+        private int receiveBufferSize = 256 * 1024;
         private boolean noDelay = false;
         private boolean windowScaling = true;
         private long initialRtoNanos = TcpConstants.INITIAL_RTO_NANOS;

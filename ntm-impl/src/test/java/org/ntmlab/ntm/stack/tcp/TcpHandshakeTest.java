@@ -28,7 +28,7 @@ class TcpHandshakeTest {
         assertThat(c.seq).isEqualTo(ISS);
         assertThat(c.ack).isEqualTo(1001);
         assertThat(c.mss).isEqualTo(CFG.mssV4());
-        assertThat(c.wscale).isEqualTo(5); // the default 1 MiB buffer needs a shift of 5 (65,535 << 4 < 1 MiB)
+        assertThat(c.wscale).isEqualTo(3); // 256 KiB buffer needs a shift of 3
         assertThat(p.out).isEmpty();
     }
 
@@ -140,7 +140,7 @@ class TcpHandshakeTest {
         assertThat(syn.flags).isEqualTo(FLAG_SYN);
         assertThat(syn.seq).isEqualTo(ISS);
         assertThat(syn.mss).isEqualTo(CFG.mssV4());
-        assertThat(syn.wscale).isEqualTo(5);
+        assertThat(syn.wscale).isEqualTo(3);
         p.send(80, c.localPort(), 5000, ISS + 1, FLAG_SYN | FLAG_ACK, 30000, 900, 1, null);
         Captured ack = p.next();
         assertThat(ack.flags).isEqualTo(FLAG_ACK);
