@@ -5,7 +5,6 @@ import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -78,10 +77,6 @@ public final class RelayServer implements AutoCloseable {
         return v6 == null ? null : v6.localAddress();
     }
 
-    /** Tunnels currently authorised (any thread; for tests and the CLI). */
-    public int tunnelCount() {
-        return tunnels.size();
-    }
 
     private void onDatagram(ByteBuffer p, InetSocketAddress from, DatagramEndpoint via) {
         int at = p.position();
@@ -226,10 +221,5 @@ public final class RelayServer implements AutoCloseable {
             this.initiatorKeys = Association.of(suite, secret, KeyLabels.RS_TO_INITIATOR, KeyLabels.INITIATOR_TO_RS);
             this.responderKeys = Association.of(suite, secret, KeyLabels.RS_TO_RESPONDER, KeyLabels.RESPONDER_TO_RS);
         }
-    }
-
-    /** For diagnostics: ids of authorised tunnels. */
-    public List<Long> tunnelIds() {
-        return List.copyOf(tunnels.keySet());
     }
 }
