@@ -41,8 +41,8 @@ import org.ntmlab.pcap.timeline.TimelineReport;
 /**
  * Handovers in the Docker lab (issue 5, docs/mobility-docker.md): the mobile node {@code mn}
  * moves P2 -> P1 -> IPv4 global -> P2 -> IPv6 -> P1, then ten times P1 <-> P2, while the same
- * node process runs a TCP stream ({@code tcp-echo}, every byte checked) and a UDP stream
- * ({@code udp-echo}) to {@code cn} across each move. Then the handover timeline (paper Figure
+ * node process runs a TCP stream ({@code tcp-echo}, every byte checked) and a paced UDP stream
+ * ({@code udp-stream}, every datagram checked) to {@code cn} across each move. Then the handover timeline (paper Figure
  * 11) is built from the node's capture and event logs and the signalling phase is held to the
  * budget in {@code docker-handover-budgets.properties}.
  *
@@ -58,14 +58,18 @@ class DockerMobilityIT {
     static final double STREAM_SECONDS = 3.5;
     static final long LEAD_MS = 1500; // docker exec + socat + connect can take most of a second on a loaded CI machine
     static final int UDP_SIZE = 200;
-    /** udp-echo waits 1 s for each reply: a datagram is lost only if sent inside the interruption. */
-    static final double UDP_TIMEOUT_MS = 1000;
+    /**
+     * Pace of the UDP stream: one datagram every 2 ms, sent whether or not echoes return, so the
+     * stream sees the path come back within 2 ms (a stop-and-wait echo would wait out its timeout).
+     */
+    static final int UDP_PPS = 500;
+    /** Length of the UDP stream; the move starts {@link #LEAD_MS} in. */
+    static final int UDP_STREAM_MS = 4000;
     static final int CONTROL_TIMEOUT_S = 40;
 
     private Lab lab;
     private LabMobility mobility;
     private final ExecutorService pool = Executors.newFixedThreadPool(2);
-    private double udpMsPerDatagram;
     private double tcpBytesPerMs;
     private final List<StreamResult> streams = Collections.synchronizedList(new ArrayList<>());
     private final Path report = Path.of(System.getProperty("ntm.report", "target/ntm-report"))
@@ -74,6 +78,7 @@ class DockerMobilityIT {
     /** One move with its two streams. */
     record StreamResult(String scenario, LabMobility.Move move, String tcpReply, long tcpStartNanos,
                         long tcpEndNanos, String udpReply, long udpStartNanos, long udpEndNanos) {
+
         int udpLost() {
             return (int) (num(udpReply, "sent") - num(udpReply, "received"));
         }
@@ -88,15 +93,14 @@ class DockerMobilityIT {
         lab.startNtm(180);
         String resolve = lab.control(MN, "resolve " + CN);
         assertThat(resolve).as("resolve from mn").startsWith("OK");
-        // Calibrate stream sizes on this machine (2 shared cores in CI): a stream must outlast the move.
-        String udp = lab.control(MN, "udp-echo " + CN + " 7 200 " + UDP_SIZE);
-        assertThat(udp).as("udp calibration").startsWith("OK").contains("received=200");
-        udpMsPerDatagram = Math.max(0.2, num(udp, "rttMsP50"));
+        String udp = lab.control(MN, "udp-echo " + CN + " 7 20 " + UDP_SIZE);
+        assertThat(udp).as("udp echo before any move").startsWith("OK").contains("received=20");
+        // Calibrate the TCP stream's size on this machine (2 shared cores in CI): it must outlast the move.
         String tcp = lab.control(MN, "tcp-echo " + CN + " 7 1000000");
         assertThat(tcp).as("tcp calibration").startsWith("OK").contains("intact=true");
         tcpBytesPerMs = 1_000_000 / Math.max(1, num(tcp, "ms"));
-        System.out.printf(Locale.ROOT, "mobility lab up in %.1f s; %s; udp %.2f ms/datagram, tcp %.0f kB/s%n",
-                (System.nanoTime() - t0) / 1e9, resolve, udpMsPerDatagram, tcpBytesPerMs);
+        System.out.printf(Locale.ROOT, "mobility lab up in %.1f s; %s; udp rtt p50 %.2f ms, tcp %.0f kB/s%n",
+                (System.nanoTime() - t0) / 1e9, resolve, num(udp, "rttMsP50"), tcpBytesPerMs);
     }
 
     @AfterAll
@@ -118,14 +122,21 @@ class DockerMobilityIT {
     @Order(0)
     void streamsWithoutMove() throws Exception {
         int tcpBytes = (int) Math.min(64_000_000, Math.max(200_000, STREAM_SECONDS * 1000 * tcpBytesPerMs));
-        int udpCount = (int) Math.min(100_000, Math.max(100, STREAM_SECONDS * 1000 / udpMsPerDatagram));
         Future<String> tcp = pool.submit(() -> control("tcp-echo " + CN + " 7 " + tcpBytes));
-        Future<String> udp = pool.submit(() -> control("udp-echo " + CN + " 7 " + udpCount + " " + UDP_SIZE));
+        Future<String> udp = pool.submit(() -> control(udpStream()));
         String tcpReply = tcp.get(150, TimeUnit.SECONDS);
         String udpReply = udp.get(150, TimeUnit.SECONDS);
         System.out.printf(Locale.ROOT, "%-32s%n    tcp %s%n    udp %s%n", "no move (control)", tcpReply, udpReply);
         assertThat(tcpReply).as("TCP stream without a move").startsWith("OK").contains("intact=true");
         assertThat(udpReply).as("UDP stream without a move").startsWith("OK").contains("corrupted=0");
+        // No move, no outage: nothing lost, and no silence beyond a scheduling hiccup of the 2-core VM.
+        assertThat(num(udpReply, "lost")).as("UDP datagrams lost without a move").isLessThanOrEqualTo(2);
+        assertThat(num(udpReply, "maxGapMs")).as("longest silence of the UDP stream without a move")
+                .isLessThan(300);
+    }
+
+    private static String udpStream() {
+        return "udp-stream " + CN + " 7 " + UDP_PPS + " " + UDP_STREAM_MS + " " + UDP_SIZE;
     }
 
     @Test
@@ -181,7 +192,6 @@ class DockerMobilityIT {
         }
         // TCP throughput varies 3x from run to run here: size it for 3x the calibrated rate.
         int tcpBytes = (int) Math.min(64_000_000, Math.max(200_000, 3 * STREAM_SECONDS * 1000 * tcpBytesPerMs));
-        int udpCount = (int) Math.min(100_000, Math.max(100, STREAM_SECONDS * 1000 / udpMsPerDatagram));
         long[] tcpStart = new long[1];
         long[] udpStart = new long[1];
         Future<String> tcp = pool.submit(() -> {
@@ -190,7 +200,7 @@ class DockerMobilityIT {
         });
         Future<String> udp = pool.submit(() -> {
             udpStart[0] = epochNanos();
-            return control("udp-echo " + CN + " 7 " + udpCount + " " + UDP_SIZE);
+            return control(udpStream());
         });
         Thread.sleep(LEAD_MS);
         LabMobility.Move move = mobility.move(to);
@@ -213,9 +223,7 @@ class DockerMobilityIT {
         assertThat(tcpEnd).as(scenario + ": TCP stream ended after the new address").isGreaterThan(move.addressNanos());
         assertThat(udpEnd).as(scenario + ": UDP stream ended after the new address").isGreaterThan(move.addressNanos());
         assertThat(udpStart[0]).isLessThan(move.startNanos());
-        // Stop-and-wait with a 1 s timeout: a few datagrams at most can fall into the interruption
-        // (checked against the interruption seen in the capture in handoverTimeline()).
-        assertThat(r.udpLost()).as(scenario + ": UDP datagrams lost").isLessThanOrEqualTo(5);
+        // Datagrams are lost only inside the interruption: checked against the capture in handoverTimeline().
     }
 
     @Test
@@ -247,32 +255,50 @@ class DockerMobilityIT {
         }
         PhaseStats sig = PhaseStats.of("signalling", signalling);
         PhaseStats gap = PhaseStats.of("interruption", gaps.stream().map(Interruption::ms).toList());
+        PhaseStats beyond = PhaseStats.of("interruption beyond the network",
+                gaps.stream().map(Interruption::beyondNetworkMs).toList());
         System.out.printf(Locale.ROOT, "signalling (address-added -> app-data-resumed): n=%d mean=%.1f p50=%.1f"
                 + " p95=%.1f max=%.1f ms%ninterruption (last DATA in before the move -> first DATA in after):"
                 + " n=%d mean=%.1f p50=%.1f p95=%.1f max=%.1f ms%n", sig.count(), sig.mean(), sig.p50(), sig.p95(),
                 sig.max(), gap.count(), gap.mean(), gap.p50(), gap.p95(), gap.max());
+        System.out.printf(Locale.ROOT, "interruption beyond the network (minus link switch and DHCP): n=%d mean=%.1f"
+                + " p50=%.1f p95=%.1f max=%.1f ms%n", beyond.count(), beyond.mean(), beyond.p50(), beyond.p95(),
+                beyond.max());
 
-        // UDP loss only inside the interruption: with a 1 s reply timeout, at most one datagram per
-        // started second of interruption can be lost.
+        // UDP loss only inside the interruption: at UDP_PPS, an interruption of g ms swallows about
+        // g * UDP_PPS / 1000 datagrams (plus the few in flight on each side of it).
         for (StreamResult s : streams) {
             Interruption g = gaps.stream().filter(i -> i.index() == s.move().index()).findFirst().orElse(null);
             if (g != null && s.udpReply().startsWith("OK")
-                    && s.udpLost() > (int) Math.floor(g.ms() / UDP_TIMEOUT_MS) + 1) {
+                    && s.udpLost() > (int) Math.ceil(g.ms() * UDP_PPS / 1000.0) + 5) {
                 incomplete.add(s.scenario() + ": " + s.udpLost() + " UDP datagrams lost, more than an interruption"
                         + " of " + g.ms() + " ms explains");
             }
         }
 
         Budgets b = Budgets.load("/docker-handover-budgets.properties");
+        assertThat(sig.p50()).as("signalling p50 (address seen -> application data again) vs budget "
+                + b.signallingP50Ms() + " ms").isLessThanOrEqualTo(b.signallingP50Ms());
         assertThat(sig.p95()).as("signalling p95 (address seen -> application data again) vs budget "
                 + b.signallingP95Ms() + " ms").isLessThanOrEqualTo(b.signallingP95Ms());
-        assertThat(gap.p95()).as("interruption p95 vs budget " + b.interruptionP95Ms() + " ms")
-                .isLessThanOrEqualTo(b.interruptionP95Ms());
+        // The whole interruption includes the link switch and DHCP, which are the lab's (dhclient has
+        // been seen taking 0.9 s before its first REQUEST on the loaded CI VM); NTM answers for the rest.
+        assertThat(beyond.p95()).as("interruption beyond link switch and DHCP, p95, vs budget "
+                + b.beyondNetworkP95Ms() + " ms").isLessThanOrEqualTo(b.beyondNetworkP95Ms());
         assertThat(incomplete).as("moves whose handover did not complete").isEmpty();
     }
 
-    /** Time between the last DATA the node received before a move and the first it received after. */
-    record Interruption(int index, double ms) {
+    /**
+     * Time between the last DATA the node received before a move and the first it received after
+     * ({@code ms}), and the part of it the network took to give the node its new address: old
+     * link down -> new link up -> DHCP lease or fixed address ({@code networkMs}, the lab's and
+     * dhclient's time, not NTM's).
+     */
+    record Interruption(int index, double ms, double networkMs) {
+        /** What is left once the node has its address: NTM signalling and the application's pace. */
+        double beyondNetworkMs() {
+            return ms - networkMs;
+        }
     }
 
     private List<Interruption> interruptions(Path capture) throws Exception {
@@ -311,7 +337,8 @@ class DockerMobilityIT {
             }
             long from = before == null ? m.startNanos() : Math.max(before, m.startNanos() - 2_000_000_000L);
             if (after != null) {
-                out.add(new Interruption(m.index(), (after - from) / 1e6));
+                out.add(new Interruption(m.index(), (after - from) / 1e6,
+                        (m.addressNanos() - m.linkDownNanos()) / 1e6));
             }
         }
         return out;
@@ -319,18 +346,20 @@ class DockerMobilityIT {
 
     private String movesMarkdown(TimelineReport r, List<Interruption> gaps) {
         StringBuilder sb = new StringBuilder("\n| # | scenario | link ms | address ms (DHCP or fixed) | signalling ms"
-                + " | interruption ms | UDP lost/sent | TCP |\n|---|---|---|---|---|---|---|---|\n");
+                + " | interruption ms | beyond network ms | UDP lost/sent | UDP longest gap ms | TCP |\n"
+                + "|---|---|---|---|---|---|---|---|---|---|\n");
         List<StreamResult> list = new ArrayList<>(streams);
         list.sort((x, y) -> Integer.compare(x.move().index(), y.move().index()));
         for (StreamResult s : list) {
             MoveTimeline t = r.moves().stream().filter(m -> m.startNanos() == s.move().startNanos()).findFirst()
                     .orElse(null);
             double sig = t == null ? Double.NaN : t.msTo(Milestone.APP_RESUMED) - t.msTo(Milestone.ADDRESS_ADDED);
-            double gap = gaps.stream().filter(g -> g.index() == s.move().index()).mapToDouble(Interruption::ms)
-                    .findFirst().orElse(Double.NaN);
-            sb.append(String.format(Locale.ROOT, "| %d | %s | %.1f | %.1f %s | %.1f | %.1f | %d/%d | %s |%n",
+            Interruption g = gaps.stream().filter(i -> i.index() == s.move().index()).findFirst().orElse(null);
+            sb.append(String.format(Locale.ROOT, "| %d | %s | %.1f | %.1f %s | %.1f | %.1f | %.1f | %d/%d | %.1f | %s |%n",
                     s.move().index(), s.scenario(), s.move().linkMs(), s.move().addressMs(),
-                    s.move().dhcp() ? "dhcp" : "fixed", sig, gap, s.udpLost(), (long) num(s.udpReply(), "sent"),
+                    s.move().dhcp() ? "dhcp" : "fixed", sig, g == null ? Double.NaN : g.ms(),
+                    g == null ? Double.NaN : g.beyondNetworkMs(), s.udpLost(), (long) num(s.udpReply(), "sent"),
+                    num(s.udpReply(), "maxGapMs"),
                     s.tcpReply().startsWith("OK") ? "intact " + (long) num(s.tcpReply(), "bytes") + " B" : "FAIL"));
         }
         return sb.toString();
@@ -338,7 +367,7 @@ class DockerMobilityIT {
 
     /**
      * One control line to mn, like {@link Lab#control} but giving up after {@link #CONTROL_TIMEOUT_S}
-     * (a stream that never resumes must not hold the run for minutes: udp-echo waits 1 s per lost datagram).
+     * (a stream that never resumes must not hold the run for minutes).
      */
     private String control(String command) {
         var r = lab.host(MN).exec("printf '%s\\nquit\\n' '" + command + "' | timeout " + CONTROL_TIMEOUT_S

@@ -77,10 +77,17 @@ final class ControlCommands {
         int count;
         @Option(names = "-s", defaultValue = "64")
         int size;
+        @Option(names = "--pps", defaultValue = "0",
+                description = "paced stream instead of stop-and-wait: datagrams per second (with --ms);"
+                        + " the reply gives loss and the longest gap between echoes")
+        int pps;
+        @Option(names = "--ms", defaultValue = "3000", description = "length of a --pps stream in milliseconds")
+        int ms;
 
         @Override
         String line() {
-            return "udp-echo " + target + " " + port + " " + count + " " + size;
+            return pps > 0 ? "udp-stream " + target + " " + port + " " + pps + " " + ms + " " + size
+                    : "udp-echo " + target + " " + port + " " + count + " " + size;
         }
     }
 

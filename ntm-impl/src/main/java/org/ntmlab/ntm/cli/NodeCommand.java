@@ -100,7 +100,7 @@ class NodeCommand implements Callable<Integer> {
             case "netlink":
                 if (NetlinkAddressWatcher.available()) {
                     try {
-                        return new NetlinkAddressWatcher(node::addressesChanged);
+                        return new NetlinkAddressWatcher(node::addressesChanged, node::routesChanged);
                     } catch (java.io.IOException e) {
                         System.err.println("netlink unavailable (" + e.getMessage() + "), polling every " + pollMs
                                 + " ms");

@@ -125,6 +125,15 @@ public final class ControlServer implements AutoCloseable {
                 int size = f.length > 4 ? Integer.parseInt(f[4]) : 64;
                 return udpEcho(dst, port, count, size);
             }
+            case "udp-stream": {
+                need(f, 2, "udp-stream <addr|fqdn> [port] [pps] [ms] [size]");
+                InetAddress dst = target(f[1]);
+                int port = f.length > 2 ? Integer.parseInt(f[2]) : NtmNode.ECHO_PORT;
+                int pps = f.length > 3 ? Integer.parseInt(f[3]) : 200;
+                int ms = f.length > 4 ? Integer.parseInt(f[4]) : 3000;
+                int size = f.length > 5 ? Integer.parseInt(f[5]) : 200;
+                return udpStream(dst, port, pps, ms, size);
+            }
             case "ping": {
                 need(f, 2, "ping <addr|fqdn> [count]");
                 int count = f.length > 2 ? Integer.parseInt(f[2]) : 3;
@@ -151,7 +160,8 @@ public final class ControlServer implements AutoCloseable {
             case "counters":
                 return "OK " + node.counters();
             default:
-                return "ERR unknown command '" + f[0] + "' (status, resolve, tunnels, udp-echo, tcp-echo, ping, send, counters, quit)";
+                return "ERR unknown command '" + f[0] + "' (status, resolve, tunnels, udp-echo, udp-stream, tcp-echo, ping, send,"
+                        + " counters, quit)";
         }
     }
 
@@ -187,6 +197,122 @@ public final class ControlServer implements AutoCloseable {
         double[] ok = Arrays.copyOf(rtts, received);
         Arrays.sort(ok);
         return "OK sent=" + count + " received=" + received + " corrupted=" + corrupted + " rttMsP50=" + p50(ok);
+    }
+
+    /**
+     * A paced UDP stream to an echo service: {@code pps} datagrams a second for {@code ms}
+     * milliseconds, sent whether or not echoes come back (unlike stop-and-wait {@code udp-echo},
+     * whose 1 s timeout would add up to a second to any outage). Each datagram carries its
+     * sequence number and a fill derived from it, so every echo is checked. The reply gives the
+     * longest silence between two echoes: the interruption as the application sees it, with the
+     * pacing interval as resolution.
+     */
+    private String udpStream(InetAddress dst, int port, int pps, int ms, int size) throws Exception {
+        if (pps < 1 || pps > 20_000 || ms < 1 || ms > 600_000 || size < 8 || size > 1300) {
+            return "ERR pps must be 1..20000, ms 1..600000 and size 8..1300";
+        }
+        int count = (int) Math.max(1, (long) pps * ms / 1000);
+        long interval = 1_000_000_000L / pps;
+        long[] sentAt = new long[count];
+        long[] rtt = new long[count];
+        boolean[] got = new boolean[count];
+        int[] tally = new int[3]; // received, corrupted, duplicates
+        double[] gap = {0, 0}; // longest silence between echoes, and when it began (ms into the stream)
+        long t0 = System.nanoTime();
+        try (NtmDatagramSocket s = new NtmDatagramSocket(node, 0)) {
+            s.setSoTimeout(50);
+            java.util.concurrent.atomic.AtomicLong sendingDone = new java.util.concurrent.atomic.AtomicLong();
+            Thread receiver = new Thread(() -> {
+                byte[] in = new byte[2048];
+                DatagramPacket p = new DatagramPacket(in, in.length);
+                long last = t0;
+                while (true) {
+                    long done = sendingDone.get();
+                    long now = System.nanoTime();
+                    if (done != 0 && (tally[0] == count || now - done > 1_000_000_000L)) {
+                        return;
+                    }
+                    try {
+                        p.setLength(in.length);
+                        s.receive(p);
+                    } catch (SocketTimeoutException e) {
+                        continue;
+                    } catch (IOException e) {
+                        return;
+                    }
+                    long at = System.nanoTime();
+                    int seq = streamSeq(in);
+                    if (p.getLength() != size || seq < 0 || seq >= count || !streamFillOk(in, size, seq)) {
+                        tally[1]++;
+                        continue;
+                    }
+                    if (got[seq]) {
+                        tally[2]++;
+                        continue;
+                    }
+                    got[seq] = true;
+                    rtt[tally[0]++] = at - sentAt[seq];
+                    if (at - last > gap[0] * 1e6) {
+                        gap[0] = (at - last) / 1e6;
+                        gap[1] = (last - t0) / 1e6;
+                    }
+                    last = at;
+                }
+            }, "udp-stream-receiver");
+            receiver.start();
+            byte[] out = new byte[size];
+            long next = System.nanoTime();
+            for (int seq = 0; seq < count; seq++) {
+                long wait = next - System.nanoTime();
+                if (wait > 0) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                }
+                next += interval;
+                streamFill(out, size, seq);
+                sentAt[seq] = System.nanoTime();
+                s.send(new DatagramPacket(out, size, dst, port));
+            }
+            sendingDone.set(System.nanoTime());
+            receiver.join(5_000);
+        }
+        int received = tally[0];
+        int lostRuns = 0;
+        for (int i = 0; i < count; i++) {
+            if (!got[i] && (i == 0 || got[i - 1])) {
+                lostRuns++;
+            }
+        }
+        double[] ok = new double[received];
+        for (int i = 0; i < received; i++) {
+            ok[i] = rtt[i] / 1e6;
+        }
+        Arrays.sort(ok);
+        return String.format(Locale.ROOT, "OK sent=%d received=%d lost=%d corrupted=%d duplicates=%d lostRuns=%d"
+                + " maxGapMs=%.1f maxGapAtMs=%.1f rttMsP50=%s ms=%.1f", count, received, count - received, tally[1],
+                tally[2], lostRuns, gap[0], gap[1], p50(ok), (System.nanoTime() - t0) / 1e6);
+    }
+
+    private static void streamFill(byte[] b, int size, int seq) {
+        b[0] = (byte) (seq >>> 24);
+        b[1] = (byte) (seq >>> 16);
+        b[2] = (byte) (seq >>> 8);
+        b[3] = (byte) seq;
+        for (int i = 4; i < size; i++) {
+            b[i] = (byte) (seq * 131 + i * 31);
+        }
+    }
+
+    private static int streamSeq(byte[] b) {
+        return (b[0] & 0xFF) << 24 | (b[1] & 0xFF) << 16 | (b[2] & 0xFF) << 8 | (b[3] & 0xFF);
+    }
+
+    private static boolean streamFillOk(byte[] b, int size, int seq) {
+        for (int i = 4; i < size; i++) {
+            if (b[i] != (byte) (seq * 131 + i * 31)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Streams {@code bytes} random bytes to a TCP echo service and checks every byte that returns. */

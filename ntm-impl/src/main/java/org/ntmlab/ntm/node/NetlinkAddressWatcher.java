@@ -12,7 +12,10 @@ import com.sun.jna.Pointer;
  * NTMfw watches its addresses; the paper's Figure 11 shows the netlink notification as one
  * phase of a handover). A NETLINK_ROUTE socket subscribed to RTMGRP_IPV4_IFADDR and
  * RTMGRP_IPV6_IFADDR (rtnetlink(7)) delivers RTM_NEWADDR / RTM_DELADDR; each one triggers
- * {@link NtmNode#addressesChanged()}. Uses JNA, so no native code of ours.
+ * {@link NtmNode#addressesChanged()}. It also listens to RTMGRP_IPV4_ROUTE / RTMGRP_IPV6_ROUTE:
+ * a DHCP client adds the address a moment before the default route, and a REGISTER sent in
+ * between fails with "network unreachable"; RTM_NEWROUTE ({@link NtmNode#routesChanged()})
+ * sends it again at once instead of at the next retry timer. Uses JNA, so no native code of ours.
  */
 public final class NetlinkAddressWatcher implements AutoCloseable {
 
@@ -21,6 +24,9 @@ public final class NetlinkAddressWatcher implements AutoCloseable {
     private static final int NETLINK_ROUTE = 0;
     private static final int RTMGRP_IPV4_IFADDR = 0x10;
     private static final int RTMGRP_IPV6_IFADDR = 0x100;
+    private static final int RTMGRP_IPV4_ROUTE = 0x40;
+    private static final int RTMGRP_IPV6_ROUTE = 0x400;
+    private static final int RTM_NEWROUTE = 24;
     private static final int RTM_NEWADDR = 20;
     private static final int RTM_DELADDR = 21;
     private static final int NLMSG_HEADER = 16;
@@ -42,6 +48,7 @@ public final class NetlinkAddressWatcher implements AutoCloseable {
     private final Thread thread;
     private volatile boolean closed;
     private volatile long notifications;
+    private volatile long routeNotifications;
 
     private static LibC load() {
         try {
@@ -56,8 +63,11 @@ public final class NetlinkAddressWatcher implements AutoCloseable {
         return C != null;
     }
 
-    /** Opens the netlink socket and starts a watcher thread calling {@code onChange} per address event. */
-    public NetlinkAddressWatcher(Runnable onChange) throws IOException {
+    /**
+     * Opens the netlink socket and starts a watcher thread calling {@code onChange} per batch of
+     * address events and {@code onRoute} per batch of new routes.
+     */
+    public NetlinkAddressWatcher(Runnable onChange, Runnable onRoute) throws IOException {
         if (C == null) {
             throw new IOException("netlink unavailable: libc could not be loaded through JNA");
         }
@@ -69,13 +79,13 @@ public final class NetlinkAddressWatcher implements AutoCloseable {
         sa.clear();
         sa.setShort(0, (short) AF_NETLINK);
         sa.setInt(4, 0);
-        sa.setInt(8, RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR);
+        sa.setInt(8, RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR | RTMGRP_IPV4_ROUTE | RTMGRP_IPV6_ROUTE);
         if (C.bind(fd, sa, 12) < 0) {
             int err = Native.getLastError();
             C.close(fd);
             throw new IOException("bind(netlink) failed, errno " + err);
         }
-        thread = new Thread(() -> run(onChange), "netlink-watch");
+        thread = new Thread(() -> run(onChange, onRoute), "netlink-watch");
         thread.setDaemon(true);
         thread.start();
     }
@@ -85,7 +95,12 @@ public final class NetlinkAddressWatcher implements AutoCloseable {
         return notifications;
     }
 
-    private void run(Runnable onChange) {
+    /** New-route notifications received so far. */
+    public long routeNotifications() {
+        return routeNotifications;
+    }
+
+    private void run(Runnable onChange, Runnable onRoute) {
         byte[] buf = new byte[16384];
         while (!closed) {
             long n = C.recv(fd, buf, buf.length, 0);
@@ -96,11 +111,14 @@ public final class NetlinkAddressWatcher implements AutoCloseable {
                 continue; // EINTR or ENOBUFS (we missed events): the next event re-reads all addresses anyway
             }
             boolean change = false;
+            boolean route = false;
             for (int off = 0; off + NLMSG_HEADER <= n; ) {
                 int len = le32(buf, off);
                 int type = (buf[off + 4] & 0xFF) | (buf[off + 5] & 0xFF) << 8;
                 if (type == RTM_NEWADDR || type == RTM_DELADDR) {
                     change = true;
+                } else if (type == RTM_NEWROUTE) {
+                    route = true;
                 }
                 if (len < NLMSG_HEADER) {
                     break;
@@ -110,6 +128,10 @@ public final class NetlinkAddressWatcher implements AutoCloseable {
             if (change) {
                 notifications++;
                 onChange.run();
+            }
+            if (route) {
+                routeNotifications++;
+                onRoute.run();
             }
         }
     }

@@ -73,6 +73,12 @@ public final class NtmNode implements AutoCloseable {
     static final long PROBE_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     static final int MAX_TRIES = 10;
     static final int PROBE_TRIES = 10;
+    /**
+     * PROBE nonce of the move notice (docs/protocol.md "Moves"): keepalive probes carry 0,
+     * route-optimisation probes a random nonce; 1 says "my address changed, the path works
+     * again", so the receiver's TCP resends at once rather than at its backed-off timer.
+     */
+    static final long RESUME_NONCE = 1;
     /** Virtual UDP and TCP port of the built-in echo service (RFC 862). */
     public static final int ECHO_PORT = 7;
     /** Real-network MTU the tunnel is sized for: inner TCP segments fit one Ethernet frame. */
@@ -221,6 +227,33 @@ public final class NtmNode implements AutoCloseable {
     }
 
     /**
+     * A route appeared (netlink RTM_NEWROUTE). After a DHCP lease the default route follows
+     * the address by a few milliseconds, and what the node sent in between (REGISTER, the
+     * move PROBE) failed with "network unreachable": send it again now rather than at the
+     * next retry timer (30 ms and more).
+     */
+    public void routesChanged() {
+        loop.execute(() -> {
+            if (closed) {
+                return;
+            }
+            boolean registering = !registered.isDone()
+                    || endpoints.keySet().stream().anyMatch(f -> !observed.containsKey(f));
+            boolean resuming = tunnels.all().stream().anyMatch(t -> t.awaitingResume);
+            if (!registering && !resuming) {
+                return;
+            }
+            event("event=route-added registering=" + registering + " resuming=" + resuming);
+            if (registering) {
+                registerNow();
+            }
+            if (resuming) {
+                resumeTunnels();
+            }
+        });
+    }
+
+    /**
      * Resumes data at once from the new address, in parallel with the DC's re-signalling:
      * an authenticated PROBE moves a direct peer's endpoint (roaming), a RELAY_BIND moves our
      * binding at the RS. Where the new position needs another path, the DC's direction follows.
@@ -230,8 +263,9 @@ public final class NtmNode implements AutoCloseable {
             if (t.upNanos == 0) {
                 continue;
             }
+            t.awaitingResume = true;
             if (t.path == Tunnel.Path.DIRECT && t.peerEndpoint != null) {
-                sendTunnelMessage(t, MessageType.PROBE, b -> new IdBody(0).encode(b), t.peerEndpoint);
+                sendTunnelMessage(t, MessageType.PROBE, b -> new IdBody(RESUME_NONCE).encode(b), t.peerEndpoint);
             } else if (t.path == Tunnel.Path.RELAY && t.relayEndpoint != null && t.relayKeys != null) {
                 DatagramEndpoint ep = endpointFor(t.relayEndpoint);
                 if (ep != null) {
@@ -562,6 +596,10 @@ public final class NtmNode implements AutoCloseable {
             }
             event("event=" + (again ? "tunnel-updated" : "tunnel-up") + " tunnel=" + Long.toHexString(t.id)
                     + " peer=" + t.peerFqdn + " path=" + t.path + " target=" + t.target());
+            if (again) {
+                t.awaitingResume = false;
+                pathResumed(t, "re-directed");
+            }
         }
         for (PendingResolve p : List.copyOf(pending.values())) {
             if (p.tunnelId == t.id) {
@@ -574,6 +612,23 @@ public final class NtmNode implements AutoCloseable {
             t.attempts = 0;
             probe(t);
         }
+    }
+
+    /**
+     * The tunnel works again after a move of this end or the peer: TCP connections to the
+     * peer's virtual addresses resend now ({@link TcpLayer#pathResumed}) instead of waiting
+     * for a retransmission timer that backed off while the old path was dead.
+     */
+    private void pathResumed(Tunnel t, String reason) {
+        int n = 0;
+        if (t.peerV4 != null) {
+            n += tcp.pathResumed(t.peerV4);
+        }
+        if (t.peerV6 != null) {
+            n += tcp.pathResumed(t.peerV6);
+        }
+        counters.count("pathResumed");
+        event("event=path-resumed tunnel=" + Long.toHexString(t.id) + " reason=" + reason + " tcp=" + n);
     }
 
     /** Route optimisation (docs/protocol.md): punch toward the peer's NAT mapping. */
@@ -660,6 +715,13 @@ public final class NtmNode implements AutoCloseable {
                 counters.count("badRelayAck");
                 return;
             }
+            if (t.awaitingResume && t.state == Tunnel.State.UP && t.path == Tunnel.Path.RELAY) {
+                // re-bound at the RS from the new address: tell the peer (its TCP may be waiting
+                // on a backed-off timer too) and resend our own outstanding segments
+                t.awaitingResume = false;
+                sendTunnelMessage(t, MessageType.PROBE, b -> new IdBody(RESUME_NONCE).encode(b), t.relayEndpoint);
+                pathResumed(t, "relay-rebound");
+            }
             if (t.state == Tunnel.State.BINDING) {
                 t.cancelRetransmit();
                 t.state = Tunnel.State.CONNECTING;
@@ -688,6 +750,10 @@ public final class NtmNode implements AutoCloseable {
             t.peerEndpoint = from;
             t.roams++;
             event("event=peer-roamed tunnel=" + Long.toHexString(t.id) + " endpoint=" + from);
+        }
+        if (t.awaitingResume && t.state == Tunnel.State.UP) {
+            t.awaitingResume = false; // the first authenticated packet over the resumed path
+            pathResumed(t, "first-packet");
         }
         if (t.state == Tunnel.State.CONNECTING && !t.opener && t.upNanos != 0 && type != MessageType.TUNNEL_REQUEST) {
             tunnelUp(t); // after a re-direction the peer's authenticated traffic is proof enough
@@ -723,6 +789,9 @@ public final class NtmNode implements AutoCloseable {
                 try {
                     long nonce = IdBody.decode(plain, "PROBE").value();
                     sendTunnelMessage(t, MessageType.PROBE_ACK, b -> new IdBody(nonce).encode(b), from);
+                    if (nonce == RESUME_NONCE) {
+                        pathResumed(t, "peer-moved");
+                    }
                 } catch (MalformedMessageException e) {
                     counters.count("malformed");
                 }

@@ -49,6 +49,11 @@ final class Tunnel {
     /** Peer's NAT mapping to punch toward (route optimisation), or null. */
     InetSocketAddress peerMapped;
     boolean optimised;
+    /**
+     * This end moved and has not yet heard from the peer over the resumed path; the first
+     * authenticated packet that arrives tells the TCP stack to resend at once.
+     */
+    boolean awaitingResume;
     long probeNonce;
     EventLoop.Timer retransmit;
     int attempts;

@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The kernel tells us about an address change at once: adding and removing a loopback
- * address (127.0.0.42 on lo; no traffic is sent) must each raise a notification.
+ * address (127.0.0.42 on lo; no traffic is sent) must each raise a notification, and a new
+ * route (192.0.2.77/32, RFC 5737 documentation range, on lo) a route notification.
  */
 class NetlinkAddressWatcherTest {
 
@@ -23,7 +24,7 @@ class NetlinkAddressWatcherTest {
         try (NetlinkAddressWatcher w = new NetlinkAddressWatcher(() -> {
             added.countDown();
             removed.countDown();
-        })) {
+        }, () -> { })) {
             run("ip", "addr", "add", "127.0.0.42/32", "dev", "lo");
             try {
                 assertThat(added.await(2, TimeUnit.SECONDS)).as("RTM_NEWADDR seen").isTrue();
@@ -32,6 +33,23 @@ class NetlinkAddressWatcherTest {
             }
             assertThat(removed.await(2, TimeUnit.SECONDS)).as("RTM_DELADDR seen").isTrue();
             assertThat(w.notifications()).isGreaterThanOrEqualTo(2);
+        }
+    }
+
+    @Test
+    void aNewRouteIsNotifiedApartFromAddresses() throws Exception {
+        assumeTrue(NetlinkAddressWatcher.available(), "netlink needs Linux");
+        assumeTrue("root".equals(System.getProperty("user.name")), "changing routes needs root");
+        CountDownLatch route = new CountDownLatch(1);
+        try (NetlinkAddressWatcher w = new NetlinkAddressWatcher(() -> { }, route::countDown)) {
+            run("ip", "route", "add", "192.0.2.77/32", "dev", "lo");
+            try {
+                assertThat(route.await(2, TimeUnit.SECONDS)).as("RTM_NEWROUTE seen").isTrue();
+            } finally {
+                run("ip", "route", "del", "192.0.2.77/32", "dev", "lo");
+            }
+            assertThat(w.routeNotifications()).isGreaterThanOrEqualTo(1);
+            assertThat(w.notifications()).as("a route is not an address change").isZero();
         }
     }
 

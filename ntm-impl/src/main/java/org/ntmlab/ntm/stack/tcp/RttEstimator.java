@@ -11,6 +11,8 @@ final class RttEstimator {
     private long srtt;
     private long rttvar;
     private long rto;
+    /** The RTO before any backoff (section 5.5 doubles {@link #rto}, not this). */
+    private long baseRto;
     private boolean hasSample;
     private int backoff;
 
@@ -18,6 +20,7 @@ final class RttEstimator {
         this.minRto = minRto;
         this.maxRto = maxRto;
         this.rto = initialRto;
+        this.baseRto = initialRto;
     }
 
     /** RFC 6298 sections 2.2 and 2.3. */
@@ -37,12 +40,22 @@ final class RttEstimator {
         backoff = 0;
         long v = srtt + Math.max(TcpConstants.CLOCK_GRANULARITY_NANOS, 4 * rttvar);
         rto = clamp(v);
+        baseRto = rto;
     }
 
     /** RFC 6298 section 5.5: double the RTO after the timer expires. */
     void backOff() {
         backoff++;
         rto = clamp(rto * 2);
+    }
+
+    /**
+     * Undoes the section 5.5 backoff: the path changed (a move), so the doubling that punished
+     * the old path says nothing about the new one (draft-schuetz-tcpm-tcp-rlci section 4).
+     */
+    void clearBackoff() {
+        backoff = 0;
+        rto = baseRto;
     }
 
     long rto() {

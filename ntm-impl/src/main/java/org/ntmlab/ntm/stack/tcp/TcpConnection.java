@@ -1085,6 +1085,46 @@ public final class TcpConnection {
         }
     }
 
+    /**
+     * The path under this connection changed and carries packets again (a move of either end,
+     * paper section 4.2; the node calls this when the tunnel is known to work at the new
+     * position). Segments sent while the old path was dying were lost, and their retransmission
+     * timer may be backed off to seconds: waiting it out would stall the application long after
+     * the tunnel is back. As draft-schuetz-tcpm-tcp-rlci ("TCP Response to Lower-Layer
+     * Connectivity-Change Indications") proposes, retransmit from SND.UNA now and forget the
+     * backoff; the congestion state restarts from the loss window as after a timeout (RFC 5681
+     * section 3.1), since the new path's capacity is unknown. Nothing outstanding: nothing to do
+     * (the peer's own stack answers its own move notice).
+     */
+    public void pathResumed() {
+        if (state == TcpState.CLOSED || state == TcpState.TIME_WAIT) {
+            return;
+        }
+        try {
+            boolean handshake = state == TcpState.SYN_SENT || state == TcpState.SYN_RECEIVED;
+            if (!handshake && sndUna == sndMax) {
+                if (persistDeadline != NEVER) { // zero-window probing: probe the new path now
+                    persistInterval = TcpConstants.MIN_PERSIST_NANOS;
+                    persistDeadline = loop.nanoTime();
+                    updateTimer();
+                }
+                return;
+            }
+            stats.pathResumes++;
+            long now = loop.nanoTime();
+            rtt.clearBackoff();
+            retransmitCount = 0; // a fresh start on the new path: the give-up count restarts too
+            retransmitTimeout(now); // go-back-N from SND.UNA, loss window, ssthresh = flight / 2
+            rtt.clearBackoff();
+            retransmitCount = 0;
+            stats.timeouts--; // not a timer expiry
+            rtoDeadline = now + rtt.rto();
+            output();
+        } catch (RuntimeException e) {
+            layer.internalError("pathResumed " + key, e);
+        }
+    }
+
     /** RFC 6298 section 5 and RFC 5681 section 3.1 (loss window), go-back-N from SND.UNA. */
     private void retransmitTimeout(long now) {
         boolean handshake = state == TcpState.SYN_SENT || state == TcpState.SYN_RECEIVED;

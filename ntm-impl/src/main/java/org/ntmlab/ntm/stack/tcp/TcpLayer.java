@@ -86,6 +86,26 @@ public final class TcpLayer {
         return new ArrayList<>(connections.values());
     }
 
+    /**
+     * The tunnel to {@code remote} (a peer's virtual IPv4 or IPv6 address) carries packets again
+     * after a move: every connection to it retransmits now instead of waiting out its timer
+     * ({@link TcpConnection#pathResumed()}). Event loop only. Returns how many connections had
+     * something to resend or were probing.
+     */
+    public int pathResumed(InetAddress remote) {
+        int n = 0;
+        for (TcpConnection c : new ArrayList<>(connections.values())) {
+            if (remote.equals(c.remoteAddress())) {
+                long before = stats.pathResumes;
+                c.pathResumed();
+                if (stats.pathResumes != before) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
     // ---------------------------------------------------------------- opening
 
     /** Passive open on {@code port} of any local address, with the configured backlog. */

@@ -18,6 +18,7 @@ public final class TcpStats {
     volatile long outOfOrder;
     volatile long duplicateSegments;
     volatile long zeroWindowProbes;
+    volatile long pathResumes;
     volatile long challengeAcks;
     volatile long backlogDrops;
     volatile long connectionsOpened;
@@ -41,6 +42,8 @@ public final class TcpStats {
     public long outOfOrder() { return outOfOrder; }
     public long duplicateSegments() { return duplicateSegments; }
     public long zeroWindowProbes() { return zeroWindowProbes; }
+    /** Immediate go-back-N retransmissions because the path changed under the connection (a move). */
+    public long pathResumes() { return pathResumes; }
     public long challengeAcks() { return challengeAcks; }
     public long backlogDrops() { return backlogDrops; }
     public long connectionsOpened() { return connectionsOpened; }
@@ -52,7 +55,7 @@ public final class TcpStats {
                 + badHeader + " noConnection=" + noConnection + " rstOut=" + resetsSent + " rstIn="
                 + resetsReceived + " retransmissions=" + retransmissions + " fastRetransmits=" + fastRetransmits
                 + " timeouts=" + timeouts + " outOfOrder=" + outOfOrder + " dup=" + duplicateSegments
-                + " zeroWindowProbes=" + zeroWindowProbes + " challengeAcks=" + challengeAcks
+                + " zeroWindowProbes=" + zeroWindowProbes + " pathResumes=" + pathResumes + " challengeAcks=" + challengeAcks
                 + " backlogDrops=" + backlogDrops + " opened=" + connectionsOpened + " closed=" + connectionsClosed;
     }
 }

@@ -209,6 +209,52 @@ class TcpReliabilityTest {
         assertThat(c.failure()).isEqualTo(TcpConnection.Failure.TIMED_OUT);
     }
 
+    /**
+     * draft-schuetz-tcpm-tcp-rlci: when the node reports that the path works again (a move), the
+     * connection resends from SND.UNA at once and its next timer runs on the un-backed-off RTO,
+     * instead of sitting out a timer doubled while the old path was dead.
+     */
+    @Test
+    void connectivityChangeIndicationRetransmitsAtOnceAndForgetsBackoff() throws Exception {
+        RawPeer p = new RawPeer(CFG);
+        TcpConnection c = establishPassive(p, 2);
+        c.setNoDelay(true);
+        c.write(new byte[100], 0, 100);
+        assertThat(p.next().payload).hasSize(100);
+        p.loop.runForMillis(200 + 400 + 10); // two expiries on the dead path: the next one is 800 ms away
+        assertThat(p.next().payload).hasSize(100);
+        assertThat(p.next().payload).hasSize(100);
+        assertThat(c.rtoNanos()).isEqualTo(800 * MS);
+        assertThat(p.out).isEmpty();
+
+        c.pathResumed();
+        Captured now = p.next();
+        assertThat(now.payload).hasSize(100);
+        assertThat(now.seq).isEqualTo(ISS + 1);
+        assertThat(c.rtoNanos()).isEqualTo(TcpConstants.MIN_RTO_NANOS);
+        assertThat(c.congestionWindow()).isEqualTo(c.mss()); // loss window: the new path's capacity is unknown
+        assertThat(p.layer.stats().pathResumes()).isEqualTo(1);
+        assertThat(p.layer.stats().timeouts()).isEqualTo(2); // the indication is not a timer expiry
+        // still unacknowledged: the next try comes after the plain RTO, not the backed-off 1.6 s
+        p.loop.runForMillis(199);
+        assertThat(p.out).isEmpty();
+        p.loop.runForMillis(1);
+        assertThat(p.next().payload).hasSize(100);
+        // acknowledged: the stream goes on
+        p.send(4000, 80, 1001, ISS + 101, FLAG_ACK, 1000, null);
+        assertThat(c.unacknowledged()).isZero();
+    }
+
+    @Test
+    void connectivityChangeIndicationWithNothingOutstandingSendsNothing() throws Exception {
+        RawPeer p = new RawPeer(CFG);
+        TcpConnection c = establishPassive(p, 2);
+        c.pathResumed();
+        assertThat(p.out).isEmpty();
+        assertThat(p.layer.stats().pathResumes()).isZero();
+        assertThat(p.layer.pathResumed(p.peerAddr)).isZero();
+    }
+
     @Test
     void retransmissionAfterTimeoutRestartsWithLossWindow() throws Exception {
         TcpPair p = new TcpPair(TcpConfig.defaults(), 2);
