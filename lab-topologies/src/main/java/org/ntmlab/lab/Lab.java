@@ -72,6 +72,7 @@ public final class Lab implements AutoCloseable {
     private boolean closed;
     private Boolean netem;
     private final NfqDelayRunner nfqDelay = new NfqDelayRunner();
+    private int runtimeImpairments;
 
     private Lab(Topology topology, LabOptions options) {
         this.topology = topology;
@@ -353,6 +354,18 @@ public final class Lab implements AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * Applies an impairment to a running lab, on any interface the host has by now, including
+     * links {@link LabMobility} attached after start (the topology file can only name the
+     * segments a host starts on). Same mechanism as the file's {@code impairments} (netem where
+     * the kernel has it, otherwise NFQUEUE and the delay daemon).
+     */
+    public synchronized void impair(Impairment im) {
+        int queue = topology.impairments().size() + runtimeImpairments++;
+        impair(im, queue, "runtime impairment " + runtimeImpairments + " (" + im.host() + " on " + im.segment() + ")");
+        note("impairment " + im);
+    }
+
     private void impair(Impairment im, int queue, String where) {
         LabHost h = host(im.host());
         String ifname = h.interfaceOn(im.segment());
@@ -384,7 +397,7 @@ public final class Lab implements AutoCloseable {
         for (var e : h.interfaces().entrySet()) {
             String file = CAPTURE_DIR + "/" + h.name() + "-" + e.getKey() + ".pcap";
             h.execOk("mkdir -p " + CAPTURE_DIR);
-            h.startBackground("tcpdump-" + e.getValue(), "exec tcpdump -i " + e.getValue() + " -n -U -s 0 -w "
+            h.startBackground("tcpdump-" + e.getValue(), "exec tcpdump -i " + e.getValue() + " -n -U -s " + options.snaplen() + " -w "
                     + file + " 2>/dev/null");
             wait.append(" [ -e ").append(file).append(" ] || ok=0;");
         }

@@ -210,7 +210,9 @@ public final class LabMobility {
             }
         }
         String pcap = CAPTURE_DIR + "/" + node.name() + "-any.pcap";
-        host.startBackground("tcpdump-any", "exec tcpdump -i any -n -U -s 0 -B 8192 -w " + pcap + " 2>/dev/null");
+        // -s 640: whole DHCP messages (the handover timeline decodes their options; RFC 2131 clients
+        // accept 576-byte messages) and every header, without the bulk streams' payloads.
+        host.startBackground("tcpdump-any", "exec tcpdump -i any -n -U -s 640 -B 8192 -w " + pcap + " 2>/dev/null");
         host.startBackground("ipmon", "exec ip -o -ts monitor address > " + IPMON_LOG + " 2>&1");
         host.execOk("for i in $(seq 50); do [ -e " + pcap + " ] && exit 0; sleep 0.1; done; exit 1");
         LOG.info("event=mobility-ready node={} links={} ms={}", node.name(), links.values(),

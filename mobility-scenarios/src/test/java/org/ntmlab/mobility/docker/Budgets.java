@@ -5,7 +5,7 @@ import java.io.InputStream;
 import java.util.Properties;
 
 /** Handover budgets of the Docker lab, from a committed properties file (docs/mobility-docker.md). */
-record Budgets(double signallingP50Ms, double signallingP95Ms, double beyondNetworkP95Ms) {
+record Budgets(double signallingP50Ms, double signallingP95Ms) {
     static Budgets load(String resource) throws IOException {
         Properties p = new Properties();
         try (InputStream in = Budgets.class.getResourceAsStream(resource)) {
@@ -14,8 +14,7 @@ record Budgets(double signallingP50Ms, double signallingP95Ms, double beyondNetw
             }
             p.load(in);
         }
-        return new Budgets(number(p, resource, "signalling.p50.ms"), number(p, resource, "signalling.p95.ms"),
-                number(p, resource, "interruption.beyond-network.p95.ms"));
+        return new Budgets(number(p, resource, "signalling.p50.ms"), number(p, resource, "signalling.p95.ms"));
     }
 
     private static double number(Properties p, String resource, String key) throws IOException {

@@ -277,19 +277,30 @@ public final class ControlServer implements AutoCloseable {
         }
         int received = tally[0];
         int lostRuns = 0;
+        int firstLost = -1;
+        int lastLost = -1;
         for (int i = 0; i < count; i++) {
-            if (!got[i] && (i == 0 || got[i - 1])) {
-                lostRuns++;
+            if (!got[i]) {
+                if (i == 0 || got[i - 1]) {
+                    lostRuns++;
+                }
+                firstLost = firstLost < 0 ? i : firstLost;
+                lastLost = i;
             }
         }
+        // send times of the first and last datagram lost: an outage of g ms loses what was sent
+        // within about g ms plus one round trip, whatever the pace achieved
+        double lostSpanMs = firstLost < 0 ? 0 : (sentAt[lastLost] - sentAt[firstLost]) / 1e6;
         double[] ok = new double[received];
         for (int i = 0; i < received; i++) {
             ok[i] = rtt[i] / 1e6;
         }
         Arrays.sort(ok);
         return String.format(Locale.ROOT, "OK sent=%d received=%d lost=%d corrupted=%d duplicates=%d lostRuns=%d"
-                + " maxGapMs=%.1f maxGapAtMs=%.1f rttMsP50=%s ms=%.1f", count, received, count - received, tally[1],
-                tally[2], lostRuns, gap[0], gap[1], p50(ok), (System.nanoTime() - t0) / 1e6);
+                + " lostSpanMs=%.1f maxGapMs=%.1f maxGapAtMs=%.1f rttMsP50=%s rttMsMax=%s ms=%.1f", count, received,
+                count - received, tally[1], tally[2], lostRuns, lostSpanMs, gap[0], gap[1], p50(ok),
+                ok.length == 0 ? "NaN" : String.format(Locale.ROOT, "%.3f", ok[ok.length - 1]),
+                (System.nanoTime() - t0) / 1e6);
     }
 
     private static void streamFill(byte[] b, int size, int seq) {
