@@ -594,9 +594,18 @@ public final class Lab implements AutoCloseable {
                     }
                     h.exec("sleep 0.2");
                     for (String seg : h.interfaces().keySet()) {
+                        // links LabMobility attached later have no per-interface capture (its
+                        // tcpdump -i any covers them): copy what exists, one file at a time
                         String file = h.name() + "-" + seg + ".pcap";
-                        h.container().copyFileFromContainer(CAPTURE_DIR + "/" + file,
-                                artifactDir.resolve(file).toString());
+                        if (h.exec("test -e " + CAPTURE_DIR + "/" + file).getExitCode() != 0) {
+                            continue;
+                        }
+                        try {
+                            h.container().copyFileFromContainer(CAPTURE_DIR + "/" + file,
+                                    artifactDir.resolve(file).toString());
+                        } catch (RuntimeException e) {
+                            LOG.warn("event=capture-copy-failed host={} file={} error={}", h.name(), file, e.toString());
+                        }
                     }
                 }
             } catch (RuntimeException e) {

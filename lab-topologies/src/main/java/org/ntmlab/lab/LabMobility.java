@@ -181,6 +181,7 @@ public final class LabMobility {
             }
             InetAddress router = lab.topology().gatewayOf(seg)
                     .map(r -> lab.topology().addresses().on(r.name(), seg).ipv4()).orElse(null);
+            host.putInterface(seg, ifname); // so Lab.impair and captures can name the new link
             links.put(seg, new Link(seg, s.kind(), ifname, mac, v4, v6, router,
                     s.ipv4() == null ? 0 : s.ipv4().prefixLength(), s.ipv6() == null ? 0 : s.ipv6().prefixLength()));
         }

@@ -69,17 +69,20 @@ abstract class AbstractDockerMobility {
     protected final ExecutorService pool = Executors.newFixedThreadPool(2);
     protected double tcpBytesPerMs;
     protected final List<StreamResult> streams = Collections.synchronizedList(new ArrayList<>());
-    protected final Path report = Path.of(System.getProperty("ntm.report", "target/ntm-report"))
-            .resolve(reportName());
+    protected final Path report;
+    private final Path topology;
+    private final String budgetsResource;
 
-    /** The lab's topology file. */
-    abstract Path topology();
-
-    /** Folder under target/ntm-report/ for this lab's handover reports. */
-    abstract String reportName();
-
-    /** Class-path resource with this lab's budgets ({@link Budgets}). */
-    abstract String budgetsResource();
+    /**
+     * @param topology        the lab's topology file
+     * @param reportName      folder under target/ntm-report/ for this lab's handover reports
+     * @param budgetsResource class-path resource with this lab's budgets ({@link Budgets})
+     */
+    AbstractDockerMobility(String topology, String reportName, String budgetsResource) {
+        this.topology = Path.of(topology);
+        this.report = Path.of(System.getProperty("ntm.report", "target/ntm-report")).resolve(reportName);
+        this.budgetsResource = budgetsResource;
+    }
 
     /** Called after the mover's links are prepared and before NTM starts (e.g. to impair them). */
     void afterPrepare() {
@@ -106,7 +109,7 @@ abstract class AbstractDockerMobility {
     void up() throws Exception {
         long t0 = System.nanoTime();
         // NAT types are verified by the Table 1 labs; this lab has no host behind r1 at start.
-        lab = Lab.start(Topology.load(topology()), LabOptions.defaults().withVerifyNat(false));
+        lab = Lab.start(Topology.load(topology), LabOptions.defaults().withVerifyNat(false));
         mobility = LabMobility.prepare(lab, MN, List.of("p1", "g", "v6"));
         afterPrepare();
         lab.startNtm(180);
@@ -247,7 +250,7 @@ abstract class AbstractDockerMobility {
             }
         }
 
-        Budgets b = Budgets.load(budgetsResource());
+        Budgets b = Budgets.load(budgetsResource);
         assertThat(sig.p50()).as("signalling p50 (address seen -> application data again) vs budget "
                 + b.signallingP50Ms() + " ms").isLessThanOrEqualTo(b.signallingP50Ms());
         assertThat(sig.p95()).as("signalling p95 (address seen -> application data again) vs budget "

@@ -2,7 +2,6 @@ package org.ntmlab.mobility.docker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,19 +28,9 @@ class DockerDelayedMobilityIT extends AbstractDockerMobility {
     private final Map<Long, Double> rttAfter = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<Long, String> scenarioOf = new java.util.concurrent.ConcurrentHashMap<>();
 
-    @Override
-    Path topology() {
-        return Path.of("src/test/resources/topologies/mobility-docker-15ms.yaml");
-    }
-
-    @Override
-    String reportName() {
-        return "handover-docker-15ms";
-    }
-
-    @Override
-    String budgetsResource() {
-        return "/docker-handover-budgets-15ms.properties";
+    DockerDelayedMobilityIT() {
+        super("src/test/resources/topologies/mobility-docker-15ms.yaml", "handover-docker-15ms",
+                "/docker-handover-budgets-15ms.properties");
     }
 
     /** The mover's links to the Internet segments exist only once LabMobility attached them. */

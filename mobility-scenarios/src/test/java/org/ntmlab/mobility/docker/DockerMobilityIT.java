@@ -49,19 +49,9 @@ import org.ntmlab.pcap.timeline.TimelineReport;
  */
 class DockerMobilityIT extends AbstractDockerMobility {
 
-    @Override
-    Path topology() {
-        return Path.of("src/test/resources/topologies/mobility-docker.yaml");
-    }
-
-    @Override
-    String reportName() {
-        return "handover-docker";
-    }
-
-    @Override
-    String budgetsResource() {
-        return "/docker-handover-budgets.properties";
+    DockerMobilityIT() {
+        super("src/test/resources/topologies/mobility-docker.yaml", "handover-docker",
+                "/docker-handover-budgets.properties");
     }
 
     /** The same two streams with no move: tells a stream problem of the node apart from a mobility one. */

@@ -119,20 +119,12 @@ public final class ControlServer implements AutoCloseable {
                         .collect(Collectors.joining(",")) + "]";
             case "udp-echo": {
                 need(f, 2, "udp-echo <addr|fqdn> [port] [count] [size]");
-                InetAddress dst = target(f[1]);
-                int port = f.length > 2 ? Integer.parseInt(f[2]) : NtmNode.ECHO_PORT;
-                int count = f.length > 3 ? Integer.parseInt(f[3]) : 5;
-                int size = f.length > 4 ? Integer.parseInt(f[4]) : 64;
-                return udpEcho(dst, port, count, size);
+                return udpEcho(target(f[1]), intArg(f, 2, NtmNode.ECHO_PORT), intArg(f, 3, 5), intArg(f, 4, 64));
             }
             case "udp-stream": {
                 need(f, 2, "udp-stream <addr|fqdn> [port] [pps] [ms] [size]");
-                InetAddress dst = target(f[1]);
-                int port = f.length > 2 ? Integer.parseInt(f[2]) : NtmNode.ECHO_PORT;
-                int pps = f.length > 3 ? Integer.parseInt(f[3]) : 200;
-                int ms = f.length > 4 ? Integer.parseInt(f[4]) : 3000;
-                int size = f.length > 5 ? Integer.parseInt(f[5]) : 200;
-                return udpStream(dst, port, pps, ms, size);
+                return udpStream(target(f[1]), intArg(f, 2, NtmNode.ECHO_PORT), intArg(f, 3, 200), intArg(f, 4, 3000),
+                        intArg(f, 5, 200));
             }
             case "ping": {
                 need(f, 2, "ping <addr|fqdn> [count]");
@@ -363,6 +355,11 @@ public final class ControlServer implements AutoCloseable {
         String fqdn = six || s.endsWith("/4") ? s.substring(0, s.length() - 2) : s;
         TunnelInfo t = node.resolve(fqdn).get(RESOLVE_TIMEOUT_S, TimeUnit.SECONDS);
         return six ? t.peerVirtualV6() : t.peerVirtualV4();
+    }
+
+    /** The {@code i}-th word as a number, or {@code dflt} when the line is shorter. */
+    private static int intArg(String[] f, int i, int dflt) {
+        return f.length > i ? Integer.parseInt(f[i]) : dflt;
     }
 
     private static void need(String[] f, int n, String usage) {

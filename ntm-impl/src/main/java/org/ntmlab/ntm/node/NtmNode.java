@@ -114,6 +114,8 @@ public final class NtmNode implements AutoCloseable {
     private volatile InetAddress virtualV4;
     private volatile InetAddress virtualV6;
     private volatile boolean closed;
+    /** Whether every datagram of the last REGISTER was taken by the network (no "unreachable"). */
+    private boolean lastRegisterLeft;
 
     public NtmNode(NodeConfig config, NodeKey key, Network network, EventLoop loop) {
         this.config = config;
@@ -237,9 +239,11 @@ public final class NtmNode implements AutoCloseable {
             if (closed) {
                 return;
             }
-            boolean registering = !registered.isDone()
-                    || endpoints.keySet().stream().anyMatch(f -> !observed.containsKey(f));
-            boolean resuming = tunnels.all().stream().anyMatch(t -> t.awaitingResume);
+            // only what did not leave: a route event comes with every address and route a DHCP
+            // client installs, and each REGISTER costs the DC a re-decision
+            boolean registering = !lastRegisterLeft && (!registered.isDone()
+                    || endpoints.keySet().stream().anyMatch(f -> !observed.containsKey(f)));
+            boolean resuming = tunnels.all().stream().anyMatch(t -> t.awaitingResume && !t.resumeNoticeSent);
             if (!registering && !resuming) {
                 return;
             }
@@ -265,12 +269,12 @@ public final class NtmNode implements AutoCloseable {
             }
             t.awaitingResume = true;
             if (t.path == Tunnel.Path.DIRECT && t.peerEndpoint != null) {
-                sendTunnelMessage(t, MessageType.PROBE, b -> new IdBody(RESUME_NONCE).encode(b), t.peerEndpoint);
+                t.resumeNoticeSent = sendTunnelMessage(t, MessageType.PROBE, b -> new IdBody(RESUME_NONCE).encode(b),
+                        t.peerEndpoint);
             } else if (t.path == Tunnel.Path.RELAY && t.relayEndpoint != null && t.relayKeys != null) {
                 DatagramEndpoint ep = endpointFor(t.relayEndpoint);
-                if (ep != null) {
-                    outbox.send(ep, t.relayEndpoint, t.relayKeys.send(), MessageType.RELAY_BIND, flags(t), t.id, null);
-                }
+                t.resumeNoticeSent = ep != null && outbox.send(ep, t.relayEndpoint, t.relayKeys.send(),
+                        MessageType.RELAY_BIND, flags(t), t.id, null);
             }
         }
     }
@@ -369,10 +373,12 @@ public final class NtmNode implements AutoCloseable {
             real = real.subList(0, 32);
         }
         Register reg = new Register(key.fqdn(), real, config.localPort());
+        boolean left = !endpoints.isEmpty();
         for (Map.Entry<Family, DatagramEndpoint> e : endpoints.entrySet()) {
-            outbox.send(e.getValue(), dcAddress(e.getKey()), dcKeys.send(), MessageType.REGISTER, 0, key.keyId(),
-                    reg::encode);
+            left &= outbox.send(e.getValue(), dcAddress(e.getKey()), dcKeys.send(), MessageType.REGISTER, 0,
+                    key.keyId(), reg::encode);
         }
+        lastRegisterLeft = left;
         event("event=register-sent families=" + endpoints.keySet());
         long retry = Math.min(REGISTER_RETRY_NANOS, REGISTER_FIRST_RETRY_NANOS << Math.min(registerTries - 1, 5));
         registerTimer = loop.schedule(retry, () -> {
@@ -824,17 +830,18 @@ public final class NtmNode implements AutoCloseable {
         return to == null ? null : endpoints.get(Family.of(to.getAddress()));
     }
 
-    private void sendTunnelMessage(Tunnel t, int type, Consumer<ByteBuffer> body, InetSocketAddress to) {
+    /** Returns whether the kernel (or the in-memory network) took the datagram. */
+    private boolean sendTunnelMessage(Tunnel t, int type, Consumer<ByteBuffer> body, InetSocketAddress to) {
         DatagramEndpoint ep = endpointFor(to);
         if (ep == null) {
             counters.count("noEndpoint");
-            return;
+            return false;
         }
         int fl = flags(t);
         if (to.equals(t.peerMapped) || to.equals(t.peerEndpoint) && t.path == Tunnel.Path.DIRECT) {
             fl &= ~NtmHeader.FLAG_RELAYED;
         }
-        outbox.send(ep, to, t.keys.send(), type, fl, t.id, body);
+        return outbox.send(ep, to, t.keys.send(), type, fl, t.id, body);
     }
 
     /** The virtual stack's output: one inner packet to encapsulate (paper Figure 6 (1)). */

@@ -54,6 +54,8 @@ final class Tunnel {
      * authenticated packet that arrives tells the TCP stack to resend at once.
      */
     boolean awaitingResume;
+    /** The move notice (or RELAY_BIND) of the last resume left without a send error. */
+    boolean resumeNoticeSent;
     long probeNonce;
     EventLoop.Timer retransmit;
     int attempts;
