@@ -409,19 +409,9 @@ public final class TcpConnection {
     // ================================================================ opening
 
     void openActive() {
-        iss = layer.newIss(localBytes, key.localPort, remoteBytes, key.remotePort);
-        sndUna = iss;
-        sndNxt = iss + 1;
-        sndMax = sndNxt;
-        recover = iss;
-        synUnacked = true;
+        chooseIss();
         setState(TcpState.SYN_SENT);
-        sendSyn(false);
-        timing = true;
-        timedSeq = iss;
-        timedAt = loop.nanoTime();
-        rtoDeadline = loop.nanoTime() + rtt.rto();
-        updateTimer();
+        sendSynTimed(false);
     }
 
     void openPassive(TcpSegment seg) {
@@ -429,17 +419,27 @@ public final class TcpConnection {
         rcvNxt = seg.seq + 1;
         lastEdge = rcvNxt;
         takeSynOptions(seg);
+        chooseIss();
+        sndWnd = seg.window; // never scaled in a SYN (RFC 7323 2.2)
+        sndWl1 = seg.seq;
+        sndWl2 = iss;
+        setState(TcpState.SYN_RECEIVED);
+        sendSynTimed(true);
+    }
+
+    /** RFC 9293 3.4.1 / RFC 6528: the initial send sequence number; the SYN occupies ISS. */
+    private void chooseIss() {
         iss = layer.newIss(localBytes, key.localPort, remoteBytes, key.remotePort);
         sndUna = iss;
         sndNxt = iss + 1;
         sndMax = sndNxt;
         recover = iss;
         synUnacked = true;
-        sndWnd = seg.window; // never scaled in a SYN (RFC 7323 2.2)
-        sndWl1 = seg.seq;
-        sndWl2 = iss;
-        setState(TcpState.SYN_RECEIVED);
-        sendSyn(true);
+    }
+
+    /** Sends our SYN (or SYN-ACK), times it for the first RTT sample and arms the retransmission timer. */
+    private void sendSynTimed(boolean ack) {
+        sendSyn(ack);
         timing = true;
         timedSeq = iss;
         timedAt = loop.nanoTime();
