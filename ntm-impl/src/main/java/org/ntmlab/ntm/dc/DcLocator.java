@@ -319,7 +319,12 @@ final class DcLocator implements AutoCloseable {
                         && a.getAddress().length != 4) {
                     continue;
                 }
-                InetSocketAddress sa = new InetSocketAddress(a, port);
+                InetSocketAddress sa;
+                try { // without the owner name dnsjava attaches: logs and failure reasons stay short
+                    sa = new InetSocketAddress(InetAddress.getByAddress(a.getAddress()), port);
+                } catch (java.net.UnknownHostException e) {
+                    continue;
+                }
                 if (!found.contains(sa)) {
                     found.add(sa);
                     ttl = Math.min(ttl, r.getTTL());
