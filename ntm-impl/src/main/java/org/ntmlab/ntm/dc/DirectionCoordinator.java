@@ -726,7 +726,12 @@ public final class DirectionCoordinator implements AutoCloseable {
             return;
         }
         r.positionSequence = m.sequence();
-        r.position = position(m.position());
+        Position now = position(m.position());
+        if (now.toString().equals(r.position.toString())) {
+            counters.count("dcPositionUnchanged");
+            return;
+        }
+        r.position = now;
         counters.count("dcPositions");
         LOG.log(System.Logger.Level.INFO, "event=dc-position tunnel=" + Long.toHexString(t.id) + " cn=" + r.fqdn
                 + " position=" + r.position);
