@@ -317,6 +317,9 @@ public final class DirectionCoordinator implements AutoCloseable {
             return; // the MN retransmitted while we ask DNS and the peer's DC
         }
         String peerName = req.peerFqdn().toLowerCase(Locale.ROOT);
+        if (peerName.endsWith(".")) {
+            peerName = peerName.substring(0, peerName.length() - 1); // an absolute name (RFC 1035 3.1)
+        }
         NodeRecord cn = nodesByName.get(peerName);
         if (cn == null) {
             String domain = InterDcConfig.domainOf(peerName);

@@ -106,7 +106,7 @@ class InterDomainMemoryTest {
     void domainBCanBeTheMnSideToo() throws Exception {
         NtmNode mn = lab.node("mn-b", B, lab.p1, "10.1.0.11");
         NtmNode cn = lab.node("cn-a", A, lab.global4, "198.51.100.33");
-        TunnelInfo t = mn.resolve(cn.fqdn()).get(8, TimeUnit.SECONDS);
+        TunnelInfo t = mn.resolve(cn.fqdn() + ".").get(8, TimeUnit.SECONDS); // an absolute name works too
         assertThat(t.path()).isEqualTo("direct");
         Table1MemoryTest.echo(mn, cn.virtualV6(), "from b to a");
         Table1MemoryTest.tcpEcho(mn, cn.virtualV4(), 50_000);
