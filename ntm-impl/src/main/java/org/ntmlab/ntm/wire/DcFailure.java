@@ -10,7 +10,7 @@ public record DcFailure(int about, long id, String reason) {
 
     public void encode(ByteBuffer b) {
         b.put((byte) about).putLong(id);
-        BodyWriter.string(b, reason.length() > 200 ? reason.substring(0, 200) : reason);
+        BodyWriter.reason(b, reason, 200);
     }
 
     public static DcFailure decode(ByteBuffer b) throws MalformedMessageException {
