@@ -3,7 +3,9 @@ package org.ntmlab.ntm.cli;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -12,16 +14,29 @@ import org.ntmlab.ntm.as.LabCa;
 import org.ntmlab.ntm.crypto.CipherSuite;
 import org.ntmlab.ntm.dc.DcConfig;
 import org.ntmlab.ntm.dc.DirectionCoordinator;
+import org.ntmlab.ntm.dc.InterDcConfig;
 import org.ntmlab.ntm.dc.RelayInfo;
 import org.ntmlab.ntm.transport.KernelNetwork;
 import org.ntmlab.ntm.transport.SelectorEventLoop;
 
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** `ntm dc`: run a Direction Coordinator. */
 @Command(name = "dc", mixinStandardHelpOptions = true,
-        description = "Run the Direction Coordinator (registration, virtual addresses, DNS, route directions).")
+        description = {"Run the Direction Coordinator (registration, virtual addresses, DNS, route directions).",
+            "",
+            "Several domains: with --peer, a node of this domain reaches the nodes of the",
+            "peer domain. This DC finds the peer's DC through DNS (_ntm-dc._udp.<domain>",
+            "SRV, asked of --resolver), asks it where the peer node is, decides the path",
+            "and directs its own node; the peer's DC directs the peer. Both DCs need the",
+            "same secret for each other's domain. Each DC's DNS publishes its own",
+            "_ntm-dc._udp.<domain> SRV and ntm-dc.<domain> A/AAAA (see --advertise), so",
+            "--resolver may simply be the other DC's --dns address. Example:",
+            "  ntm dc --domain a.ntm.example --dns 192.0.2.1:53 ...",
+            "         --peer b.ntm.example=@/etc/ntm/ab.secret --resolver 192.0.2.2:53",
+            ""})
 final class DcCommand implements Callable<Integer> {
 
     @Option(names = "--domain", required = true, description = "DNS domain of its nodes, e.g. ntm.example")
@@ -55,6 +70,21 @@ final class DcCommand implements Callable<Integer> {
     @Option(names = "--keepalive", defaultValue = "10", description = "keepalive interval asked of nodes, seconds")
     int keepalive;
 
+    @Option(names = "--peer", paramLabel = "DOMAIN=SECRET", description = "another domain whose DC this DC works "
+            + "with, and the 32-byte secret both DCs share: 64 hex digits, or @file holding them. Repeat per peer "
+            + "domain. A name of a domain without a secret gets DIRECTION_FAILURE.")
+    List<String> peers;
+
+    @Option(names = "--resolver", split = ",", paramLabel = "HOST:PORT", description = "DNS servers asked for the DC "
+            + "of a peer domain (_ntm-dc._udp.<domain> SRV, RFC 2782); REFUSED, SERVFAIL or silence moves on to "
+            + "the next. Default with --peer: the nameservers of /etc/resolv.conf.")
+    List<String> resolvers;
+
+    @Option(names = "--advertise", split = ",", paramLabel = "HOST:PORT", description = "signalling address(es) "
+            + "this DC publishes in its own DNS (_ntm-dc._udp.<domain> SRV -> ntm-dc.<domain> A/AAAA), all on one "
+            + "port. Default: the --bind4/--bind6 addresses that are not wildcards.")
+    List<String> advertise;
+
     @Option(names = {"-v", "--verbose"})
     boolean verbose;
 
@@ -82,8 +112,9 @@ final class DcCommand implements Callable<Integer> {
                 dnsBind.add(Args.hostPort("--dns", d));
             }
         }
+        InterDcConfig inter = interDc();
         DcConfig cfg = new DcConfig(domain, Args.hostPort("--bind4", bind4), Args.hostPort("--bind6", bind6), dnsBind,
-                rs, suite(suite), keepalive);
+                rs, suite(suite), keepalive, inter);
         for (int i = 0; i < waitSeconds * 10 && !java.nio.file.Files.exists(asCa); i++) {
             Thread.sleep(100); // the AS creates the lab CA when it starts; servers start together
         }
@@ -93,10 +124,72 @@ final class DcCommand implements Callable<Integer> {
                 client.keyDirectory(Args.text(dcToken)))) {
             System.out.println("ntm dc domain=" + domain + " v4=" + dc.localAddress(org.ntmlab.ntm.transport.Family.V4)
                     + " v6=" + dc.localAddress(org.ntmlab.ntm.transport.Family.V6) + " dns=" + dc.dnsAddresses()
-                    + " relays=" + rs.size());
+                    + " relays=" + rs.size() + " peers=" + inter.peerSecrets().keySet() + " resolvers="
+                    + inter.resolvers() + " advertise=" + dc.advertisedAddresses());
             new CountDownLatch(1).await();
         }
         return 0;
+    }
+
+    /** --peer, --resolver and --advertise, checked: every mistake names its option. */
+    InterDcConfig interDc() throws java.io.IOException {
+        Map<String, byte[]> secrets = new LinkedHashMap<>();
+        String own = normalise("--domain", domain);
+        if (peers != null) {
+            for (String p : peers) {
+                int eq = p.indexOf('=');
+                if (eq <= 0 || eq == p.length() - 1) {
+                    throw bad("--peer: expected DOMAIN=SECRET (64 hex digits or @file), got '" + p + "'");
+                }
+                String d = normalise("--peer", p.substring(0, eq));
+                if (d.equals(own)) {
+                    throw bad("--peer: " + d + " is this DC's own domain (--domain)");
+                }
+                if (secrets.put(d, Args.secret("--peer " + d, p.substring(eq + 1))) != null) {
+                    throw bad("--peer: " + d + " given twice");
+                }
+            }
+        }
+        List<InetSocketAddress> res = new ArrayList<>();
+        if (resolvers != null) {
+            for (String r : resolvers) {
+                res.add(Args.hostPort("--resolver", r));
+            }
+        } else if (!secrets.isEmpty()) {
+            res.addAll(org.xbill.DNS.ResolverConfig.getCurrentConfig().servers());
+            if (res.isEmpty()) {
+                throw bad("--peer given, but no --resolver and no nameserver in /etc/resolv.conf: how would this DC "
+                        + "find the DC of " + secrets.keySet() + "?");
+            }
+        }
+        List<InetSocketAddress> adv = new ArrayList<>();
+        if (advertise != null) {
+            for (String a : advertise) {
+                InetSocketAddress sa = Args.hostPort("--advertise", a);
+                if (sa.getAddress().isAnyLocalAddress() || sa.getPort() == 0) {
+                    throw bad("--advertise: '" + a + "' is a wildcard or port 0; give the address and port other DCs "
+                            + "should send to");
+                }
+                if (!adv.isEmpty() && adv.get(0).getPort() != sa.getPort()) {
+                    throw bad("--advertise: all addresses must share one port (an SRV record names one), got " + adv
+                            .get(0).getPort() + " and " + sa.getPort());
+                }
+                adv.add(sa);
+            }
+        }
+        return new InterDcConfig(secrets, res, adv);
+    }
+
+    private static String normalise(String option, String d) {
+        try {
+            return InterDcConfig.normalise(d);
+        } catch (IllegalArgumentException e) {
+            throw bad(option + ": " + e.getMessage());
+        }
+    }
+
+    private static CommandLine.ParameterException bad(String message) {
+        return new CommandLine.ParameterException(new CommandLine(new Ntm()), message);
     }
 
     static CipherSuite suite(String s) {

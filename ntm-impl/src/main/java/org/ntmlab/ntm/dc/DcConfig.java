@@ -15,14 +15,30 @@ import org.ntmlab.ntm.crypto.CipherSuite;
  * @param relays           RSs it may choose
  * @param suite            cipher suite for all its messages
  * @param keepaliveSeconds interval it asks nodes to keep alive at
+ * @param interDc          peer domains, their secrets, DNS resolvers, published address
+ *                         ({@link InterDcConfig#NONE}: this DC works alone)
  */
 public record DcConfig(String domain, InetSocketAddress bindV4, InetSocketAddress bindV6,
                        List<InetSocketAddress> dnsBind, List<RelayInfo> relays, CipherSuite suite,
-                       int keepaliveSeconds) {
+                       int keepaliveSeconds, InterDcConfig interDc) {
+
+    /** A DC of one domain that works alone. */
+    public DcConfig(String domain, InetSocketAddress bindV4, InetSocketAddress bindV6,
+                    List<InetSocketAddress> dnsBind, List<RelayInfo> relays, CipherSuite suite,
+                    int keepaliveSeconds) {
+        this(domain, bindV4, bindV6, dnsBind, relays, suite, keepaliveSeconds, InterDcConfig.NONE);
+    }
 
     public DcConfig {
+        domain = InterDcConfig.normalise(domain);
         dnsBind = List.copyOf(dnsBind);
         relays = List.copyOf(relays);
+        if (interDc == null) {
+            interDc = InterDcConfig.NONE;
+        }
+        if (interDc.peerSecrets().containsKey(domain)) {
+            throw new IllegalArgumentException("peer domain " + domain + " is this DC's own domain");
+        }
         if (bindV4 == null && bindV6 == null) {
             throw new IllegalArgumentException("a DC needs at least one of bindV4/bindV6");
         }

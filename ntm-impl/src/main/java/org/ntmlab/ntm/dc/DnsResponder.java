@@ -6,6 +6,7 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
 
@@ -20,6 +21,7 @@ import org.xbill.DNS.Name;
 import org.xbill.DNS.Opcode;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
+import org.xbill.DNS.SRVRecord;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
@@ -28,24 +30,51 @@ import org.xbill.DNS.Type;
  * DCcn through DNS). Authoritative for the DC's domain over UDP (RFC 1035): A and AAAA of a
  * registered FQDN are its virtual addresses. Other domains are REFUSED; malformed queries
  * are counted and get no answer.
+ *
+ * <p>It also publishes where this DC listens, so the DCs of other domains find it
+ * (docs/protocol.md, "Discovery through DNS"): {@code _ntm-dc._udp.<domain>} SRV (RFC 2782)
+ * naming {@code ntm-dc.<domain>} and the signalling port, with the target's A/AAAA in the
+ * additional section (RFC 2782: "the additional data section ... may contain" them), and the
+ * A/AAAA of {@code ntm-dc.<domain>} on their own.
  */
 final class DnsResponder {
 
     /** Short TTL: virtual addresses are stable, but registrations come and go. */
     static final long TTL_SECONDS = 10;
+    /** TTL of the DC's own records: a DC's address changes rarely (peers drop it when it stops answering). */
+    static final long DC_TTL_SECONDS = 60;
 
     private final Name origin;
+    private final Name service;
+    private final Name target;
     private final Function<String, InetAddress[]> lookup;
     private final Counters counters;
+    private volatile List<InetSocketAddress> advertised = List.of();
 
     DnsResponder(String domain, Function<String, InetAddress[]> lookup, Counters counters) {
         try {
             this.origin = Name.fromString(domain.endsWith(".") ? domain : domain + ".");
+            this.service = Name.fromString(DcLocator.SERVICE_PREFIX.replaceAll("\\.$", ""), origin);
+            this.target = Name.fromString(DcLocator.TARGET_LABEL, origin);
         } catch (IOException e) {
             throw new IllegalArgumentException("bad DNS domain '" + domain + "': " + e.getMessage(), e);
         }
         this.lookup = lookup;
         this.counters = counters;
+    }
+
+    /** The DC's signalling addresses to publish (one port); empty: publish nothing. */
+    void advertise(List<InetSocketAddress> addresses) {
+        advertised = List.copyOf(addresses);
+    }
+
+    List<InetSocketAddress> advertised() {
+        return advertised;
+    }
+
+    /** The SRV owner name, e.g. {@code _ntm-dc._udp.b.ntm.example.}. */
+    Name serviceName() {
+        return service;
     }
 
     void onDatagram(ByteBuffer p, InetSocketAddress from, DatagramEndpoint via) {
@@ -86,13 +115,26 @@ final class DnsResponder {
             return reply;
         }
         reply.getHeader().setFlag(Flags.AA);
+        int type = q.getType();
+        List<InetSocketAddress> dc = advertised;
+        if (!dc.isEmpty() && name.equals(service)) {
+            if (type == Type.SRV || type == Type.ANY) {
+                reply.addRecord(new SRVRecord(service, DClass.IN, DC_TTL_SECONDS, 0, 0, dc.get(0).getPort(), target),
+                        Section.ANSWER);
+                addDcAddresses(reply, dc, Type.ANY, Section.ADDITIONAL);
+            }
+            return reply; // NODATA for other types
+        }
+        if (!dc.isEmpty() && name.equals(target)) {
+            addDcAddresses(reply, dc, type, Section.ANSWER);
+            return reply;
+        }
         String fqdn = name.toString(true).toLowerCase(Locale.ROOT);
         InetAddress[] v = lookup.apply(fqdn);
         if (v == null) {
             reply.getHeader().setRcode(Rcode.NXDOMAIN);
             return reply;
         }
-        int type = q.getType();
         if ((type == Type.A || type == Type.ANY) && v[0] instanceof Inet4Address a) {
             reply.addRecord(new ARecord(name, DClass.IN, TTL_SECONDS, a), Section.ANSWER);
         }
@@ -100,5 +142,15 @@ final class DnsResponder {
             reply.addRecord(new AAAARecord(name, DClass.IN, TTL_SECONDS, a6), Section.ANSWER);
         }
         return reply; // NOERROR with no answer (NODATA) for other types
+    }
+
+    private void addDcAddresses(Message reply, List<InetSocketAddress> dc, int type, int section) {
+        for (InetSocketAddress a : dc) {
+            if (a.getAddress() instanceof Inet4Address v4 && (type == Type.A || type == Type.ANY)) {
+                reply.addRecord(new ARecord(target, DClass.IN, DC_TTL_SECONDS, v4), section);
+            } else if (a.getAddress() instanceof Inet6Address v6 && (type == Type.AAAA || type == Type.ANY)) {
+                reply.addRecord(new AAAARecord(target, DClass.IN, DC_TTL_SECONDS, v6), section);
+            }
+        }
     }
 }

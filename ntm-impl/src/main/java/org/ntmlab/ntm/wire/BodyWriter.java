@@ -20,6 +20,16 @@ public final class BodyWriter {
         b.put((byte) u.length).put(u);
     }
 
+    /** A human-readable reason: cut to at most {@code maxBytes} of UTF-8 (never inside a character). */
+    public static void reason(ByteBuffer b, String s, int maxBytes) {
+        byte[] u = s.getBytes(StandardCharsets.UTF_8);
+        int n = Math.min(u.length, Math.min(maxBytes, 255));
+        while (n < u.length && n > 0 && (u[n] & 0xC0) == 0x80) {
+            n--; // do not split a multi-byte character
+        }
+        b.put((byte) n).put(u, 0, n);
+    }
+
     public static void addr(ByteBuffer b, InetAddress a) {
         if (a == null) {
             b.put((byte) 0);

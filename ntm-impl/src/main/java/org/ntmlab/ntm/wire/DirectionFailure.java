@@ -7,7 +7,7 @@ public record DirectionFailure(long requestId, String reason) {
 
     public void encode(ByteBuffer b) {
         b.putLong(requestId);
-        BodyWriter.string(b, reason.length() > 200 ? reason.substring(0, 200) : reason);
+        BodyWriter.reason(b, reason, 200);
     }
 
     public static DirectionFailure decode(ByteBuffer b) throws MalformedMessageException {

@@ -23,10 +23,23 @@ public final class MessageType {
     public static final int RELAY_BIND = 0x24;
     public static final int RELAY_BIND_ACK = 0x25;
     public static final int DATA = 0x2F;
+    /** DC <-> DC (inter-domain, docs/protocol.md "Several domains"): id field = sender's session id. */
+    public static final int DC_QUERY = 0x30;
+    public static final int DC_ANSWER = 0x31;
+    public static final int DC_DIRECTION = 0x32;
+    public static final int DC_DIRECTION_ACK = 0x33;
+    public static final int DC_POSITION = 0x34;
+    public static final int DC_POSITION_ACK = 0x35;
+    public static final int DC_FAILURE = 0x36;
 
     /** Messages protected with a tunnel key (id field = tunnel id), 0x20..0x2F. */
     public static boolean isTunnelMessage(int type) {
         return type >= 0x20 && type <= 0x2F;
+    }
+
+    /** Messages between two DCs, sealed with the inter-DC keys, 0x30..0x3F. */
+    public static boolean isDcMessage(int type) {
+        return type >= 0x30 && type <= 0x3F;
     }
 
     public static String name(int type) {
@@ -48,6 +61,13 @@ public final class MessageType {
             case RELAY_BIND -> "RELAY_BIND";
             case RELAY_BIND_ACK -> "RELAY_BIND_ACK";
             case DATA -> "DATA";
+            case DC_QUERY -> "DC_QUERY";
+            case DC_ANSWER -> "DC_ANSWER";
+            case DC_DIRECTION -> "DC_DIRECTION";
+            case DC_DIRECTION_ACK -> "DC_DIRECTION_ACK";
+            case DC_POSITION -> "DC_POSITION";
+            case DC_POSITION_ACK -> "DC_POSITION_ACK";
+            case DC_FAILURE -> "DC_FAILURE";
             default -> String.format("UNKNOWN(0x%02x)", type);
         };
     }

@@ -26,7 +26,9 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * Real processes on loopback, from the runnable jar: `ntm as`, `ntm dc`, `ntm rs` and two
  * `ntm node`s exchange datagrams through an NTM tunnel; `dig` (a DNS client this project did
- * not write) resolves a registered name at the DC; a wrong password is refused.
+ * not write) resolves a registered name at the DC; a wrong password is refused. A second DC
+ * serves b.ntm.example: `dig` finds it by its SRV record, and alice (ntm.example) reaches carol
+ * (b.ntm.example) through both DCs, each finding the other through the other's DNS.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LoopbackProcessesIT {
@@ -39,6 +41,9 @@ class LoopbackProcessesIT {
     int dcPort;
     int rsPort;
     int dnsPort;
+    int dcBPort;
+    int dnsBPort;
+    int ctl3;
     int ctl1;
     int ctl2;
     int socksPort;
@@ -56,6 +61,9 @@ class LoopbackProcessesIT {
         dcPort = freeUdp();
         rsPort = freeUdp();
         dnsPort = freeUdp();
+        dcBPort = freeUdp();
+        dnsBPort = freeUdp();
+        ctl3 = freeTcp();
         socksPort = freeTcp();
         forwardPort = freeTcp();
         http = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 8);
@@ -67,15 +75,22 @@ class LoopbackProcessesIT {
         });
         http.start();
         String secret = HexFormat.of().formatHex(new byte[32]).replace("00", "5a");
+        String interDc = HexFormat.of().formatHex(new byte[32]).replace("00", "c3");
         spawn("as", "as", "--bind", "127.0.0.1:" + asPort, "--accounts", dir.resolve("accounts").toString(),
                 "--tls-dir", dir.resolve("tls").toString(), "--dc-token", "lab-token", "--iterations", "1000",
-                "--user", "alice:alice.ntm.example:alice-pw,bob:bob.ntm.example:bob-pw");
+                "--user", "alice:alice.ntm.example:alice-pw,bob:bob.ntm.example:bob-pw,"
+                        + "carol:carol.b.ntm.example:carol-pw");
         spawn("rs", "rs", "--id", "1", "--bind4", "127.0.0.1:" + rsPort, "--bind6", "[::1]:" + rsPort,
                 "--secret", secret);
         spawn("dc", "dc", "--domain", "ntm.example", "--bind4", "127.0.0.1:" + dcPort, "--bind6", "[::1]:" + dcPort,
                 "--dns", "127.0.0.1:" + dnsPort, "--as", "127.0.0.1:" + asPort, "--as-ca",
                 dir.resolve("tls/ca.pem").toString(), "--dc-token", "lab-token", "--relay",
-                "1,127.0.0.1:" + rsPort + ",[::1]:" + rsPort + "," + secret);
+                "1,127.0.0.1:" + rsPort + ",[::1]:" + rsPort + "," + secret, "--peer", "b.ntm.example=" + interDc,
+                "--resolver", "127.0.0.1:" + dnsBPort);
+        spawn("dc-b", "dc", "--domain", "b.ntm.example", "--bind4", "127.0.0.1:" + dcBPort, "--dns",
+                "127.0.0.1:" + dnsBPort, "--as", "127.0.0.1:" + asPort, "--as-ca", dir.resolve("tls/ca.pem").toString(),
+                "--dc-token", "lab-token", "--peer", "ntm.example=" + interDc, "--resolver", "127.0.0.1:" + dnsPort,
+                "-v");
         spawn("alice", "node", "--as", "127.0.0.1:" + asPort, "--as-ca", dir.resolve("tls/ca.pem").toString(),
                 "--user", "alice", "--password", "alice-pw", "--dc4", "127.0.0.1:" + dcPort, "--dc6",
                 "[::1]:" + dcPort, "--port", "0", "--control", "127.0.0.1:" + ctl1, "--socks", "127.0.0.1:" + socksPort,
@@ -83,8 +98,12 @@ class LoopbackProcessesIT {
         spawn("bob", "node", "--as", "127.0.0.1:" + asPort, "--as-ca", dir.resolve("tls/ca.pem").toString(),
                 "--user", "bob", "--password", "bob-pw", "--dc4", "127.0.0.1:" + dcPort, "--port", "0",
                 "--control", "127.0.0.1:" + ctl2, "--expose", "80=127.0.0.1:" + http.getAddress().getPort());
+        spawn("carol", "node", "--as", "127.0.0.1:" + asPort, "--as-ca", dir.resolve("tls/ca.pem").toString(),
+                "--user", "carol", "--password", "carol-pw", "--dc4", "127.0.0.1:" + dcBPort, "--port", "0",
+                "--control", "127.0.0.1:" + ctl3);
         awaitControl(ctl1);
         awaitControl(ctl2);
+        awaitControl(ctl3);
     }
 
     @AfterAll
@@ -98,7 +117,7 @@ class LoopbackProcessesIT {
         for (Process p : processes) {
             p.waitFor(5, TimeUnit.SECONDS);
         }
-        for (String n : List.of("as", "rs", "dc", "alice", "bob")) {
+        for (String n : List.of("as", "rs", "dc", "dc-b", "alice", "bob", "carol")) {
             Path log = dir.resolve(n + ".log");
             if (Files.exists(log)) {
                 Files.copy(log, Path.of("target").resolve("loopback-" + n + ".log"),
@@ -130,6 +149,31 @@ class LoopbackProcessesIT {
                 .contains("status: NXDOMAIN");
         assertThat(run("dig", "@127.0.0.1", "-p", "" + dnsPort, "+time=2", "+tries=1", "www.example.org"))
                 .contains("status: REFUSED");
+    }
+
+    /** Paper section 3.2, "DCmn looks for DCcn through DNS": dig (not ours) sees the same records. */
+    @Test
+    void secondDomainIsFoundThroughDnsSrvAndReached() throws Exception {
+        String srv = run("dig", "@127.0.0.1", "-p", "" + dnsBPort, "+short", "+time=2", "+tries=1",
+                "_ntm-dc._udp.b.ntm.example", "SRV").strip();
+        assertThat(srv).isEqualTo("0 0 " + dcBPort + " ntm-dc.b.ntm.example.");
+        assertThat(run("dig", "@127.0.0.1", "-p", "" + dnsBPort, "+short", "+time=2", "+tries=1",
+                "ntm-dc.b.ntm.example", "A").strip()).isEqualTo("127.0.0.1");
+        String full = run("dig", "@127.0.0.1", "-p", "" + dnsPort, "+time=2", "+tries=1", "_ntm-dc._udp.ntm.example",
+                "SRV");
+        assertThat(full).contains("status: NOERROR").contains("flags: qr aa").contains(dcPort + " ntm-dc.ntm.example.")
+                .containsPattern("ADDITIONAL SECTION:\\s+ntm-dc\\.ntm\\.example\\.\\s+60\\s+IN\\s+A\\s+127\\.0\\.0\\.1");
+
+        String r = control(ctl1, "resolve carol.b.ntm.example");
+        assertThat(r).startsWith("OK v4=100.").contains("path=direct");
+        assertThat(control(ctl1, "udp-echo carol.b.ntm.example 7 20 1000")).startsWith("OK sent=20 received=20 "
+                + "corrupted=0");
+        assertThat(control(ctl1, "tcp-echo carol.b.ntm.example/6 7 200000")).startsWith("OK bytes=200000 "
+                + "received=200000 intact=true");
+        assertThat(control(ctl3, "tunnels")).contains("\"peer\":\"alice.ntm.example\"")
+                .contains("\"state\":\"up\"");
+        assertThat(control(ctl1, "resolve nobody.b.ntm.example")).startsWith("ERR")
+                .contains("no node registered as nobody.b.ntm.example");
     }
 
     /** curl (not ours) through `ntm node --socks` to bob's kernel web server exposed with `--expose`. */

@@ -18,7 +18,15 @@ public enum NtmMessageType {
     PROBE_ACK(0x23),
     RELAY_BIND(0x24),
     RELAY_BIND_ACK(0x25),
-    DATA(0x2F);
+    DATA(0x2F),
+    // DC <-> DC, several domains (docs/protocol.md "Several domains"): id field = sender's session id
+    DC_QUERY(0x30),
+    DC_ANSWER(0x31),
+    DC_DIRECTION(0x32),
+    DC_DIRECTION_ACK(0x33),
+    DC_POSITION(0x34),
+    DC_POSITION_ACK(0x35),
+    DC_FAILURE(0x36);
 
     private static final NtmMessageType[] BY_CODE = new NtmMessageType[256];
 
