@@ -145,7 +145,7 @@ public final class AccountServer implements AutoCloseable {
         // hash even for unknown users, so timing does not tell which users exist
         boolean ok;
         if (a == null) {
-            PasswordHasher.verify(password, UnknownUser.RECORD);
+            PasswordHasher.verify(password, unknownUserRecord());
             ok = false;
         } else {
             ok = PasswordHasher.verify(password, a.passwordRecord());
@@ -187,10 +187,22 @@ public final class AccountServer implements AutoCloseable {
         return "OK " + Long.toHexString(keyId) + " " + k.fqdn() + " " + Base64.getEncoder().encodeToString(k.secret());
     }
 
-    /** A record to hash against for unknown users, at the default cost (made on first use). */
-    private static final class UnknownUser {
-        static final String RECORD = PasswordHasher.hash("unknown".toCharArray(), PasswordHasher.DEFAULT_ITERATIONS);
+    /**
+     * A record to hash against for unknown users, at the cost of the store's most expensive
+     * record (the default cost for an empty store), so an unknown user takes as long as a known
+     * one: a fixed 600,000-iteration dummy against cheaper records would tell them apart the
+     * other way round. Made again only when the cost changes.
+     */
+    private synchronized String unknownUserRecord() {
+        int cost = accounts.all().stream().mapToInt(x -> PasswordHasher.iterations(x.passwordRecord())).max()
+                .orElse(PasswordHasher.DEFAULT_ITERATIONS);
+        if (unknownRecord == null || PasswordHasher.iterations(unknownRecord) != cost) {
+            unknownRecord = PasswordHasher.hash("unknown".toCharArray(), cost);
+        }
+        return unknownRecord;
     }
+
+    private String unknownRecord;
 
     @Override
     public void close() {

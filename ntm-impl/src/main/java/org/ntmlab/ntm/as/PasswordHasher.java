@@ -42,6 +42,11 @@ public final class PasswordHasher {
         return MessageDigest.isEqual(derive(password, salt, iterations), expected);
     }
 
+    /** The iteration count of a stored record (its shape checked by {@link #problem}). */
+    public static int iterations(String stored) {
+        return Integer.parseInt(stored.split(":")[1]);
+    }
+
     /** Checks the shape of a stored record; null if fine, else what is wrong. */
     public static String problem(String stored) {
         String[] parts = stored.split(":");
