@@ -11,11 +11,14 @@ import java.nio.ByteOrder;
  * 16-byte tag.
  *
  * <p>Allocation-free per message: the key is expanded once into the ChaCha20 state words,
- * the keystream block and the Poly1305 state are reused, and data is read and written in
- * place in {@link ByteBuffer}s (heap or direct, any byte order) by absolute index; no
- * position or limit is changed. ChaCha20 uses only additions, XORs and rotations of 32-bit
- * words and Poly1305 only fixed-length limb arithmetic, so neither has branches or table
- * indices that depend on secret data (RFC 8439 section 4); the tag check is constant-time.
+ * and the keystream block, the Poly1305 state and one scratch array are reused. Data is
+ * taken from and put into {@link ByteBuffer}s by absolute index (no position or limit
+ * changes, any byte order): array-backed buffers are worked on in place in their arrays;
+ * others (direct buffers) are copied {@link #CHUNK} bytes at a time into the scratch array
+ * and back, since bulk copies cost far less than per-word access to them. ChaCha20 uses
+ * only additions, XORs and rotations of 32-bit words and Poly1305 only fixed-length limb
+ * arithmetic, so neither has branches or table indices that depend on secret data (RFC
+ * 8439 section 4); the tag check is constant-time.
  *
  * <p>Not thread-safe: one instance per key and event loop, as {@link TrafficKey}.
  */
@@ -26,18 +29,23 @@ final class ChaCha20Poly1305 {
     static final int TAG_LENGTH = Poly1305.BLOCK;
     /** ChaCha20 block size in bytes (section 2.3). */
     static final int BLOCK = 64;
+    /** Scratch size: a multiple of the block; one copy in and out for any packet up to it. */
+    static final int CHUNK = 2048;
 
-    private static final VarHandle LE_INT =
-            MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LE_LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LE_INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
     /**
      * The ChaCha20 state of section 2.3: constants (words 0-3), key (4-11), block counter
      * (12), nonce (13-15). Words 0-11 are set once; 12-15 per message.
      */
     private final int[] state = new int[16];
-    /** One keystream block (the state after 20 rounds plus the input state), as 16 words. */
-    private final int[] ks = new int[16];
+    /** One keystream block, serialised little-endian (section 2.3) as 8 longs. */
+    private final long[] ks = new long[8];
     private final Poly1305 poly = new Poly1305();
+    /** Scratch for buffers without an accessible array (direct or read-only). */
+    private final byte[] buf = new byte[CHUNK];
+    private final byte[] tag = new byte[TAG_LENGTH];
 
     /** A cipher for the 32-byte key at {@code key[at..at+32)}. */
     ChaCha20Poly1305(byte[] key, int at) {
@@ -51,103 +59,176 @@ final class ChaCha20Poly1305 {
         state[3] = 0x6b206574;
         // "the next eight words (4-11) are taken from the 256-bit key by reading the bytes in
         // little-endian order, in 4-byte chunks"
-        ByteBuffer k = ByteBuffer.wrap(key, at, KEY_LENGTH);
         for (int i = 0; i < 8; i++) {
-            state[4 + i] = le(k, at + 4 * i);
+            state[4 + i] = (int) LE_INT.get(key, at + 4 * i);
         }
     }
 
     /** Sets the 96-bit nonce for the next message from {@code nonce[at..at+12)} (section 2.3: words 13-15, little-endian). */
     void nonce(byte[] nonce, int at) {
-        state[13] = (nonce[at] & 0xff) | (nonce[at + 1] & 0xff) << 8 | (nonce[at + 2] & 0xff) << 16
-                | nonce[at + 3] << 24;
-        state[14] = (nonce[at + 4] & 0xff) | (nonce[at + 5] & 0xff) << 8 | (nonce[at + 6] & 0xff) << 16
-                | nonce[at + 7] << 24;
-        state[15] = (nonce[at + 8] & 0xff) | (nonce[at + 9] & 0xff) << 8 | (nonce[at + 10] & 0xff) << 16
-                | nonce[at + 11] << 24;
+        state[13] = (int) LE_INT.get(nonce, at);
+        state[14] = (int) LE_INT.get(nonce, at + 4);
+        state[15] = (int) LE_INT.get(nonce, at + 8);
     }
 
     /**
-     * Seals in place (section 2.8): encrypts {@code len} bytes from {@code src[srcAt..]} into
-     * {@code dst[dstAt..]} (the same bytes, or a range that does not overlap them), then
-     * writes the 16-byte tag over AAD and ciphertext right after the ciphertext. The caller
-     * checks that {@code dst} has {@code len + 16} bytes of room.
+     * Seals (section 2.8): encrypts {@code len} bytes from {@code src[srcAt..]} into
+     * {@code dst[dstAt..]}, then writes the 16-byte tag over AAD and ciphertext right after
+     * the ciphertext. Source and destination may be the same bytes (in place); other
+     * overlaps only up to {@link #CHUNK} bytes. The caller checks that {@code dst} has
+     * {@code len + 16} bytes of room.
      */
     void seal(ByteBuffer aad, int aadAt, int aadLen, ByteBuffer src, int srcAt, ByteBuffer dst, int dstAt, int len) {
         oneTimeKey();
-        xor(1, src, srcAt, dst, dstAt, len);
-        authenticate(aad, aadAt, aadLen, dst, dstAt, len);
-        poly.writeTag(dst, dstAt + len);
+        macPadded(aad, aadAt, aadLen);
+        if (inArrays(src, srcAt, dst, dstAt, len)) {
+            byte[] d = dst.array();
+            int dOff = dst.arrayOffset() + dstAt;
+            xor(1, src.array(), src.arrayOffset() + srcAt, d, dOff, len);
+            poly.padded(d, dOff, len);
+            poly.lengths(aadLen, len);
+            poly.finish();
+            poly.writeTag(d, dOff + len);
+            return;
+        }
+        for (int done = 0; done < len; ) {
+            int n = Math.min(CHUNK, len - done);
+            src.get(srcAt + done, buf, 0, n);
+            xor(1 + done / BLOCK, buf, 0, buf, 0, n);
+            poly.padded(buf, 0, n); // whole blocks except in the last chunk
+            dst.put(dstAt + done, buf, 0, n);
+            done += n;
+        }
+        poly.lengths(aadLen, len);
+        poly.finish();
+        poly.writeTag(tag, 0);
+        dst.put(dstAt + len, tag);
     }
 
     /**
-     * Opens in place (section 2.8): checks the tag that follows the {@code len} ciphertext
-     * bytes at {@code src[srcAt..]}, and only if it matches decrypts them into
-     * {@code dst[dstAt..]} (the same bytes, or a range that does not overlap them). Returns
-     * false, with {@code dst} untouched, when the tag does not match.
+     * Opens (section 2.8): checks the tag that follows the {@code len} ciphertext bytes at
+     * {@code src[srcAt..]}, and only if it matches decrypts them into {@code dst[dstAt..]}
+     * (same overlap rules as {@link #seal}). Returns false, with {@code dst} untouched, when
+     * the tag does not match.
      */
     boolean open(ByteBuffer aad, int aadAt, int aadLen, ByteBuffer src, int srcAt, ByteBuffer dst, int dstAt,
                  int len) {
         oneTimeKey();
-        authenticate(aad, aadAt, aadLen, src, srcAt, len);
-        if (!poly.tagEquals(src, srcAt + len)) {
+        macPadded(aad, aadAt, aadLen);
+        if (inArrays(src, srcAt, dst, dstAt, len)) {
+            byte[] s = src.array();
+            int sOff = src.arrayOffset() + srcAt;
+            poly.padded(s, sOff, len);
+            poly.lengths(aadLen, len);
+            poly.finish();
+            if (!poly.tagEquals(s, sOff + len)) {
+                return false;
+            }
+            xor(1, s, sOff, dst.array(), dst.arrayOffset() + dstAt, len);
+            return true;
+        }
+        for (int done = 0; done < len; ) {
+            int n = Math.min(CHUNK, len - done);
+            src.get(srcAt + done, buf, 0, n);
+            poly.padded(buf, 0, n);
+            done += n;
+        }
+        poly.lengths(aadLen, len);
+        poly.finish();
+        src.get(srcAt + len, tag);
+        if (!poly.tagEquals(tag, 0)) {
             return false;
         }
-        xor(1, src, srcAt, dst, dstAt, len);
+        for (int done = 0; done < len; ) {
+            int n = Math.min(CHUNK, len - done);
+            if (len > CHUNK) { // else the one chunk is still in buf
+                src.get(srcAt + done, buf, 0, n);
+            }
+            xor(1 + done / BLOCK, buf, 0, buf, 0, n);
+            dst.put(dstAt + done, buf, 0, n);
+            done += n;
+        }
         return true;
     }
 
     /**
-     * ChaCha20 encryption (section 2.4): XORs {@code len} bytes from {@code src[srcAt..]}
-     * with the keystream starting at block {@code counter} and writes them to
-     * {@code dst[dstAt..]}. Decryption is the same operation.
+     * True when both buffers expose their arrays and the ranges either coincide or do not
+     * overlap: then the work is done in those arrays, with no copy.
      */
-    void xor(int counter, ByteBuffer src, int srcAt, ByteBuffer dst, int dstAt, int len) {
-        int[] k = ks;
+    private static boolean inArrays(ByteBuffer src, int srcAt, ByteBuffer dst, int dstAt, int len) {
+        if (!src.hasArray() || !dst.hasArray()) {
+            return false;
+        }
+        if (src.array() != dst.array()) {
+            return true;
+        }
+        int s = src.arrayOffset() + srcAt;
+        int d = dst.arrayOffset() + dstAt;
+        return s == d || s + len <= d || d + len + TAG_LENGTH <= s;
+    }
+
+    /** Poly1305 over {@code len} bytes of {@code b} then zeros to a multiple of 16 (section 2.8, pad16). */
+    private void macPadded(ByteBuffer b, int at, int len) {
+        if (b.hasArray()) {
+            poly.padded(b.array(), b.arrayOffset() + at, len);
+            return;
+        }
+        for (int done = 0; done < len; ) {
+            int n = Math.min(CHUNK, len - done);
+            b.get(at + done, buf, 0, n);
+            poly.padded(buf, 0, n);
+            done += n;
+        }
+    }
+
+    /**
+     * ChaCha20 encryption (section 2.4): XORs {@code len} bytes from {@code src[srcOff..]}
+     * with the keystream starting at block {@code counter} and writes them to
+     * {@code dst[dstOff..]} (which may be the same bytes). Decryption is the same operation.
+     */
+    void xor(int counter, byte[] src, int srcOff, byte[] dst, int dstOff, int len) {
+        long[] k = ks;
         state[12] = counter;
         while (len >= BLOCK) {
             block();
-            for (int i = 0; i < 16; i++) {
-                LE_INT.set(dst, dstAt + 4 * i, le(src, srcAt + 4 * i) ^ k[i]);
+            for (int i = 0; i < 8; i++) {
+                LE_LONG.set(dst, dstOff + 8 * i, (long) LE_LONG.get(src, srcOff + 8 * i) ^ k[i]);
             }
             state[12]++;
-            srcAt += BLOCK;
-            dstAt += BLOCK;
+            srcOff += BLOCK;
+            dstOff += BLOCK;
             len -= BLOCK;
         }
         if (len > 0) {
             // section 2.4.1: the last partial block uses the first len bytes of its keystream
             block();
             int i = 0;
-            for (; i + 4 <= len; i += 4) {
-                LE_INT.set(dst, dstAt + i, le(src, srcAt + i) ^ k[i >> 2]);
+            for (; i + 8 <= len; i += 8) {
+                LE_LONG.set(dst, dstOff + i, (long) LE_LONG.get(src, srcOff + i) ^ k[i >> 3]);
             }
             for (; i < len; i++) {
-                dst.put(dstAt + i, (byte) (src.get(srcAt + i) ^ (k[i >> 2] >>> ((i & 3) << 3))));
+                dst[dstOff + i] = (byte) (src[srcOff + i] ^ (k[i >> 3] >>> ((i & 7) << 3)));
             }
         }
     }
 
-    /** The ChaCha20 block function (section 2.3) for the current state: 64 keystream bytes as 16 words in {@code out}. */
+    /** The ChaCha20 block function (section 2.3) with block counter {@code counter}: 64 keystream bytes as 16 words. */
     void block(int counter, int[] out) {
         state[12] = counter;
         block();
-        System.arraycopy(ks, 0, out, 0, 16);
+        for (int i = 0; i < 8; i++) {
+            out[2 * i] = (int) ks[i];
+            out[2 * i + 1] = (int) (ks[i] >>> 32);
+        }
     }
 
     /** Section 2.6: the Poly1305 key is the first 32 bytes of the block with counter 0. */
     private void oneTimeKey() {
         state[12] = 0;
         block();
-        poly.init(ks[0], ks[1], ks[2], ks[3], ks[4], ks[5], ks[6], ks[7]);
-    }
-
-    /** Section 2.8: Poly1305 over aad | pad16 | ciphertext | pad16 | le64(aad length) | le64(ciphertext length). */
-    private void authenticate(ByteBuffer aad, int aadAt, int aadLen, ByteBuffer ct, int ctAt, int ctLen) {
-        poly.padded(aad, aadAt, aadLen);
-        poly.padded(ct, ctAt, ctLen);
-        poly.lengths(aadLen, ctLen);
-        poly.finish();
+        long[] k = ks;
+        poly.init((int) k[0], (int) (k[0] >>> 32), (int) k[1], (int) (k[1] >>> 32), (int) k[2], (int) (k[2] >>> 32),
+                (int) k[3], (int) (k[3] >>> 32));
     }
 
     /**
@@ -157,38 +238,22 @@ final class ChaCha20Poly1305 {
      */
     private void block() {
         int[] s = state;
-        int j0 = s[0];
-        int j1 = s[1];
-        int j2 = s[2];
-        int j3 = s[3];
-        int j4 = s[4];
-        int j5 = s[5];
-        int j6 = s[6];
-        int j7 = s[7];
-        int j8 = s[8];
-        int j9 = s[9];
-        int j10 = s[10];
-        int j11 = s[11];
-        int j12 = s[12];
-        int j13 = s[13];
-        int j14 = s[14];
-        int j15 = s[15];
-        int x0 = j0;
-        int x1 = j1;
-        int x2 = j2;
-        int x3 = j3;
-        int x4 = j4;
-        int x5 = j5;
-        int x6 = j6;
-        int x7 = j7;
-        int x8 = j8;
-        int x9 = j9;
-        int x10 = j10;
-        int x11 = j11;
-        int x12 = j12;
-        int x13 = j13;
-        int x14 = j14;
-        int x15 = j15;
+        int x0 = s[0];
+        int x1 = s[1];
+        int x2 = s[2];
+        int x3 = s[3];
+        int x4 = s[4];
+        int x5 = s[5];
+        int x6 = s[6];
+        int x7 = s[7];
+        int x8 = s[8];
+        int x9 = s[9];
+        int x10 = s[10];
+        int x11 = s[11];
+        int x12 = s[12];
+        int x13 = s[13];
+        int x14 = s[14];
+        int x15 = s[15];
         for (int round = 0; round < 10; round++) {
             // column round: QUARTERROUND(0, 4, 8, 12) ... QUARTERROUND(3, 7, 11, 15)
             // quarter round (section 2.1): a += b; d ^= a; d <<<= 16; c += d; b ^= c; b <<<= 12;
@@ -266,26 +331,15 @@ final class ChaCha20Poly1305 {
             x9 += x14;
             x4 = Integer.rotateLeft(x4 ^ x9, 7);
         }
-        int[] o = ks;
-        o[0] = x0 + j0;
-        o[1] = x1 + j1;
-        o[2] = x2 + j2;
-        o[3] = x3 + j3;
-        o[4] = x4 + j4;
-        o[5] = x5 + j5;
-        o[6] = x6 + j6;
-        o[7] = x7 + j7;
-        o[8] = x8 + j8;
-        o[9] = x9 + j9;
-        o[10] = x10 + j10;
-        o[11] = x11 + j11;
-        o[12] = x12 + j12;
-        o[13] = x13 + j13;
-        o[14] = x14 + j14;
-        o[15] = x15 + j15;
-    }
-
-    private static int le(ByteBuffer b, int at) {
-        return (int) LE_INT.get(b, at);
+        // "add the original state to the result", serialised little-endian two words per long
+        long[] o = ks;
+        o[0] = ((x0 + s[0]) & 0xffffffffL) | (long) (x1 + s[1]) << 32;
+        o[1] = ((x2 + s[2]) & 0xffffffffL) | (long) (x3 + s[3]) << 32;
+        o[2] = ((x4 + s[4]) & 0xffffffffL) | (long) (x5 + s[5]) << 32;
+        o[3] = ((x6 + s[6]) & 0xffffffffL) | (long) (x7 + s[7]) << 32;
+        o[4] = ((x8 + s[8]) & 0xffffffffL) | (long) (x9 + s[9]) << 32;
+        o[5] = ((x10 + s[10]) & 0xffffffffL) | (long) (x11 + s[11]) << 32;
+        o[6] = ((x12 + s[12]) & 0xffffffffL) | (long) (x13 + s[13]) << 32;
+        o[7] = ((x14 + s[14]) & 0xffffffffL) | (long) (x15 + s[15]) << 32;
     }
 }

@@ -2,14 +2,13 @@ package org.ntmlab.ntm.crypto;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
  * The Poly1305 one-time authenticator (RFC 8439 section 2.5), in pure Java, for
  * {@link ChaCha20Poly1305}. Nothing is allocated after construction: the accumulator and
- * the key live in {@code long} fields, messages are read from {@link ByteBuffer}s (heap or
- * direct) by absolute index, whatever their byte order and position.
+ * the key live in {@code long} fields, and messages are read from byte arrays, eight bytes
+ * at a time (little-endian {@code long}s).
  *
  * <p>Arithmetic modulo p = 2^130 - 5 uses five 26-bit limbs, so every product of a limb of
  * the accumulator with a limb of r fits a {@code long} with room for the sums. Reduction
@@ -27,8 +26,8 @@ final class Poly1305 {
     /** Block size in bytes (section 2.5). */
     static final int BLOCK = 16;
 
-    private static final VarHandle LE_INT =
-            MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LE_LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LE_INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long M26 = 0x3ffffff;
     /** The bit above a full 16-byte block ("add one bit beyond the number of octets"), in limb 4. */
     private static final int HIBIT = 1 << 24;
@@ -60,8 +59,8 @@ final class Poly1305 {
     int tag2;
     int tag3;
 
-    /** A zero-padded final block (section 2.5.1: partial block; section 2.8: pad16). */
-    private final ByteBuffer last = ByteBuffer.allocate(BLOCK);
+    /** A zero-padded final block (section 2.5.1: partial block; section 2.8: pad16; the length block). */
+    private final byte[] last = new byte[BLOCK];
 
     /**
      * Starts a new message under the 32-byte one-time key {@code k0..k7} (little-endian
@@ -94,35 +93,43 @@ final class Poly1305 {
     }
 
     /** {@link #init} with the key read from {@code key[at..at+32)}. */
-    void init(ByteBuffer key, int at) {
+    void init(byte[] key, int at) {
         init(le(key, at), le(key, at + 4), le(key, at + 8), le(key, at + 12), le(key, at + 16), le(key, at + 20),
                 le(key, at + 24), le(key, at + 28));
     }
 
     /** Absorbs {@code len / 16} full blocks from {@code b[at..]}; returns the bytes absorbed. */
-    int blocks(ByteBuffer b, int at, int len) {
+    int blocks(byte[] b, int at, int len) {
         return blocks(b, at, len, HIBIT);
     }
 
-    /** {@link #blocks(ByteBuffer, int, int)} with {@code hibit} as the bit above each block (in limb 4). */
-    private int blocks(ByteBuffer b, int at, int len, int hibit) {
+    /** {@link #blocks(byte[], int, int)} with {@code hibit} as the bit above each block (in limb 4). */
+    private int blocks(byte[] b, int at, int len, long hibit) {
         long a0 = h0;
         long a1 = h1;
         long a2 = h2;
         long a3 = h3;
         long a4 = h4;
+        final long r0 = this.r0;
+        final long r1 = this.r1;
+        final long r2 = this.r2;
+        final long r3 = this.r3;
+        final long r4 = this.r4;
+        final long s1 = this.s1;
+        final long s2 = this.s2;
+        final long s3 = this.s3;
+        final long s4 = this.s4;
         int n = len & ~(BLOCK - 1);
         for (int i = at, end = at + n; i < end; i += BLOCK) {
-            int t0 = le(b, i);
-            int t1 = le(b, i + 4);
-            int t2 = le(b, i + 8);
-            int t3 = le(b, i + 12);
-            // section 2.5.1: "a += n", n = the block as a little-endian number plus 2^128 if full
-            a0 += t0 & M26;
-            a1 += ((t0 >>> 26) | (t1 << 6)) & M26;
-            a2 += ((t1 >>> 20) | (t2 << 12)) & M26;
-            a3 += ((t2 >>> 14) | (t3 << 18)) & M26;
-            a4 += (t3 >>> 8) | hibit;
+            long lo = (long) LE_LONG.get(b, i);
+            long hi = (long) LE_LONG.get(b, i + 8);
+            // section 2.5.1: "a += n", n = the block as a little-endian number plus 2^128 if full;
+            // limbs hold bits 0-25, 26-51, 52-77, 78-103 and 104-129
+            a0 += lo & M26;
+            a1 += (lo >>> 26) & M26;
+            a2 += ((lo >>> 52) | (hi << 12)) & M26;
+            a3 += (hi >>> 14) & M26;
+            a4 += (hi >>> 40) | hibit;
             // "a = (r * a) % p", partly: limb products, 2^130 folded back as * 5
             long d0 = a0 * r0 + a1 * s4 + a2 * s3 + a3 * s2 + a4 * s1;
             long d1 = a0 * r1 + a1 * r0 + a2 * s4 + a3 * s3 + a4 * s2;
@@ -160,7 +167,7 @@ final class Poly1305 {
      * Absorbs {@code len} bytes followed by zeros up to a multiple of 16: the
      * {@code pad16} of the AEAD construction (section 2.8), where every block is full.
      */
-    void padded(ByteBuffer b, int at, int len) {
+    void padded(byte[] b, int at, int len) {
         int done = blocks(b, at, len);
         int rest = len - done;
         if (rest > 0) {
@@ -173,18 +180,18 @@ final class Poly1305 {
      * Absorbs the last {@code len} (0..15) bytes of a message whose length is not a
      * multiple of 16: one 0x01 byte after them, zeros, no 2^128 bit (section 2.5.1).
      */
-    void tail(ByteBuffer b, int at, int len) {
+    void tail(byte[] b, int at, int len) {
         if (len > 0) {
             fillLast(b, at, len);
-            last.put(len, (byte) 1);
+            last[len] = 1;
             blocks(last, 0, BLOCK, 0);
         }
     }
 
     /** The length block of the AEAD construction: le64(aad length) || le64(ciphertext length) (section 2.8). */
     void lengths(long aadLength, long textLength) {
-        last.putLong(0, Long.reverseBytes(aadLength));
-        last.putLong(8, Long.reverseBytes(textLength));
+        LE_LONG.set(last, 0, aadLength);
+        LE_LONG.set(last, 8, textLength);
         blocks(last, 0, BLOCK);
     }
 
@@ -248,7 +255,7 @@ final class Poly1305 {
     }
 
     /** Writes the tag as 16 bytes at {@code b[at..]}. */
-    void writeTag(ByteBuffer b, int at) {
+    void writeTag(byte[] b, int at) {
         LE_INT.set(b, at, tag0);
         LE_INT.set(b, at + 4, tag1);
         LE_INT.set(b, at + 8, tag2);
@@ -256,19 +263,17 @@ final class Poly1305 {
     }
 
     /** True if the 16 bytes at {@code b[at..]} equal the tag; the time taken does not depend on where they differ. */
-    boolean tagEquals(ByteBuffer b, int at) {
+    boolean tagEquals(byte[] b, int at) {
         int diff = (tag0 ^ le(b, at)) | (tag1 ^ le(b, at + 4)) | (tag2 ^ le(b, at + 8)) | (tag3 ^ le(b, at + 12));
         return diff == 0;
     }
 
-    private void fillLast(ByteBuffer b, int at, int len) {
-        last.putLong(0, 0).putLong(8, 0);
-        for (int i = 0; i < len; i++) {
-            last.put(i, b.get(at + i));
-        }
+    private void fillLast(byte[] b, int at, int len) {
+        java.util.Arrays.fill(last, (byte) 0);
+        System.arraycopy(b, at, last, 0, len);
     }
 
-    static int le(ByteBuffer b, int at) {
+    private static int le(byte[] b, int at) {
         return (int) LE_INT.get(b, at);
     }
 }

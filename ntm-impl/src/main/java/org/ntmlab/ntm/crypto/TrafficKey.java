@@ -238,8 +238,8 @@ public final class TrafficKey {
     /**
      * ChaCha20-Poly1305 (RFC 8439 section 2.8) in place: the header at {@code out[start..]}
      * is the AAD, the plaintext is encrypted straight into {@code out}, the tag follows it.
-     * No JDK Cipher, nothing allocated. {@code plain} must not overlap the bytes it is sealed
-     * into (unlike the JDK's Cipher, which copies overlapping input first); no caller does.
+     * No JDK Cipher, nothing allocated. {@code plain} may be the very bytes it is sealed
+     * into; other overlaps work for bodies up to {@code ChaCha20Poly1305.CHUNK} (2,048) bytes.
      */
     private int sealChaCha(ByteBuffer out, int start, long ctr, ByteBuffer plain) {
         int ctStart = start + NtmHeader.LENGTH;

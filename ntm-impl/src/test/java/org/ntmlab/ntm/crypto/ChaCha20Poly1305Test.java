@@ -50,21 +50,20 @@ class ChaCha20Poly1305Test {
         ChaCha20Poly1305 c = new ChaCha20Poly1305(key, 0);
         c.nonce(nonce, 0);
         byte[] out = new byte[plain.length];
-        c.xor(counter, ByteBuffer.wrap(plain), 0, ByteBuffer.wrap(out), 0, plain.length);
+        c.xor(counter, plain, 0, out, 0, plain.length);
         return out;
     }
 
     /** Poly1305 (section 2.5) of a whole message: full blocks, then the partial last block. */
     static byte[] poly1305(byte[] key, byte[] message) {
         Poly1305 p = new Poly1305();
-        p.init(ByteBuffer.wrap(key), 0);
-        ByteBuffer m = ByteBuffer.wrap(message);
-        int done = p.blocks(m, 0, message.length);
-        p.tail(m, done, message.length - done);
+        p.init(key, 0);
+        int done = p.blocks(message, 0, message.length);
+        p.tail(message, done, message.length - done);
         p.finish();
-        ByteBuffer tag = ByteBuffer.allocate(16);
+        byte[] tag = new byte[16];
         p.writeTag(tag, 0);
-        return tag.array();
+        return tag;
     }
 
     /** AEAD seal (section 2.8) on heap arrays: ciphertext || tag. */
@@ -214,6 +213,67 @@ class ChaCha20Poly1305Test {
             ByteBuffer plainOut = buffer(dstAt + len, !direct, rnd);
             assertThat(ours.open(aadBuf, aadAt, aadLen, sealed, srcAt, plainOut, dstAt, len)).isTrue();
             assertThat(get(plainOut, dstAt, len)).as("open, %d bytes, aad %d", len, aadLen).isEqualTo(plain);
+        }
+    }
+
+    /**
+     * Messages longer than the scratch array ({@link ChaCha20Poly1305#CHUNK}) go through it in
+     * several chunks when a buffer is direct: the JDK agrees on lengths around and beyond it.
+     */
+    @Test
+    void agreesWithTheJdkCipherBeyondOneScratchChunk() throws Exception {
+        Random rnd = new Random(2048);
+        Cipher jdk = Cipher.getInstance("ChaCha20-Poly1305");
+        int c = ChaCha20Poly1305.CHUNK;
+        for (int len : new int[] {c - 1, c, c + 1, c + 64, 2 * c + 17, 5 * c + 3}) {
+            for (int kind = 0; kind < 4; kind++) { // heap/direct source x heap/direct destination
+                byte[] key = new byte[32];
+                byte[] nonce = new byte[12];
+                byte[] plain = new byte[len];
+                byte[] aad = new byte[c + 5]; // the AAD too takes two chunks when direct
+                rnd.nextBytes(key);
+                rnd.nextBytes(nonce);
+                rnd.nextBytes(plain);
+                rnd.nextBytes(aad);
+                jdk.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "ChaCha20"), new IvParameterSpec(nonce));
+                jdk.updateAAD(aad);
+                byte[] expected = jdk.doFinal(plain);
+                ByteBuffer aadBuf = buffer(aad.length, kind == 3, rnd).put(0, aad);
+                ByteBuffer src = buffer(len, (kind & 1) != 0, rnd).put(0, plain);
+                ByteBuffer dst = buffer(len + 16, (kind & 2) != 0, rnd);
+                ChaCha20Poly1305 ours = new ChaCha20Poly1305(key, 0);
+                ours.nonce(nonce, 0);
+                ours.seal(aadBuf, 0, aad.length, src, 0, dst, 0, len);
+                assertThat(get(dst, 0, len + 16)).as("seal %d bytes, kind %d", len, kind).isEqualTo(expected);
+                ByteBuffer back = buffer(len, (kind & 1) != 0, rnd);
+                assertThat(ours.open(aadBuf, 0, aad.length, dst, 0, back, 0, len)).isTrue();
+                assertThat(get(back, 0, len)).as("open %d bytes, kind %d", len, kind).isEqualTo(plain);
+            }
+        }
+    }
+
+    /** Source and destination overlapping at different offsets of one array (up to one chunk) still work. */
+    @Test
+    void sealAndOpenShiftWithinOneArray() throws Exception {
+        Random rnd = new Random(4);
+        byte[] key = new byte[32];
+        byte[] nonce = new byte[12];
+        byte[] plain = new byte[1052];
+        rnd.nextBytes(key);
+        rnd.nextBytes(nonce);
+        rnd.nextBytes(plain);
+        byte[] expected = seal(key, nonce, new byte[0], plain);
+        for (int shift : new int[] {-20, -1, 1, 20}) {
+            ByteBuffer b = ByteBuffer.allocate(plain.length + 100);
+            int from = 30;
+            int to = from + shift;
+            b.put(from, plain);
+            ChaCha20Poly1305 c = new ChaCha20Poly1305(key, 0);
+            c.nonce(nonce, 0);
+            c.seal(b, 0, 0, b, from, b, to, plain.length);
+            assertThat(get(b, to, plain.length + 16)).as("seal shifted by %d", shift).isEqualTo(expected);
+            assertThat(c.open(b, 0, 0, b, to, b, from, plain.length)).isTrue();
+            assertThat(get(b, from, plain.length)).as("open shifted back by %d", shift).isEqualTo(plain);
         }
     }
 
