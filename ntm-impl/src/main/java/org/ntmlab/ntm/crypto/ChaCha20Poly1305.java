@@ -32,8 +32,10 @@ final class ChaCha20Poly1305 {
     /** Scratch size: a multiple of the block; one copy in and out for any packet up to it. */
     static final int CHUNK = 2048;
 
-    private static final VarHandle LE_LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle LE_INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LE_LONG =
+            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LE_INT =
+            MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
     /**
      * The ChaCha20 state of section 2.3: constants (words 0-3), key (4-11), block counter
@@ -64,7 +66,10 @@ final class ChaCha20Poly1305 {
         }
     }
 
-    /** Sets the 96-bit nonce for the next message from {@code nonce[at..at+12)} (section 2.3: words 13-15, little-endian). */
+    /**
+     * Sets the 96-bit nonce of the next message from {@code nonce[at..at+12)} (section 2.3:
+     * state words 13-15, each read little-endian).
+     */
     void nonce(byte[] nonce, int at) {
         state[13] = (int) LE_INT.get(nonce, at);
         state[14] = (int) LE_INT.get(nonce, at + 4);

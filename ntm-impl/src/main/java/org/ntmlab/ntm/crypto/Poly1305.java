@@ -26,8 +26,10 @@ final class Poly1305 {
     /** Block size in bytes (section 2.5). */
     static final int BLOCK = 16;
 
-    private static final VarHandle LE_LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle LE_INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LE_LONG =
+            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LE_INT =
+            MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long M26 = 0x3ffffff;
     /** The bit above a full 16-byte block ("add one bit beyond the number of octets"), in limb 4. */
     private static final int HIBIT = 1 << 24;
