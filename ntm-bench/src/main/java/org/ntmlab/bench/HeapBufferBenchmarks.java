@@ -16,6 +16,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -26,6 +27,8 @@ import org.openjdk.jmh.annotations.TearDown;
  * (array-backed) buffers instead of the direct buffers ntm-impl uses today. The JDK's
  * Cipher and Mac copy direct buffers through temporary heap arrays; with heap buffers they
  * work on the arrays in place. Not part of Table2Report's default run ({@code --what-if} adds it).
+ * {@link #sealHeap} and {@link #openHeap} run once per cipher suite (JMH parameter
+ * {@code suite}); Table2Report names them sealCbcHeap, sealGcmHeap, sealChaChaHeap, ...
  */
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -33,15 +36,15 @@ public class HeapBufferBenchmarks {
 
     @State(Scope.Thread)
     public static class Heap {
+        @Param({"AES_128_CBC_HMAC_SHA256", "AES_128_GCM", "CHACHA20_POLY1305"})
+        public CipherSuite suite;
         /** Fresh keys made before timing; a test may lower it. */
         int poolSize = ReceiveBenchmarks.POOL;
         ByteBuffer inner;
         ByteBuffer out;
         ByteBuffer plain;
-        TrafficKey cbcKey;
-        TrafficKey gcmKey;
-        OpenRing cbcRing;
-        OpenRing gcmRing;
+        TrafficKey key;
+        OpenRing ring;
 
         @Setup(Level.Trial)
         public void setup() {
@@ -50,45 +53,21 @@ public class HeapBufferBenchmarks {
             inner = ByteBuffer.allocate(direct.remaining()).put(direct).flip();
             out = ByteBuffer.allocate(Fixture.DATAGRAM_ROOM);
             plain = ByteBuffer.allocate(Fixture.DATAGRAM_ROOM);
-            cbcKey = Fixture.key(CipherSuite.AES_128_CBC_HMAC_SHA256);
-            gcmKey = Fixture.key(CipherSuite.AES_128_GCM);
-            ByteBuffer fromPeer = ReceiveBenchmarks.innerFromPeer();
-            cbcRing = new OpenRing(CipherSuite.AES_128_CBC_HMAC_SHA256, fromPeer, ReceiveBenchmarks.RING,
-                    poolSize, true);
-            gcmRing = new OpenRing(CipherSuite.AES_128_GCM, fromPeer, ReceiveBenchmarks.RING,
-                    poolSize, true);
+            key = Fixture.key(suite);
+            ring = new OpenRing(suite, ReceiveBenchmarks.innerFromPeer(), ReceiveBenchmarks.RING, poolSize, true);
         }
     }
 
     @Benchmark
-    public int sealCbcHeap(Heap s) {
+    public int sealHeap(Heap s) {
         s.inner.clear();
         s.out.clear();
-        return s.cbcKey.seal(s.out, TYPE, FLAGS, TUNNEL_ID, s.inner);
+        return s.key.seal(s.out, TYPE, FLAGS, TUNNEL_ID, s.inner);
     }
 
     @Benchmark
-    public int sealGcmHeap(Heap s) {
-        s.inner.clear();
-        s.out.clear();
-        return s.gcmKey.seal(s.out, TYPE, FLAGS, TUNNEL_ID, s.inner);
-    }
-
-    @Benchmark
-    public TrafficKey.Result openCbcHeap(Heap s) {
-        return open(s.cbcRing, s.plain);
-    }
-
-    @Benchmark
-    public TrafficKey.Result openGcmHeap(Heap s) {
-        return open(s.gcmRing, s.plain);
-    }
-
-    private static TrafficKey.Result open(OpenRing ring, ByteBuffer plain) {
-        plain.clear();
-        TrafficKey.Result r = ring.key().open(ring.packet(), plain);
-        ring.advance();
-        return r;
+    public TrafficKey.Result openHeap(Heap s) {
+        return ReceiveBenchmarks.openNext(s.ring, s.plain);
     }
 
     /** Kernel send from a heap buffer: the JDK copies it into a cached per-thread direct buffer first. */

@@ -23,6 +23,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -31,7 +32,9 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * Send side of the paper's Table 2, one 1,024-byte UDP payload per operation. Every method
  * returns a value that depends on its work, so JMH cannot drop it, and so the smoke test
- * can check it without a Blackhole.
+ * can check it without a Blackhole. {@link #seal} and {@link #pipeline} run once per cipher
+ * suite (JMH parameter {@code suite}); Table2Report names them sealCbc / sealGcm /
+ * sealChaCha and pipelineCbc / pipelineGcm / pipelineChaCha.
  */
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -48,8 +51,6 @@ public class SendBenchmarks {
         ByteBuffer cipherText;
         ByteBuffer tag;
         byte[] header;
-        TrafficKey cbcKey;
-        TrafficKey gcmKey;
         CbcHmacParts parts;
         long counter;
 
@@ -60,8 +61,6 @@ public class SendBenchmarks {
             payload = Fixture.payload();
             inner = Fixture.innerPacket(Fixture.LOCAL_V4, PEER_V4, LOCAL_PORT, PEER_PORT);
             out = ByteBuffer.allocateDirect(Fixture.DATAGRAM_ROOM);
-            cbcKey = Fixture.key(CipherSuite.AES_128_CBC_HMAC_SHA256);
-            gcmKey = Fixture.key(CipherSuite.AES_128_GCM);
             parts = new CbcHmacParts(Fixture.secret(), Fixture.LABEL);
             // a real sealed message supplies the header and ciphertext the MAC benchmark hashes
             ByteBuffer msg = Fixture.sealed(Fixture.key(CipherSuite.AES_128_CBC_HMAC_SHA256), inner);
@@ -99,46 +98,49 @@ public class SendBenchmarks {
         return s.tag.get(0);
     }
 
-    /** TrafficKey.seal whole, paper-compatible suite: header + encryption + MAC. */
-    @Benchmark
-    public int sealCbc(Local s) {
-        s.inner.clear();
-        s.out.clear();
-        return s.cbcKey.seal(s.out, TYPE, FLAGS, TUNNEL_ID, s.inner);
-    }
-
-    /** TrafficKey.seal whole, default suite (AES-128-GCM). */
-    @Benchmark
-    public int sealGcm(Local s) {
-        s.inner.clear();
-        s.out.clear();
-        return s.gcmKey.seal(s.out, TYPE, FLAGS, TUNNEL_ID, s.inner);
-    }
-
-    /** Kernel sockets plus the full pipeline, sending to a loopback socket drained between batches. */
+    /** One sending key of each cipher suite: the JMH parameter {@code suite}. */
     @State(Scope.Thread)
-    public static class Wire {
-        KernelPair pair;
-        ByteBuffer datagram;
-        ByteBuffer payload;
-        ByteBuffer tx;
-        VirtualStack cbcStack;
-        VirtualStack gcmStack;
-        int sent;
+    public static class Sealing {
+        @Param({"AES_128_CBC_HMAC_SHA256", "AES_128_GCM", "CHACHA20_POLY1305"})
+        public CipherSuite suite;
+        TrafficKey key;
+        ByteBuffer inner;
+        ByteBuffer out;
 
         @Setup(Level.Trial)
-        public void setup() throws IOException {
+        public void setup() {
+            key = Fixture.key(suite);
+            inner = Fixture.innerPacket(Fixture.LOCAL_V4, PEER_V4, LOCAL_PORT, PEER_PORT);
+            out = ByteBuffer.allocateDirect(Fixture.DATAGRAM_ROOM);
+        }
+    }
+
+    /**
+     * TrafficKey.seal whole, per suite: header + encryption + MAC (CBC), or one AEAD pass
+     * (AES-GCM through javax.crypto, ChaCha20-Poly1305 in our own code).
+     */
+    @Benchmark
+    public int seal(Sealing s) {
+        s.inner.clear();
+        s.out.clear();
+        return s.key.seal(s.out, TYPE, FLAGS, TUNNEL_ID, s.inner);
+    }
+
+    /** Kernel sockets, sending to a loopback socket drained between batches. */
+    abstract static class WireBase {
+        KernelPair pair;
+        ByteBuffer payload;
+        ByteBuffer tx;
+        int sent;
+
+        void open() throws IOException {
             pair = new KernelPair(true);
-            ByteBuffer inner = Fixture.innerPacket(Fixture.LOCAL_V4, PEER_V4, LOCAL_PORT, PEER_PORT);
-            datagram = Fixture.sealed(Fixture.key(CipherSuite.AES_128_CBC_HMAC_SHA256), inner);
             payload = Fixture.payload();
             tx = ByteBuffer.allocateDirect(Fixture.DATAGRAM_ROOM);
-            cbcStack = pipeline(Fixture.key(CipherSuite.AES_128_CBC_HMAC_SHA256));
-            gcmStack = pipeline(Fixture.key(CipherSuite.AES_128_GCM));
         }
 
         /** What NtmNode.sendInner does for an UP tunnel: seal into one reused buffer, send. */
-        private VirtualStack pipeline(TrafficKey key) {
+        VirtualStack pipeline(TrafficKey key) {
             VirtualStack stack = new VirtualStack(ip -> {
                 tx.clear();
                 key.seal(tx, TYPE, FLAGS, TUNNEL_ID, ip);
@@ -153,17 +155,58 @@ public class SendBenchmarks {
             return stack;
         }
 
+        void close() throws IOException {
+            if (pair.missing != 0) {
+                System.out.println("WARNING: " + pair.missing + " datagrams lost on loopback");
+            }
+            pair.close();
+        }
+    }
+
+    /** For {@link #kernelSend}: one sealed datagram, sent again and again. */
+    @State(Scope.Thread)
+    public static class Wire extends WireBase {
+        ByteBuffer datagram;
+
+        @Setup(Level.Trial)
+        public void setup() throws IOException {
+            open();
+            ByteBuffer inner = Fixture.innerPacket(Fixture.LOCAL_V4, PEER_V4, LOCAL_PORT, PEER_PORT);
+            datagram = Fixture.sealed(Fixture.key(CipherSuite.AES_128_CBC_HMAC_SHA256), inner);
+        }
+
         @TearDown(Level.Invocation)
         public void drain() throws IOException {
             pair.drain(BATCH);
         }
 
         @TearDown(Level.Trial)
-        public void close() throws IOException {
-            if (pair.missing != 0) {
-                System.out.println("WARNING: " + pair.missing + " datagrams lost on loopback");
-            }
-            pair.close();
+        public void tearDown() throws IOException {
+            close();
+        }
+    }
+
+    /** For {@link #pipeline}: the virtual stack sealing with a key of the JMH parameter {@code suite}. */
+    @State(Scope.Thread)
+    public static class SuiteWire extends WireBase {
+        @Param({"AES_128_CBC_HMAC_SHA256", "AES_128_GCM", "CHACHA20_POLY1305"})
+        public CipherSuite suite;
+        VirtualStack stack;
+
+        @Setup(Level.Trial)
+        public void setup() throws IOException {
+            open();
+            stack = pipeline(Fixture.key(suite));
+        }
+
+        @TearDown(Level.Invocation)
+        public void drain() throws IOException {
+            pair.drain(BATCH);
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() throws IOException {
+            close();
         }
     }
 
@@ -179,24 +222,15 @@ public class SendBenchmarks {
         return n;
     }
 
-    /** Whole send path, paper-compatible suite: sendUdp -> seal (CBC+HMAC) -> send (paper total: 3,116 us). */
+    /**
+     * Whole send path, per suite: sendUdp -> seal -> send (paper total, CBC+HMAC: 3,116 us).
+     */
     @Benchmark
     @OperationsPerInvocation(BATCH)
-    public int pipelineCbc(Wire w) {
+    public int pipeline(SuiteWire w) {
         for (int i = 0; i < BATCH; i++) {
             w.payload.clear();
-            w.cbcStack.sendUdp(LOCAL_PORT, PEER_V4, PEER_PORT, w.payload);
-        }
-        return w.sent;
-    }
-
-    /** Whole send path, default suite: sendUdp -> seal (AES-GCM) -> send. */
-    @Benchmark
-    @OperationsPerInvocation(BATCH)
-    public int pipelineGcm(Wire w) {
-        for (int i = 0; i < BATCH; i++) {
-            w.payload.clear();
-            w.gcmStack.sendUdp(LOCAL_PORT, PEER_V4, PEER_PORT, w.payload);
+            w.stack.sendUdp(LOCAL_PORT, PEER_V4, PEER_PORT, w.payload);
         }
         return w.sent;
     }

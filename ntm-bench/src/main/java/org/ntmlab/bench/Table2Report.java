@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
+import org.ntmlab.ntm.crypto.CipherSuite;
 import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
@@ -30,7 +31,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * gain when run together), as the paper's "other" is what remains of its total.
  *
  * <p>Usage: {@code java -jar ntm-bench/target/benchmarks.jar [--quick] [--out DIR]}.
- * About 2.5 minutes on 2 cores; {@code --quick} (about 1 minute) is for trying the harness.
+ * About 3 minutes on 2 cores; {@code --quick} (about 1 minute) is for trying the harness.
  */
 public final class Table2Report {
 
@@ -105,7 +106,7 @@ public final class Table2Report {
             String cls = full.substring(0, full.lastIndexOf('.'));
             String method = full.substring(full.lastIndexOf('.') + 1);
             String key = (cls.endsWith("SendBenchmarks") ? "send." : cls.endsWith("ReceiveBenchmarks") ? "receive."
-                    : "heap.") + method;
+                    : "heap.") + withSuite(method, r.getParams().getParam("suite"));
             Result<?> alloc = r.getSecondaryResults().get("gc.alloc.rate.norm");
             var stats = r.getPrimaryResult().getStatistics();
             m.put(key, new Measured(key, stats.getPercentile(50), stats.getMean(), stats.getPercentile(90),
@@ -118,6 +119,29 @@ public final class Table2Report {
         Files.writeString(out.resolve("table2.md"), md, StandardCharsets.UTF_8);
         Files.writeString(out.resolve("table2.json"), json(m, quick), StandardCharsets.UTF_8);
         System.out.println("written: " + out.resolve("table2.md") + ", " + out.resolve("table2.json"));
+    }
+
+    /** The AEAD suites shown in their own tables: name suffix of their benchmarks, and title. */
+    static final String[][] AEAD_SUITES = {
+        {"Gcm", "default suite (AES-128-GCM)", "AES-GCM", "gcm"},
+        {"ChaCha", "ChaCha20-Poly1305 suite (pure Java, RFC 8439)", "ChaCha20-Poly1305", "chacha20Poly1305"},
+    };
+
+    /**
+     * A per-suite benchmark's name in the report: the method with the suite as a suffix
+     * (seal + AES_128_GCM = sealGcm; sealHeap + CHACHA20_POLY1305 = sealChaChaHeap), the
+     * names these benchmarks had when each suite had its own method.
+     */
+    static String withSuite(String method, String suite) {
+        if (suite == null) {
+            return method;
+        }
+        String s = switch (CipherSuite.valueOf(suite)) {
+            case AES_128_CBC_HMAC_SHA256 -> "Cbc";
+            case AES_128_GCM -> "Gcm";
+            case CHACHA20_POLY1305 -> "ChaCha";
+        };
+        return method.endsWith("Heap") ? method.substring(0, method.length() - 4) + s + "Heap" : method + s;
     }
 
     /** The paper-layout rows for one direction, paper-compatible suite (CBC + HMAC). */
@@ -139,17 +163,20 @@ public final class Table2Report {
         };
     }
 
-    /** The same breakdown with the default suite, where encryption and MAC are one AEAD pass. */
-    static Row[] gcmRows(Map<String, Measured> m, String dir) {
+    /**
+     * The same breakdown with an AEAD suite ({@link #AEAD_SUITES}: suffix and name), where
+     * encryption and MAC are one pass.
+     */
+    static Row[] aeadRows(Map<String, Measured> m, String dir, String suffix, String name) {
         boolean send = dir.equals("send");
         Measured vip = m.get(dir + ".virtualIp");
-        Measured aead = m.get(send ? "send.sealGcm" : "receive.openGcm");
+        Measured aead = m.get(send ? "send.seal" + suffix : "receive.open" + suffix);
         Measured kernel = m.get(send ? "send.kernelSend" : "receive.kernelReceive");
-        Measured total = m.get(dir + ".pipelineGcm");
+        Measured total = m.get(dir + ".pipeline" + suffix);
         double other = total.us() - vip.us() - aead.us() - kernel.us();
         return new Row[] {
             new Row("virtual IP", Double.NaN, vip.us(), vip.name(), vip.allocBytes()),
-            new Row(send ? "AES-GCM seal (whole TrafficKey.seal)" : "AES-GCM open (whole TrafficKey.open)",
+            new Row(name + (send ? " seal (whole TrafficKey.seal)" : " open (whole TrafficKey.open)"),
                     Double.NaN, aead.us(), aead.name(), aead.allocBytes()),
             new Row("other", Double.NaN, other, "total - parts", Double.NaN),
             new Row("kernel (Linux)", Double.NaN, kernel.us(), kernel.name(), kernel.allocBytes()),
@@ -182,17 +209,19 @@ public final class Table2Report {
             b.append(ntmLine(total.oursUs() - kernel.oursUs(), total.paperUs() - kernel.paperUs()));
             b.append("\n");
         }
-        for (String dir : new String[] {"send", "receive"}) {
-            Row[] rows = gcmRows(m, dir);
-            b.append("## ").append(dir.equals("send") ? "Send" : "Receive")
-                    .append(", default suite (AES-128-GCM)\n\n");
-            b.append("| item | ours (us) | alloc (B/op) | measured by |\n|---|---:|---:|---|\n");
-            for (Row r : rows) {
-                b.append("| ").append(r.label()).append(" | ").append(fmt(r.oursUs(), 3)).append(" | ")
-                        .append(fmt(r.allocBytes(), 0)).append(" | ").append(r.source()).append(" |\n");
+        for (String[] suite : AEAD_SUITES) {
+            for (String dir : new String[] {"send", "receive"}) {
+                Row[] rows = aeadRows(m, dir, suite[0], suite[2]);
+                b.append("## ").append(dir.equals("send") ? "Send" : "Receive").append(", ").append(suite[1])
+                        .append("\n\n");
+                b.append("| item | ours (us) | alloc (B/op) | measured by |\n|---|---:|---:|---|\n");
+                for (Row r : rows) {
+                    b.append("| ").append(r.label()).append(" | ").append(fmt(r.oursUs(), 3)).append(" | ")
+                            .append(fmt(r.allocBytes(), 0)).append(" | ").append(r.source()).append(" |\n");
+                }
+                b.append(ntmLine(rows[rows.length - 1].oursUs() - rows[rows.length - 2].oursUs(), Double.NaN));
+                b.append("\n");
             }
-            b.append(ntmLine(rows[rows.length - 1].oursUs() - rows[rows.length - 2].oursUs(), Double.NaN));
-            b.append("\n");
         }
         b.append("## All benchmarks (JMH sample time, GC profiler)\n\n");
         b.append("| benchmark | median (ns/op) | mean (ns/op) | p90 (ns/op) | alloc (B/op) |\n|---|---:|---:|---:|---:|\n");
@@ -203,6 +232,8 @@ public final class Table2Report {
         }
         b.append("\n\"other\" = total - the other rows (not timed on its own; may be slightly negative within noise).\n");
         b.append("heap.* (only with --what-if): TrafficKey.seal/open with heap instead of direct buffers.\n");
+        b.append("seal*/open*/pipeline*: one JMH benchmark each (seal, open, pipeline) with parameter suite;"
+                + " Cbc = AES_128_CBC_HMAC_SHA256, Gcm = AES_128_GCM, ChaCha = CHACHA20_POLY1305.\n");
         return b.toString();
     }
 
@@ -249,10 +280,11 @@ public final class Table2Report {
         b.append("  \"quick\": ").append(quick).append(",\n");
         b.append("  \"java\": \"").append(System.getProperty("java.vm.version")).append("\",\n");
         b.append("  \"cpu\": \"").append(cpu().replace("\"", "'")).append("\",\n");
-        for (String suite : new String[] {"cbcHmac", "gcm"}) {
-            b.append("  \"").append(suite).append("\": {\n");
+        for (int s = -1; s < AEAD_SUITES.length; s++) {
+            String[] aead = s < 0 ? null : AEAD_SUITES[s];
+            b.append("  \"").append(aead == null ? "cbcHmac" : aead[3]).append("\": {\n");
             for (String dir : new String[] {"send", "receive"}) {
-                Row[] rows = suite.equals("gcm") ? gcmRows(m, dir) : paperRows(m, dir);
+                Row[] rows = aead == null ? paperRows(m, dir) : aeadRows(m, dir, aead[0], aead[2]);
                 b.append("    \"").append(dir).append("\": [\n");
                 for (int i = 0; i < rows.length; i++) {
                     Row r = rows[i];

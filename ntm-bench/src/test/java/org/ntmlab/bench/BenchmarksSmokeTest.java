@@ -18,6 +18,11 @@ class BenchmarksSmokeTest {
     private static final int CBC_DATAGRAM = NtmHeader.LENGTH + 1056 + CipherSuite.TAG_LENGTH; // 1,052 padded to 1,056
     private static final int GCM_DATAGRAM = NtmHeader.LENGTH + Fixture.INNER + CipherSuite.TAG_LENGTH;
 
+    /** Sealed datagram length of the fixture packet: CBC pads, the AEAD suites do not. */
+    private static int datagram(CipherSuite suite) {
+        return suite == CipherSuite.AES_128_CBC_HMAC_SHA256 ? CBC_DATAGRAM : GCM_DATAGRAM;
+    }
+
     @Test
     void sendSideMethodsDoTheirWork() {
         SendBenchmarks b = new SendBenchmarks();
@@ -27,8 +32,19 @@ class BenchmarksSmokeTest {
             assertThat(b.virtualIp(s)).isEqualTo(Fixture.INNER);
             assertThat(b.encryptCbc(s)).isEqualTo(1056);
             b.macCbc(s);
-            assertThat(b.sealCbc(s)).isEqualTo(CBC_DATAGRAM);
-            assertThat(b.sealGcm(s)).isEqualTo(GCM_DATAGRAM);
+        }
+        for (CipherSuite suite : CipherSuite.values()) {
+            SendBenchmarks.Sealing k = new SendBenchmarks.Sealing();
+            k.suite = suite;
+            k.setup();
+            TrafficKey peer = Fixture.key(suite);
+            for (int i = 0; i < 3; i++) {
+                assertThat(b.seal(k)).as(suite.name()).isEqualTo(datagram(suite));
+                // a real message: the peer's key opens it
+                ByteBuffer plain = ByteBuffer.allocate(Fixture.DATAGRAM_ROOM);
+                assertThat(peer.open(k.out.flip(), plain)).isEqualTo(TrafficKey.Result.OK);
+                assertThat(plain.flip()).isEqualTo(k.inner.duplicate().clear());
+            }
         }
     }
 
@@ -63,23 +79,33 @@ class BenchmarksSmokeTest {
         try {
             assertThat(b.kernelSend(w)).isEqualTo(Fixture.BATCH * CBC_DATAGRAM);
             w.drain();
-            assertThat(b.pipelineCbc(w)).isEqualTo(Fixture.BATCH * CBC_DATAGRAM);
-            w.drain();
-            // the GCM datagrams are real: a peer's receive key opens every one of them
-            TrafficKey peer = Fixture.key(CipherSuite.AES_128_GCM);
-            b.pipelineGcm(w);
-            ByteBuffer rx = ByteBuffer.allocateDirect(Fixture.DATAGRAM_ROOM);
-            ByteBuffer plain = ByteBuffer.allocateDirect(Fixture.DATAGRAM_ROOM);
-            for (int i = 0; i < Fixture.BATCH; i++) {
-                rx.clear();
-                assertThat(w.pair.receiver.read(rx)).isEqualTo(GCM_DATAGRAM);
-                plain.clear();
-                assertThat(peer.open(rx.flip(), plain)).isEqualTo(TrafficKey.Result.OK);
-                assertThat(plain.flip().remaining()).isEqualTo(Fixture.INNER);
-            }
             assertThat(w.pair.missing).isZero();
         } finally {
-            w.close();
+            w.tearDown();
+        }
+        for (CipherSuite suite : CipherSuite.values()) {
+            SendBenchmarks.SuiteWire sw = new SendBenchmarks.SuiteWire();
+            sw.suite = suite;
+            sw.setup();
+            try {
+                assertThat(b.pipeline(sw)).as(suite.name()).isEqualTo(Fixture.BATCH * datagram(suite));
+                sw.drain();
+                // the datagrams are real: a peer's receive key opens every one of them (counters 33..64)
+                TrafficKey peer = Fixture.key(suite);
+                b.pipeline(sw);
+                ByteBuffer rx = ByteBuffer.allocateDirect(Fixture.DATAGRAM_ROOM);
+                ByteBuffer plain = ByteBuffer.allocateDirect(Fixture.DATAGRAM_ROOM);
+                for (int i = 0; i < Fixture.BATCH; i++) {
+                    rx.clear();
+                    assertThat(sw.pair.receiver.read(rx)).isEqualTo(datagram(suite));
+                    plain.clear();
+                    assertThat(peer.open(rx.flip(), plain)).isEqualTo(TrafficKey.Result.OK);
+                    assertThat(plain.flip().remaining()).isEqualTo(Fixture.INNER);
+                }
+                assertThat(sw.pair.missing).isZero();
+            } finally {
+                sw.tearDown();
+            }
         }
     }
 
@@ -115,15 +141,14 @@ class BenchmarksSmokeTest {
     @Test
     void benchmarkOpenMethodsSayOk() {
         ReceiveBenchmarks b = new ReceiveBenchmarks();
-        ReceiveBenchmarks.CbcRing cbc = new ReceiveBenchmarks.CbcRing();
-        ReceiveBenchmarks.GcmRing gcm = new ReceiveBenchmarks.GcmRing();
-        cbc.poolSize = 2;
-        gcm.poolSize = 2;
-        cbc.setup();
-        gcm.setup();
-        for (int i = 0; i < ReceiveBenchmarks.RING + 3; i++) { // crosses one key change
-            assertThat(b.openCbc(cbc)).isEqualTo(TrafficKey.Result.OK);
-            assertThat(b.openGcm(gcm)).isEqualTo(TrafficKey.Result.OK);
+        for (CipherSuite suite : CipherSuite.values()) {
+            ReceiveBenchmarks.SuiteRing r = new ReceiveBenchmarks.SuiteRing();
+            r.suite = suite;
+            r.poolSize = 2;
+            r.setup();
+            for (int i = 0; i < ReceiveBenchmarks.RING + 3; i++) { // crosses one key change
+                assertThat(b.open(r)).as(suite.name()).isEqualTo(TrafficKey.Result.OK);
+            }
         }
     }
 
@@ -138,38 +163,36 @@ class BenchmarksSmokeTest {
         } finally {
             k.tearDown();
         }
-        ReceiveBenchmarks.CbcWire cbc = new ReceiveBenchmarks.CbcWire();
-        ReceiveBenchmarks.GcmWire gcm = new ReceiveBenchmarks.GcmWire();
-        cbc.poolSize = 3;
-        gcm.poolSize = 3;
-        cbc.setup();
-        gcm.setup();
-        try {
-            int batches = 2 * ReceiveBenchmarks.RING / Fixture.BATCH + 1; // crosses two key changes
-            for (int i = 1; i <= batches; i++) {
-                cbc.fill();
-                assertThat(b.pipelineCbc(cbc)).isEqualTo((long) i * Fixture.BATCH * Fixture.PAYLOAD);
-                gcm.fill();
-                assertThat(b.pipelineGcm(gcm)).isEqualTo((long) i * Fixture.BATCH * Fixture.PAYLOAD);
+        for (CipherSuite suite : CipherSuite.values()) {
+            ReceiveBenchmarks.SuiteWire w = new ReceiveBenchmarks.SuiteWire();
+            w.suite = suite;
+            w.poolSize = 3;
+            w.setup();
+            try {
+                int batches = 2 * ReceiveBenchmarks.RING / Fixture.BATCH + 1; // crosses two key changes
+                for (int i = 1; i <= batches; i++) {
+                    w.fill();
+                    assertThat(b.pipeline(w)).as(suite.name()).isEqualTo((long) i * Fixture.BATCH * Fixture.PAYLOAD);
+                }
+            } finally {
+                w.tearDown();
             }
-        } finally {
-            cbc.tearDown();
-            gcm.tearDown();
         }
     }
 
     @Test
     void heapWhatIfMethodsDoTheSameWork() throws Exception {
         HeapBufferBenchmarks b = new HeapBufferBenchmarks();
-        HeapBufferBenchmarks.Heap s = new HeapBufferBenchmarks.Heap();
-        s.poolSize = 2;
-        s.setup();
-        for (int i = 0; i < ReceiveBenchmarks.RING + 3; i++) { // crosses one key change
-            assertThat(b.openCbcHeap(s)).isEqualTo(TrafficKey.Result.OK);
-            assertThat(b.openGcmHeap(s)).isEqualTo(TrafficKey.Result.OK);
+        for (CipherSuite suite : CipherSuite.values()) {
+            HeapBufferBenchmarks.Heap s = new HeapBufferBenchmarks.Heap();
+            s.suite = suite;
+            s.poolSize = 2;
+            s.setup();
+            for (int i = 0; i < ReceiveBenchmarks.RING + 3; i++) { // crosses one key change
+                assertThat(b.openHeap(s)).as(suite.name()).isEqualTo(TrafficKey.Result.OK);
+            }
+            assertThat(b.sealHeap(s)).as(suite.name()).isEqualTo(datagram(suite));
         }
-        assertThat(b.sealCbcHeap(s)).isEqualTo(CBC_DATAGRAM);
-        assertThat(b.sealGcmHeap(s)).isEqualTo(GCM_DATAGRAM);
 
         HeapBufferBenchmarks.HeapSendWire send = new HeapBufferBenchmarks.HeapSendWire();
         send.setup();
@@ -188,5 +211,30 @@ class BenchmarksSmokeTest {
         } finally {
             receive.close();
         }
+    }
+
+    /** Table2Report names per-suite results as before the suite parameter, and has a table per AEAD suite. */
+    @Test
+    void table2ReportHasATableForEverySuite() {
+        assertThat(Table2Report.withSuite("seal", "AES_128_GCM")).isEqualTo("sealGcm");
+        assertThat(Table2Report.withSuite("pipeline", "AES_128_CBC_HMAC_SHA256")).isEqualTo("pipelineCbc");
+        assertThat(Table2Report.withSuite("open", "CHACHA20_POLY1305")).isEqualTo("openChaCha");
+        assertThat(Table2Report.withSuite("sealHeap", "CHACHA20_POLY1305")).isEqualTo("sealChaChaHeap");
+        assertThat(Table2Report.withSuite("virtualIp", null)).isEqualTo("virtualIp");
+        java.util.Map<String, Table2Report.Measured> m = new java.util.LinkedHashMap<>();
+        for (String k : new String[] {"virtualIp", "kernelSend", "encryptCbc", "macCbc", "sealCbc", "sealGcm",
+            "sealChaCha", "pipelineCbc", "pipelineGcm", "pipelineChaCha"}) {
+            m.put("send." + k, new Table2Report.Measured("send." + k, 500, 600, 700, 0));
+        }
+        for (String k : new String[] {"virtualIp", "kernelReceive", "decryptCbc", "macVerifyCbc", "openCbc", "openGcm",
+            "openChaCha", "pipelineCbc", "pipelineGcm", "pipelineChaCha"}) {
+            m.put("receive." + k, new Table2Report.Measured("receive." + k, 400, 500, 600, 0));
+        }
+        String md = Table2Report.markdown(m, true, "0 0 0", "0 0 0");
+        assertThat(md).contains("## Send, paper-compatible suite", "## Receive, default suite (AES-128-GCM)",
+                "## Send, ChaCha20-Poly1305 suite", "## Receive, ChaCha20-Poly1305 suite",
+                "| ChaCha20-Poly1305 seal (whole TrafficKey.seal) | 0.500 | 0 | send.sealChaCha |",
+                "| total | 0.400 | 0 | receive.pipelineChaCha |");
+        assertThat(Table2Report.json(m, true)).contains("\"gcm\": {", "\"chacha20Poly1305\": {", "\"cbcHmac\": {");
     }
 }

@@ -64,7 +64,8 @@ final class DcCommand implements Callable<Integer> {
             + "secret = 64 hex digits or @file). Repeat for several RSs.")
     List<String> relays;
 
-    @Option(names = "--suite", defaultValue = "gcm", description = "gcm (AES-128-GCM) or cbc-hmac (paper-compatible)")
+    @Option(names = "--suite", defaultValue = "gcm", description = "gcm (AES-128-GCM), cbc-hmac (paper-compatible) "
+            + "or chacha20-poly1305 (RFC 8439, pure Java)")
     String suite;
 
     @Option(names = "--keepalive", defaultValue = "10", description = "keepalive interval asked of nodes, seconds")
@@ -192,11 +193,14 @@ final class DcCommand implements Callable<Integer> {
         return new CommandLine.ParameterException(new CommandLine(new Ntm()), message);
     }
 
+    /** The suite named by {@code --suite} (same names for {@code ntm dc}, {@code rs} and {@code node}). */
     static CipherSuite suite(String s) {
         return switch (s) {
             case "gcm" -> CipherSuite.AES_128_GCM;
             case "cbc-hmac" -> CipherSuite.AES_128_CBC_HMAC_SHA256;
-            default -> throw new IllegalArgumentException("--suite: expected gcm or cbc-hmac, got '" + s + "'");
+            case "chacha20-poly1305" -> CipherSuite.CHACHA20_POLY1305;
+            default -> throw new IllegalArgumentException(
+                    "--suite: expected gcm, cbc-hmac or chacha20-poly1305, got '" + s + "'");
         };
     }
 }

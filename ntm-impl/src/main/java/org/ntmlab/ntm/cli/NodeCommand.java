@@ -71,7 +71,7 @@ class NodeCommand implements Callable<Integer> {
     @Option(names = "--poll-ms", defaultValue = "100", description = "address polling period for --watch poll")
     int pollMs;
 
-    @Option(names = "--suite", defaultValue = "gcm", description = "gcm or cbc-hmac")
+    @Option(names = "--suite", defaultValue = "gcm", description = "gcm, cbc-hmac or chacha20-poly1305 (as the DC's)")
     String suite;
 
     @Option(names = {"-v", "--verbose"})

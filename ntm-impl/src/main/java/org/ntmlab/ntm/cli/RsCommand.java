@@ -27,7 +27,7 @@ final class RsCommand implements Callable<Integer> {
     @Option(names = "--secret", required = true, description = "secret shared with the DC: 64 hex digits or @file")
     String secret;
 
-    @Option(names = "--suite", defaultValue = "gcm", description = "gcm or cbc-hmac")
+    @Option(names = "--suite", defaultValue = "gcm", description = "gcm, cbc-hmac or chacha20-poly1305 (as the DC's)")
     String suite;
 
     @Option(names = {"-v", "--verbose"})

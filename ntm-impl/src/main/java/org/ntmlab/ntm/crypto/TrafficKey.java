@@ -18,7 +18,8 @@ import org.ntmlab.ntm.wire.NtmHeader;
  * anti-replay window. One instance is used either to seal or to open, on one event loop.
  *
  * <p>Wire format (docs/protocol.md): header(20, AAD) | body ciphertext | tag(16).
- * Nonce = salt(4) || counter(8) (RFC 5116 section 3.2 style).
+ * Nonce = salt(4) || counter(8) (RFC 5116 section 3.2 style), for AES-GCM and, as the 96-bit
+ * nonce of RFC 8439 section 2.8, for ChaCha20-Poly1305.
  */
 public final class TrafficKey {
 
@@ -26,6 +27,7 @@ public final class TrafficKey {
     public enum Result { OK, TOO_SHORT, WRONG_SUITE, REPLAYED, BAD_AUTH }
 
     private static final int GCM_KEY = 16;
+    private static final int CHACHA_KEY = ChaCha20Poly1305.KEY_LENGTH;
     private static final int SALT = 4;
 
     private final CipherSuite suite;
@@ -38,6 +40,8 @@ public final class TrafficKey {
     private final byte[] macOut = new byte[32];
     private final byte[] ivBlock = new byte[16];
     private final byte[] ivOut = new byte[16];
+    // ChaCha20-Poly1305 suite only: the key expanded once, no JDK Cipher
+    private final ChaCha20Poly1305 chacha;
 
     private final byte[] nonce = new byte[12];
     private final byte[] aad = new byte[NtmHeader.LENGTH];
@@ -53,6 +57,14 @@ public final class TrafficKey {
                 cipher = Cipher.getInstance("AES/GCM/NoPadding");
                 mac = null;
                 ivCipher = null;
+                chacha = null;
+            } else if (suite == CipherSuite.CHACHA20_POLY1305) {
+                chacha = new ChaCha20Poly1305(material, 0);
+                salt = java.util.Arrays.copyOfRange(material, CHACHA_KEY, CHACHA_KEY + SALT);
+                encKey = null;
+                cipher = null;
+                mac = null;
+                ivCipher = null;
             } else {
                 encKey = new SecretKeySpec(material, 0, 16, "AES");
                 mac = Mac.getInstance("HmacSHA256");
@@ -61,6 +73,7 @@ public final class TrafficKey {
                 ivCipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(material, 48, 16, "AES"));
                 salt = java.util.Arrays.copyOfRange(material, 64, 64 + SALT);
                 cipher = Cipher.getInstance("AES/CBC/PKCS5Padding");
+                chacha = null;
             }
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("JDK crypto provider lacks " + suite, e);
@@ -70,8 +83,24 @@ public final class TrafficKey {
 
     /** The key for {@code label} (e.g. "ntm node-to-dc") derived from a 32-byte shared secret. */
     public static TrafficKey derive(CipherSuite suite, byte[] secret, String label) {
-        int len = suite == CipherSuite.AES_128_GCM ? GCM_KEY + SALT : 16 + 32 + 16 + SALT;
-        return new TrafficKey(suite, Hkdf.derive(secret, label + "/" + suite.code, len));
+        return new TrafficKey(suite, Hkdf.derive(secret, label + "/" + suite.code, materialLength(suite)));
+    }
+
+    /** HKDF output per key (docs/protocol.md, "Keys"): cipher key(s), then the 4-byte nonce salt. */
+    static int materialLength(CipherSuite suite) {
+        return switch (suite) {
+            case AES_128_GCM -> GCM_KEY + SALT;
+            case AES_128_CBC_HMAC_SHA256 -> 16 + 32 + 16 + SALT;
+            case CHACHA20_POLY1305 -> CHACHA_KEY + SALT; // RFC 8439: 256-bit key
+        };
+    }
+
+    /** For test vectors: a ChaCha20-Poly1305 key with explicit key bytes and salt. */
+    static TrafficKey chachaForTest(byte[] key32, byte[] salt4) {
+        byte[] m = new byte[CHACHA_KEY + SALT];
+        System.arraycopy(key32, 0, m, 0, CHACHA_KEY);
+        System.arraycopy(salt4, 0, m, CHACHA_KEY, SALT);
+        return new TrafficKey(CipherSuite.CHACHA20_POLY1305, m);
     }
 
     /** For test vectors: a GCM key with explicit key bytes and salt. */
@@ -99,7 +128,7 @@ public final class TrafficKey {
     /** Bytes a sealed message adds to its body: header and tag, plus CBC padding. */
     public int overhead() {
         return NtmHeader.LENGTH + CipherSuite.TAG_LENGTH
-                + (suite == CipherSuite.AES_128_GCM ? 0 : CipherSuite.MAX_PADDING);
+                + (suite == CipherSuite.AES_128_CBC_HMAC_SHA256 ? CipherSuite.MAX_PADDING : 0);
     }
 
     /**
@@ -110,6 +139,9 @@ public final class TrafficKey {
         int start = out.position();
         long ctr = ++counter;
         NtmHeader.write(out, start, type, suite.code, flags, id, ctr);
+        if (chacha != null) {
+            return sealChaCha(out, start, ctr, plain);
+        }
         out.get(start, aad);
         out.position(start + NtmHeader.LENGTH);
         try {
@@ -154,6 +186,9 @@ public final class TrafficKey {
         if (!window.mightAccept(ctr)) {
             return Result.REPLAYED;
         }
+        if (chacha != null) {
+            return openChaCha(in, start, len, ctr, plainOut);
+        }
         in.get(start, aad);
         int end = start + len;
         try {
@@ -197,6 +232,51 @@ public final class TrafficKey {
         if (!window.accept(ctr)) {
             return Result.REPLAYED;
         }
+        return Result.OK;
+    }
+
+    /**
+     * ChaCha20-Poly1305 (RFC 8439 section 2.8) in place: the header at {@code out[start..]}
+     * is the AAD, the plaintext is encrypted straight into {@code out}, the tag follows it.
+     * No JDK Cipher, nothing allocated. {@code plain} may be the very bytes it is sealed
+     * into; other overlaps work for bodies up to {@code ChaCha20Poly1305.CHUNK} (2,048) bytes.
+     */
+    private int sealChaCha(ByteBuffer out, int start, long ctr, ByteBuffer plain) {
+        int ctStart = start + NtmHeader.LENGTH;
+        int len = plain.remaining();
+        if (out.limit() - ctStart < len + CipherSuite.TAG_LENGTH) {
+            throw new IllegalStateException("sealing failed (output buffer too small)");
+        }
+        putCounter(ctr);
+        chacha.nonce(nonce, 0);
+        chacha.seal(out, start, NtmHeader.LENGTH, plain, plain.position(), out, ctStart, len);
+        plain.position(plain.limit());
+        out.position(ctStart + len + CipherSuite.TAG_LENGTH);
+        return out.position() - start;
+    }
+
+    /**
+     * Checks the tag (over the header as AAD and the ciphertext in {@code in}) and only then
+     * decrypts into {@code plainOut}. As with the JDK suites, a {@code plainOut} too small
+     * for the body is BAD_AUTH, and nothing changes unless the result is OK.
+     */
+    private Result openChaCha(ByteBuffer in, int start, int len, long ctr, ByteBuffer plainOut) {
+        int ctStart = start + NtmHeader.LENGTH;
+        int ctLen = len - NtmHeader.LENGTH - CipherSuite.TAG_LENGTH;
+        int at = plainOut.position();
+        if (plainOut.remaining() < ctLen) {
+            return Result.BAD_AUTH;
+        }
+        putCounter(ctr);
+        chacha.nonce(nonce, 0);
+        if (!chacha.open(in, start, NtmHeader.LENGTH, in, ctStart, plainOut, at, ctLen)) {
+            return Result.BAD_AUTH;
+        }
+        if (!window.accept(ctr)) {
+            return Result.REPLAYED;
+        }
+        plainOut.position(at + ctLen);
+        in.position(start + len);
         return Result.OK;
     }
 

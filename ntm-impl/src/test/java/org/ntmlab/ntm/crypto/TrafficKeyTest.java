@@ -121,11 +121,12 @@ class TrafficKeyTest {
         }
     }
 
-    @Test
-    void keysOfDifferentLabelsDoNotOpenEachOther() {
+    @ParameterizedTest
+    @EnumSource(CipherSuite.class)
+    void keysOfDifferentLabelsDoNotOpenEachOther(CipherSuite suite) {
         byte[] secret = new byte[32];
-        TrafficKey a = TrafficKey.derive(CipherSuite.AES_128_GCM, secret, "ntm node-to-dc");
-        TrafficKey b = TrafficKey.derive(CipherSuite.AES_128_GCM, secret, "ntm dc-to-node");
+        TrafficKey a = TrafficKey.derive(suite, secret, "ntm node-to-dc");
+        TrafficKey b = TrafficKey.derive(suite, secret, "ntm dc-to-node");
         ByteBuffer wire = ByteBuffer.allocate(128);
         a.seal(wire, MessageType.KEEPALIVE, 0, 1, ByteBuffer.allocate(0));
         wire.flip();
@@ -141,5 +142,161 @@ class TrafficKeyTest {
                 ByteBuffer.allocate(5));
         wire.flip();
         assertThat(k.open(wire, ByteBuffer.allocate(128))).isEqualTo(TrafficKey.Result.WRONG_SUITE);
+    }
+
+    /**
+     * The ChaCha20-Poly1305 suite is RFC 8439's AEAD with nonce = salt(4) || counter(8,
+     * big-endian), the 20-byte header as AAD, the 16-byte tag after the body: the JDK's own
+     * ChaCha20-Poly1305 opens what we seal, and we open what it seals.
+     */
+    @Test
+    void chaCha20SuiteIsRfc8439AeadWithSaltCounterNonceAndHeaderAsAad() throws Exception {
+        byte[] key = HEX.parseHex("808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f");
+        byte[] salt = HEX.parseHex("07000000");
+        byte[] plain = "Ladies and Gentlemen of the class of '99".getBytes();
+        TrafficKey sender = TrafficKey.chachaForTest(key, salt);
+        ByteBuffer out = ByteBuffer.allocate(256);
+        sender.seal(out, MessageType.DATA, 0, 7, ByteBuffer.wrap(plain));
+        sender.seal(out.clear(), MessageType.DATA, 0, 7, ByteBuffer.wrap(plain)); // counter 2
+        out.flip();
+        assertThat(out.remaining()).isEqualTo(NtmHeader.LENGTH + plain.length + CipherSuite.TAG_LENGTH);
+        assertThat(NtmHeader.suite(out, 0)).isEqualTo(3);
+        byte[] header = new byte[NtmHeader.LENGTH];
+        out.get(0, header);
+        byte[] body = new byte[out.remaining() - NtmHeader.LENGTH];
+        out.get(NtmHeader.LENGTH, body);
+        Cipher jdk = Cipher.getInstance("ChaCha20-Poly1305");
+        SecretKeySpec k = new SecretKeySpec(key, "ChaCha20");
+        jdk.init(Cipher.DECRYPT_MODE, k, new IvParameterSpec(HEX.parseHex("070000000000000000000002")));
+        jdk.updateAAD(header);
+        assertThat(jdk.doFinal(body)).isEqualTo(plain);
+
+        // the other way: a DATA message sealed by the JDK with counter 5 opens with our key
+        ByteBuffer msg = ByteBuffer.allocate(256);
+        NtmHeader.write(msg, 0, MessageType.DATA, CipherSuite.CHACHA20_POLY1305.code, 0, 9, 5);
+        msg.get(0, header);
+        jdk.init(Cipher.ENCRYPT_MODE, k, new IvParameterSpec(HEX.parseHex("070000000000000000000005")));
+        jdk.updateAAD(header);
+        msg.put(NtmHeader.LENGTH, jdk.doFinal(plain)).limit(NtmHeader.LENGTH + plain.length + 16);
+        ByteBuffer got = ByteBuffer.allocate(256);
+        assertThat(TrafficKey.chachaForTest(key, salt).open(msg, got)).isEqualTo(TrafficKey.Result.OK);
+        assertThat(msg.position()).isEqualTo(msg.limit());
+        byte[] opened = new byte[got.flip().remaining()];
+        got.get(opened);
+        assertThat(opened).isEqualTo(plain);
+    }
+
+    /** docs/protocol.md "Keys": HKDF gives 36 bytes for this suite, the 256-bit key then the 4-byte salt. */
+    @Test
+    void chaCha20SuiteKeyIs32BytesOfHkdfOutputThenA4ByteSalt() {
+        byte[] secret = new byte[32];
+        secret[5] = 42;
+        byte[] material = Hkdf.derive(secret, "ntm node-to-dc/3", 36);
+        TrafficKey derived = TrafficKey.derive(CipherSuite.CHACHA20_POLY1305, secret, "ntm node-to-dc");
+        TrafficKey explicit = TrafficKey.chachaForTest(java.util.Arrays.copyOf(material, 32),
+                java.util.Arrays.copyOfRange(material, 32, 36));
+        ByteBuffer a = ByteBuffer.allocate(128);
+        ByteBuffer b = ByteBuffer.allocate(128);
+        derived.seal(a, MessageType.DATA, 0, 1, ByteBuffer.wrap(new byte[33]));
+        explicit.seal(b, MessageType.DATA, 0, 1, ByteBuffer.wrap(new byte[33]));
+        assertThat(a.flip()).isEqualTo(b.flip());
+    }
+
+    /**
+     * Every body length 0..1500 (random order of heap and direct buffers, buffers at an
+     * offset) round-trips, the wire length is header + body + tag, and positions move as the
+     * seal/open contract says.
+     */
+    @Test
+    void chaCha20SuiteRoundTripsEveryLengthInHeapAndDirectBuffers() {
+        java.util.Random rnd = new java.util.Random(3);
+        byte[] secret = new byte[32];
+        rnd.nextBytes(secret);
+        TrafficKey a = TrafficKey.derive(CipherSuite.CHACHA20_POLY1305, secret, "x");
+        TrafficKey b = TrafficKey.derive(CipherSuite.CHACHA20_POLY1305, secret, "x");
+        for (int len = 0; len <= 1500; len++) {
+            byte[] msg = new byte[len];
+            rnd.nextBytes(msg);
+            ByteBuffer plain = alloc(len + 7, rnd.nextBoolean()).position(7);
+            plain.put(msg).position(7);
+            ByteBuffer wire = alloc(2048, rnd.nextBoolean()).position(3);
+            int n = a.seal(wire, MessageType.DATA, 0, 1, plain);
+            assertThat(n).isEqualTo(NtmHeader.LENGTH + len + CipherSuite.TAG_LENGTH);
+            assertThat(plain.hasRemaining()).isFalse();
+            assertThat(wire.position()).isEqualTo(3 + n);
+            wire.limit(wire.position()).position(3);
+            ByteBuffer got = alloc(2048, rnd.nextBoolean()).position(5);
+            assertThat(b.open(wire, got)).as("length %d", len).isEqualTo(TrafficKey.Result.OK);
+            assertThat(wire.position()).isEqualTo(wire.limit());
+            assertThat(got.position()).isEqualTo(5 + len);
+            byte[] back = new byte[len];
+            got.get(5, back);
+            assertThat(back).isEqualTo(msg);
+        }
+    }
+
+    private static ByteBuffer alloc(int n, boolean direct) {
+        return direct ? ByteBuffer.allocateDirect(n) : ByteBuffer.allocate(n);
+    }
+
+    /** A failed open leaves the input's position and the window as they were, so the genuine packet still opens. */
+    @Test
+    void chaCha20SuiteRejectsTamperingWithoutChangingState() {
+        TrafficKey a = TrafficKey.derive(CipherSuite.CHACHA20_POLY1305, new byte[32], "x");
+        TrafficKey b = TrafficKey.derive(CipherSuite.CHACHA20_POLY1305, new byte[32], "x");
+        ByteBuffer wire = ByteBuffer.allocateDirect(256);
+        a.seal(wire, MessageType.DATA, 0, 1, ByteBuffer.wrap(new byte[100]));
+        wire.flip();
+        wire.put(50, (byte) (wire.get(50) ^ 0x80));
+        ByteBuffer plain = ByteBuffer.allocate(256);
+        assertThat(b.open(wire, plain)).isEqualTo(TrafficKey.Result.BAD_AUTH);
+        assertThat(wire.position()).isZero();
+        assertThat(plain.position()).isZero();
+        assertThat(b.highestOpened()).isZero();
+        wire.put(50, (byte) (wire.get(50) ^ 0x80));
+        assertThat(b.open(wire, plain)).isEqualTo(TrafficKey.Result.OK);
+        assertThat(b.open(wire.position(0), plain.clear())).isEqualTo(TrafficKey.Result.REPLAYED);
+        // an output buffer too small for the body: BAD_AUTH and no state change, as with the JDK suites
+        a.seal(wire.clear(), MessageType.DATA, 0, 1, ByteBuffer.wrap(new byte[100]));
+        wire.flip();
+        assertThat(b.open(wire, ByteBuffer.allocate(99))).isEqualTo(TrafficKey.Result.BAD_AUTH);
+        assertThat(b.open(wire, ByteBuffer.allocate(100))).isEqualTo(TrafficKey.Result.OK);
+    }
+
+    /**
+     * Issue 2's aim "no allocation per packet": after warm-up, 20,000 seal + open pairs of a
+     * 1,052-byte body on direct and heap buffers allocate (almost) nothing on this thread
+     * (com.sun.management.ThreadMXBean#getCurrentThreadAllocatedBytes).
+     */
+    @Test
+    void chaCha20SuiteAllocatesNothingPerPacket() {
+        com.sun.management.ThreadMXBean mx =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        TrafficKey a = TrafficKey.derive(CipherSuite.CHACHA20_POLY1305, new byte[32], "x");
+        TrafficKey b = TrafficKey.derive(CipherSuite.CHACHA20_POLY1305, new byte[32], "x");
+        ByteBuffer[] inner = {ByteBuffer.allocateDirect(1052), ByteBuffer.allocate(1052)};
+        ByteBuffer[] wire = {ByteBuffer.allocateDirect(2048), ByteBuffer.allocate(2048)};
+        ByteBuffer[] plain = {ByteBuffer.allocateDirect(2048), ByteBuffer.allocate(2048)};
+        int packets = 20_000;
+        long[] okCount = new long[1];
+        Runnable run = () -> {
+            for (int i = 0; i < packets; i++) {
+                int k = i & 1;
+                inner[k].clear();
+                wire[k].clear();
+                a.seal(wire[k], MessageType.DATA, 0, 1, inner[k]);
+                wire[k].flip();
+                plain[k].clear();
+                if (b.open(wire[k], plain[k]) == TrafficKey.Result.OK) {
+                    okCount[0]++;
+                }
+            }
+        };
+        run.run(); // warm-up (and class loading)
+        long before = mx.getCurrentThreadAllocatedBytes();
+        run.run();
+        long allocated = mx.getCurrentThreadAllocatedBytes() - before;
+        assertThat(okCount[0]).isEqualTo(2L * packets);
+        assertThat(allocated).as("bytes allocated by %d seal+open pairs", packets).isLessThan(packets);
     }
 }

@@ -10,7 +10,7 @@ import org.ntmlab.ntm.memlab.MemoryLab;
 import org.ntmlab.ntm.transport.memory.Impairment;
 import org.ntmlab.ntm.transport.memory.NatBehaviour;
 
-/** Route optimisation against each RFC 4787 NAT behaviour, and the paper suite end to end. */
+/** Route optimisation against each RFC 4787 NAT behaviour, and the other suites end to end. */
 class NatTraversalMemoryTest {
 
     @Test
@@ -53,6 +53,29 @@ class NatTraversalMemoryTest {
             mn.resolve(cn.fqdn()).get(5, TimeUnit.SECONDS);
             Table1MemoryTest.echo(mn, cn.virtualV6(), "encrypt-then-MAC through the relay");
             Table1MemoryTest.tcpEcho(mn, cn.virtualV4(), 200_000);
+        }
+    }
+
+    /**
+     * The pure-Java ChaCha20-Poly1305 suite end to end: node-DC signalling, DC-RS relay
+     * authorisation, a relayed tunnel (IPv4 NAT to global IPv6) and a direct one optimised
+     * through cone NATs, UDP and TCP echo over both.
+     */
+    @Test
+    void chaCha20Poly1305SuiteCarriesTheSameTraffic() throws Exception {
+        try (MemoryLab lab = new MemoryLab(NatBehaviour.PORT_RESTRICTED_CONE, CipherSuite.CHACHA20_POLY1305)) {
+            NtmNode mn = lab.node("mn-p2", lab.p2, "10.2.0.10");
+            NtmNode v6 = lab.node("cn-v6", lab.global6, "2001:db8::41");
+            NtmNode p1 = lab.node("cn-p1", lab.p1, "10.1.0.10");
+            TunnelInfo relayed = mn.resolve(v6.fqdn()).get(5, TimeUnit.SECONDS);
+            assertThat(relayed.path()).isEqualTo("relay");
+            Table1MemoryTest.echo(mn, v6.virtualV6(), "ChaCha20-Poly1305 through the relay");
+            Table1MemoryTest.tcpEcho(mn, v6.virtualV4(), 200_000);
+            TunnelInfo direct = mn.resolve(p1.fqdn()).get(5, TimeUnit.SECONDS);
+            assertThat(Table1MemoryTest.awaitPath(mn, direct.tunnelId(), "direct")).isEqualTo("direct");
+            Table1MemoryTest.echo(mn, p1.virtualV4(), "ChaCha20-Poly1305 direct");
+            Table1MemoryTest.tcpEcho(mn, p1.virtualV6(), 200_000);
+            assertThat(lab.rs.counters().get("relayed")).isPositive();
         }
     }
 

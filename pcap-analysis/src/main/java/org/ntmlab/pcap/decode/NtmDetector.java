@@ -8,7 +8,7 @@ import java.util.TreeSet;
 
 /**
  * Decides whether a UDP datagram is NTM. Its first 20 bytes must have the header's shape
- * (version 1, a known type, suite 1 or 2, no undefined flag bits), and the datagram must
+ * (version 1, a known type, suite 1, 2 or 3, no undefined flag bits), and the datagram must
  * be on a plausible NTM flow, which is any of:
  * <ul>
  *   <li>a port in the port list (DC 7000, RS 7100, node 7200 from docs/protocol.md "Ports",
@@ -27,6 +27,7 @@ public final class NtmDetector {
     public static final int NODE_PORT = 7200;
     static final int SUITE_AES_GCM = 1;
     static final int SUITE_CBC_HMAC = 2;
+    static final int SUITE_CHACHA20_POLY1305 = 3;
 
     private final Set<Integer> ports;
     private final boolean anyPort;
@@ -119,7 +120,8 @@ public final class NtmDetector {
             return null;
         }
         boolean ok = h.version() == NtmHeader.VERSION && h.type() != null
-                && (h.suite() == SUITE_AES_GCM || h.suite() == SUITE_CBC_HMAC)
+                && (h.suite() == SUITE_AES_GCM || h.suite() == SUITE_CBC_HMAC
+                        || h.suite() == SUITE_CHACHA20_POLY1305)
                 && (h.flags() & ~NtmHeader.KNOWN_FLAGS) == 0;
         return ok ? h : null;
     }

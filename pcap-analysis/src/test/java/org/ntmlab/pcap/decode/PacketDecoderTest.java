@@ -79,12 +79,17 @@ class PacketDecoderTest {
         assertThat(custom.decode(eth(SyntheticPackets.udpPacket(a, b, good))).ntm()).isPresent();
         assertThat(new PacketDecoder(NtmDetector.anyPort()).decode(eth(SyntheticPackets.udpPacket(a, b, good))).ntm()).isPresent();
         InetSocketAddress dc = sock("198.51.100.2", 7000);
+        for (int suite = 1; suite <= 3; suite++) { // AES-GCM, CBC-HMAC, ChaCha20-Poly1305
+            byte[] p = good.clone();
+            p[2] = (byte) suite;
+            assertThat(decoder.decode(eth(SyntheticPackets.udpPacket(a, dc, p))).ntm()).as("suite %d", suite).isPresent();
+        }
         byte[] badVersion = good.clone();
         badVersion[0] = 2;
         byte[] unknownType = good.clone();
         unknownType[1] = 0x09;
         byte[] badSuite = good.clone();
-        badSuite[2] = 3;
+        badSuite[2] = 4;
         byte[] undefinedFlag = good.clone();
         undefinedFlag[3] = 0x04;
         byte[] shortPayload = new byte[19];
