@@ -2,8 +2,6 @@ package org.ntmlab.ntm.stack;
 
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * The node's user-space IP stack (paper section 4.2, "virtual IP protocol stack"): its
@@ -43,7 +41,12 @@ public final class VirtualStack {
     private final byte[] srcScratch16 = new byte[16];
     private InetAddress lastSrc;
     private byte[] lastSrcBytes;
-    private final Map<Integer, UdpReceiver> udp = new HashMap<>();
+    /**
+     * UDP bindings by port, two levels of 256 (a page is made on its first bind): the per-packet
+     * lookup must not box the port into an Integer (ports above 127 are not cached, so a
+     * HashMap&lt;Integer, ...&gt; lookup allocated 16 bytes per received datagram).
+     */
+    private final UdpReceiver[][] udp = new UdpReceiver[256][];
     private byte[] v4;
     private byte[] v6;
     private InetAddress v4Address;
@@ -95,7 +98,7 @@ public final class VirtualStack {
     /** Binds a UDP port (0 = ephemeral); returns the port. */
     public int bindUdp(int port, UdpReceiver receiver) {
         if (port == 0) {
-            for (int i = 0; i < 16384 && udp.containsKey(nextEphemeral); i++) {
+            for (int i = 0; i < 16384 && udpReceiver(nextEphemeral) != null; i++) {
                 nextEphemeral = nextEphemeral == 65535 ? FIRST_EPHEMERAL : nextEphemeral + 1;
             }
             port = nextEphemeral;
@@ -104,14 +107,26 @@ public final class VirtualStack {
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException("UDP port out of range: " + port);
         }
-        if (udp.putIfAbsent(port, receiver) != null) {
+        if (udpReceiver(port) != null) {
             throw new IllegalStateException("virtual UDP port " + port + " is in use");
         }
+        UdpReceiver[] page = udp[port >>> 8];
+        if (page == null) {
+            page = udp[port >>> 8] = new UdpReceiver[256];
+        }
+        page[port & 0xFF] = receiver;
         return port;
     }
 
     public void unbindUdp(int port) {
-        udp.remove(port);
+        if (port >= 0 && port <= 65535 && udp[port >>> 8] != null) {
+            udp[port >>> 8][port & 0xFF] = null;
+        }
+    }
+
+    private UdpReceiver udpReceiver(int port) {
+        UdpReceiver[] page = udp[port >>> 8];
+        return page == null ? null : page[port & 0xFF];
     }
 
     /** Sends a UDP datagram from {@code srcPort} to {@code dst}:{@code dstPort}. Consumes {@code payload}. */
@@ -302,7 +317,7 @@ public final class VirtualStack {
             }
         }
         int dstPort = p.getShort(l4 + 2) & 0xFFFF;
-        UdpReceiver r = udp.get(dstPort);
+        UdpReceiver r = udpReceiver(dstPort);
         if (r == null) {
             counters.rxNoListener++;
             return;
