@@ -132,6 +132,17 @@ public final class TrafficKey {
     }
 
     /**
+     * Makes the next sealed message carry a counter above {@code floor} (send keys, before first
+     * use). See {@link Association#longLived}: a key that outlives a process must not start
+     * again at 1 after a restart.
+     */
+    public void countFrom(long floor) {
+        if (Long.compareUnsigned(floor, counter) > 0) {
+            counter = floor;
+        }
+    }
+
+    /**
      * Writes header + sealed {@code plain} at {@code out}'s position and advances it.
      * {@code plain} is consumed. Returns the message length.
      */

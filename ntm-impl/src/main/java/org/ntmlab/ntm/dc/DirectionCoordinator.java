@@ -106,7 +106,7 @@ public final class DirectionCoordinator implements AutoCloseable {
         this.loop = loop;
         this.keys = keys;
         for (RelayInfo r : config.relays()) {
-            relays.put(r.id(), new RelayState(r, Association.of(config.suite(), r.secret(), KeyLabels.DC_TO_RS,
+            relays.put(r.id(), new RelayState(r, Association.longLived(config.suite(), r.secret(), KeyLabels.DC_TO_RS,
                     KeyLabels.RS_TO_DC)));
         }
         endpoints.putAll(FamilySockets.open(network, config.bindV4(), config.bindV6(), loop, this::onDatagram));
@@ -248,7 +248,7 @@ public final class DirectionCoordinator implements AutoCloseable {
             }
             if (!nodesByKey.containsKey(keyId)) {
                 NodeRecord r = new NodeRecord(k.keyId(), k.fqdn().toLowerCase(Locale.ROOT),
-                        Association.of(config.suite(), k.secret(), KeyLabels.DC_TO_NODE, KeyLabels.NODE_TO_DC));
+                        Association.longLived(config.suite(), k.secret(), KeyLabels.DC_TO_NODE, KeyLabels.NODE_TO_DC));
                 InetAddress[] v = pool.addressesFor(r.fqdn);
                 r.v4 = v[0];
                 r.v6 = v[1];

@@ -122,7 +122,7 @@ public final class NtmNode implements AutoCloseable {
         this.key = key;
         this.network = network;
         this.loop = loop;
-        this.dcKeys = Association.of(config.suite(), key.secret(), KeyLabels.NODE_TO_DC, KeyLabels.DC_TO_NODE);
+        this.dcKeys = Association.longLived(config.suite(), key.secret(), KeyLabels.NODE_TO_DC, KeyLabels.DC_TO_NODE);
         this.stack = new VirtualStack(this::sendInner);
         this.tcp = new TcpLayer(loop, TcpConfig.builder().tunnelMtu(TUNNEL_LINK_MTU).build(),
                 (src, dst, segment) -> stack.sendTransport(Ip.PROTO_TCP, src, dst, segment), stack::sourceFor);

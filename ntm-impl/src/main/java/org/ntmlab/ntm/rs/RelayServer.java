@@ -56,7 +56,7 @@ public final class RelayServer implements AutoCloseable {
         this.id = id;
         this.loop = loop;
         this.suite = suite;
-        this.dc = Association.of(suite, dcSecret, KeyLabels.RS_TO_DC, KeyLabels.DC_TO_RS);
+        this.dc = Association.longLived(suite, dcSecret, KeyLabels.RS_TO_DC, KeyLabels.DC_TO_RS);
         var sockets = FamilySockets.open(network, bindV4, bindV6, loop, this::onDatagram);
         this.v4 = sockets.get(Family.V4);
         this.v6 = sockets.get(Family.V6);
@@ -218,8 +218,11 @@ public final class RelayServer implements AutoCloseable {
         RelayedTunnel(long id, byte[] secret, CipherSuite suite) {
             this.id = id;
             this.secret = secret;
-            this.initiatorKeys = Association.of(suite, secret, KeyLabels.RS_TO_INITIATOR, KeyLabels.INITIATOR_TO_RS);
-            this.responderKeys = Association.of(suite, secret, KeyLabels.RS_TO_RESPONDER, KeyLabels.RESPONDER_TO_RS);
+            // long-lived: after an RS restart the DC authorises the same relay secret again
+            this.initiatorKeys = Association.longLived(suite, secret, KeyLabels.RS_TO_INITIATOR,
+                    KeyLabels.INITIATOR_TO_RS);
+            this.responderKeys = Association.longLived(suite, secret, KeyLabels.RS_TO_RESPONDER,
+                    KeyLabels.RESPONDER_TO_RS);
         }
     }
 }
