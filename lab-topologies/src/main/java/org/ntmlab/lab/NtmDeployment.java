@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.nio.file.Files;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,8 +24,14 @@ import org.testcontainers.images.builder.Transferable;
 
 /**
  * Starts NTMobile in a running lab with the project's CLI ({@code java -jar /opt/ntm/ntm.jar
- * as|dc|rs|node}): one AS (it creates the lab CA), every RS, the first DC, then every node, and
+ * as|dc|rs|node}): one AS (it creates the lab CA), every RS, every DC, then every node, and
  * waits until each node is registered. Ports as in docs/protocol.md.
+ *
+ * <p>Several DCs (each with its {@code domain}) find each other through DNS (paper section 3.1,
+ * docs/protocol.md "Several domains"): each gets a {@code --peer} secret per other domain
+ * (random, shared by the pair) and the other DCs' DNS responders as {@code --resolver}s. Every
+ * node registers with the DC of its FQDN's domain. RSs belong to the first DC (an RS shares its
+ * secret with one DC), so relayed cross-domain tunnels need the MN in that DC's domain.
  */
 public final class NtmDeployment {
     private static final Logger LOG = LoggerFactory.getLogger(NtmDeployment.class);
@@ -59,9 +66,9 @@ public final class NtmDeployment {
                     + " 'mvn -B -pl ntm-impl -am package -DskipTests' (or set -Dntm.jar)");
         }
         Server as = single(ServerRole.AS);
-        Server dc = single(ServerRole.DC);
+        single(ServerRole.DC);
+        Map<String, Server> dcByDomain = dcsByDomain();
         List<Server> relays = t.servers().stream().filter(s -> s.role() == ServerRole.RS).toList();
-        String domain = domain();
         String dcToken = hex(32);
 
         // AS first: it creates the lab CA and a certificate valid for all its addresses.
@@ -98,31 +105,23 @@ public final class NtmDeployment {
             relayArgs.add(" --relay " + relayId + "," + (v4 == null ? "-" : hostPort(v4, RS_PORT)) + ","
                     + (v6 == null ? "-" : hostPort(v6, RS_PORT)) + "," + secret);
         }
-        LabHost dcHost = lab.host(dc.name());
-        dcHost.container().copyFileToContainer(Transferable.of(ca), CA);
-        InetAddress dc4 = firstAddress(dc.name(), false);
-        InetAddress dc6 = firstAddress(dc.name(), true);
-        List<String> dns = new ArrayList<>();
-        if (dc4 != null) {
-            dns.add(hostPort(dc4, 53));
+        Map<String, String> pairSecrets = new HashMap<>(); // "a|b" (sorted domains) -> secret
+        boolean first = true;
+        for (Map.Entry<String, Server> e : dcByDomain.entrySet()) {
+            startDc(e.getValue(), e.getKey(), dcByDomain, pairSecrets, ca, as, dcToken,
+                    first ? String.join("", relayArgs) : "");
+            first = false;
         }
-        if (dc6 != null) {
-            dns.add(hostPort(dc6, 53));
+        for (Server dc : dcByDomain.values()) {
+            // A node gives up after 10 unanswered REGISTERs: the DC must listen first.
+            lab.host(dc.name()).execOk("for i in $(seq 900); do ss -Huln | grep -q ':" + DC_PORT + " ' && exit 0;"
+                    + " [ -d /proc/$(cat /run/ntm/ntm.pid) ] || break; sleep 0.1; done;"
+                    + " echo 'DC did not come up (see " + dc.name() + ".log)'; exit 1");
         }
-        InetAddress asForDc = reachableAddress(as, segmentsReachableFrom(dc.name()), dc.name());
-        dcHost.startBackground("ntm", JAVA + " dc --domain " + domain
-                + (dc4 != null ? " --bind4 " + hostPort(dc4, DC_PORT) : "")
-                + (dc6 != null ? " --bind6 " + hostPort(dc6, DC_PORT) : "")
-                + " --dns " + String.join(",", dns) + " --as " + hostPort(asForDc, AS_PORT) + " --as-ca " + CA
-                + " --dc-token " + dcToken + String.join("", relayArgs));
-
-        // A node gives up after 10 unanswered REGISTERs: the DC must listen first.
-        dcHost.execOk("for i in $(seq 900); do ss -Huln | grep -q ':" + DC_PORT + " ' && exit 0;"
-                + " [ -d /proc/$(cat /run/ntm/ntm.pid) ] || break; sleep 0.1; done;"
-                + " echo 'DC did not come up (see " + dc.name() + ".log)'; exit 1");
 
         // Nodes: each talks to the AS and DC addresses it can reach (through its NAT if any).
         for (Node n : t.nodes()) {
+            Server dc = dcByDomain.size() == 1 ? dcByDomain.values().iterator().next() : dcByDomain.get(n.domain());
             LabHost h = lab.host(n.name());
             h.container().copyFileToContainer(Transferable.of(ca), CA);
             List<String> reach = segmentsReachableFrom(n.name());
@@ -183,14 +182,65 @@ public final class NtmDeployment {
                 t.source() + ": NTMobile needs a server with role " + role.yamlName()));
     }
 
-    /** The DC's domain: what follows the first label of every node's FQDN (all must agree). */
-    private String domain() {
-        List<String> domains = t.nodes().stream().map(n -> n.fqdn().substring(n.fqdn().indexOf('.') + 1))
-                .distinct().toList();
-        if (domains.size() != 1) {
-            throw new LabException(t.source() + ": all nodes must be in one DC domain, found " + domains);
+    /**
+     * Each DC with the domain it serves, in topology order. A single DC without a {@code domain}
+     * serves the nodes' common domain (what follows the first label of every FQDN; all must agree).
+     */
+    private Map<String, Server> dcsByDomain() {
+        List<Server> dcs = t.servers().stream().filter(s -> s.role() == ServerRole.DC).toList();
+        Map<String, Server> out = new LinkedHashMap<>();
+        if (dcs.size() == 1 && dcs.get(0).domain() == null) {
+            List<String> domains = t.nodes().stream().map(Node::domain).distinct().toList();
+            if (domains.size() != 1) {
+                throw new LabException(t.source() + ": all nodes must be in one DC domain, found " + domains
+                        + " (or give each DC its domain)");
+            }
+            out.put(domains.get(0), dcs.get(0));
+            return out;
         }
-        return domains.get(0);
+        for (Server dc : dcs) {
+            out.put(dc.domain(), dc); // the validator made sure each has a distinct one
+        }
+        return out;
+    }
+
+    /** Starts one DC: its own domain, the RSs it knows, and the other domains it may work with. */
+    private void startDc(Server dc, String domain, Map<String, Server> dcByDomain, Map<String, String> pairSecrets,
+                         byte[] ca, Server as, String dcToken, String relayArgs) {
+        LabHost dcHost = lab.host(dc.name());
+        dcHost.container().copyFileToContainer(Transferable.of(ca), CA);
+        InetAddress dc4 = firstAddress(dc.name(), false);
+        InetAddress dc6 = firstAddress(dc.name(), true);
+        List<String> dns = new ArrayList<>();
+        if (dc4 != null) {
+            dns.add(hostPort(dc4, 53));
+        }
+        if (dc6 != null) {
+            dns.add(hostPort(dc6, 53));
+        }
+        StringBuilder peers = new StringBuilder();
+        List<String> resolvers = new ArrayList<>();
+        List<String> reach = segmentsReachableFrom(dc.name());
+        for (Map.Entry<String, Server> other : dcByDomain.entrySet()) {
+            if (other.getValue() == dc) {
+                continue;
+            }
+            String pair = domain.compareTo(other.getKey()) < 0 ? domain + "|" + other.getKey()
+                    : other.getKey() + "|" + domain;
+            String secret = pairSecrets.computeIfAbsent(pair, k -> hex(32));
+            peers.append(" --peer ").append(other.getKey()).append('=').append(secret);
+            // the other DC's own DNS responder publishes _ntm-dc._udp.<its domain>
+            resolvers.add(hostPort(reachableAddress(other.getValue(), reach, dc.name()), 53));
+        }
+        InetAddress asForDc = reachableAddress(as, reach, dc.name());
+        dcHost.startBackground("ntm", JAVA + " dc --domain " + domain
+                + (dc4 != null ? " --bind4 " + hostPort(dc4, DC_PORT) : "")
+                + (dc6 != null ? " --bind6 " + hostPort(dc6, DC_PORT) : "")
+                + " --dns " + String.join(",", dns) + " --as " + hostPort(asForDc, AS_PORT) + " --as-ca " + CA
+                + " --dc-token " + dcToken + relayArgs + peers
+                + (resolvers.isEmpty() ? "" : " --resolver " + String.join(",", resolvers)));
+        LOG.info("event=dc-start dc={} domain={} peers={} resolvers={}", dc.name(), domain,
+                dcByDomain.size() - 1, resolvers);
     }
 
     /** The host's own segments, plus for private ones the chain of NAT outsides above them. */

@@ -129,13 +129,13 @@ public final class TopologyParser {
     }
 
     private Server server(Fields f) {
-        f.allow("name", "role", "attach");
+        f.allow("name", "role", "attach", "domain");
         return new Server(f.string("name", true),
                 f.choice("role", true, ServerRole::fromYaml, "server role", ServerRole.expected()),
                 f.list("attach", true, a -> {
                     a.allow("segment", "ipv4", "ipv6");
                     return new Attachment(a.string("segment", true), a.address("ipv4"), a.address("ipv6"));
-                }));
+                }), f.string("domain", false));
     }
 
     private Node node(Fields f) {

@@ -2,11 +2,13 @@ package org.ntmlab.lab.topology;
 
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /** Checks a topology's meaning; every problem names the field it comes from. */
@@ -64,6 +66,59 @@ final class TopologyValidator {
         }
         for (int i = 0; i < t.impairments().size(); i++) {
             impairment(t, p, "impairments[" + i + "]", t.impairments().get(i), segments);
+        }
+        domains(t, p);
+    }
+
+    /**
+     * DC domains: only a DC has one; with several DCs each names its own, distinct domain,
+     * and every node's domain (its FQDN without the first label) must be one a DC serves.
+     */
+    private static void domains(Topology t, Problems p) {
+        List<Server> dcs = new ArrayList<>();
+        Map<String, String> byDomain = new HashMap<>();
+        for (int i = 0; i < t.servers().size(); i++) {
+            Server s = t.servers().get(i);
+            String at = "servers[" + i + "].domain";
+            if (s.domain() != null && s.role() != ServerRole.DC) {
+                p.add(at, "only a DC serves a domain (this is " + (s.role() == null ? "no role" : "an "
+                        + s.role().yamlName()) + ")");
+                continue;
+            }
+            if (s.role() != ServerRole.DC) {
+                continue;
+            }
+            dcs.add(s);
+            if (s.domain() != null) {
+                if (!FQDN.matcher(s.domain()).matches()) {
+                    p.add(at, "'" + s.domain() + "' is not a lower-case DNS name such as a.ntm.example");
+                } else if (byDomain.putIfAbsent(s.domain(), s.name()) != null) {
+                    p.add(at, "domain '" + s.domain() + "' is already served by DC '" + byDomain.get(s.domain()) + "'");
+                }
+            }
+        }
+        if (dcs.size() > 1) {
+            for (int i = 0; i < t.servers().size(); i++) {
+                Server s = t.servers().get(i);
+                if (s.role() == ServerRole.DC && s.domain() == null) {
+                    p.add("servers[" + i + "].domain", "required: with several DCs each must name the domain it"
+                            + " serves");
+                }
+            }
+        }
+        if (byDomain.isEmpty()) {
+            return; // one DC without a domain: it serves the nodes' common domain (checked at start)
+        }
+        for (int i = 0; i < t.nodes().size(); i++) {
+            Node n = t.nodes().get(i);
+            if (n.fqdn() == null || !FQDN.matcher(n.fqdn()).matches()) {
+                continue;
+            }
+            String d = n.domain();
+            if (!byDomain.containsKey(d)) {
+                p.add("nodes[" + i + "].fqdn", "no DC serves domain '" + d + "' (DCs serve " + new TreeSet<>(
+                        byDomain.keySet()) + ")");
+            }
         }
     }
 

@@ -224,6 +224,47 @@ class TopologyParserTest {
     }
 
     @Test
+    void severalDcsEachNameTheirDomainAndEveryNodeHasOne() {
+        String yaml = MINIMAL + """
+                servers:
+                  - name: dca
+                    role: dc
+                    domain: a.ntm.example
+                    attach: [ { segment: g4 } ]
+                  - name: dcb
+                    role: dc
+                    attach: [ { segment: g4 } ]
+                  - name: dcc
+                    role: dc
+                    domain: a.ntm.example
+                    attach: [ { segment: g4 } ]
+                  - name: rs
+                    role: rs
+                    domain: Not_A.Domain
+                    attach: [ { segment: g4 } ]
+                """;
+        TopologyException e = org.junit.jupiter.api.Assertions.assertThrows(TopologyException.class,
+                () -> TopologyParser.parse("d.yaml", yaml));
+        assertThat(e.getMessage()).contains(
+                "d.yaml:24: servers[1].domain: required: with several DCs each must name the domain it serves",
+                "d.yaml:29: servers[2].domain: domain 'a.ntm.example' is already served by DC 'dca'",
+                "d.yaml:33: servers[3].domain: only a DC serves a domain (this is an rs)",
+                "d.yaml:17: nodes[0].fqdn: no DC serves domain 'ntm.example' (DCs serve [a.ntm.example])");
+    }
+
+    @Test
+    void twoDomainsParse() {
+        Topology t = TopologyParser.parse("d.yaml", MINIMAL.replace("fqdn: n1.ntm.example", "fqdn: n1.b.ntm.example")
+                + """
+                servers:
+                  - { name: dca, role: dc, domain: a.ntm.example, attach: [ { segment: g4 } ] }
+                  - { name: dcb, role: dc, domain: b.ntm.example, attach: [ { segment: g4 } ] }
+                """);
+        assertThat(t.servers()).extracting(Server::domain).containsExactly("a.ntm.example", "b.ntm.example");
+        assertThat(t.nodes().get(0).domain()).isEqualTo("b.ntm.example");
+    }
+
+    @Test
     void impairmentUnitsAreParsed() {
         Topology t = TopologyParser.parse("i.yaml", MINIMAL + """
                 impairments:

@@ -1,0 +1,122 @@
+package org.ntmlab.conformance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.ntmlab.lab.Lab;
+import org.ntmlab.lab.topology.Topology;
+
+/**
+ * Two NTMobile domains in the Docker lab ({@code two-domains.yaml}; ARCHITECTURE.md: "several
+ * DCs find each other through DNS"; docs/protocol.md "Several domains"). The MN of domain a,
+ * behind a cone NAT, reaches CNs of domain b: its DC (dca) finds dcb by asking dcb's DNS for
+ * {@code _ntm-dc._udp.b.ntm.example} (RFC 2782 SRV), learns the CN's position over the
+ * authenticated DC-DC channel and directs both ends (the CN through dcb). Checked with
+ * {@code dig} against the DCs' own DNS responders, and with UDP, TCP and ICMP over the tunnels
+ * on the path the paper's rules give (direct v4; through the RS for IPv4 <-> IPv6).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class InterDomainDockerIT {
+    static final Path TOPOLOGY = Path.of("src/test/resources/topologies/two-domains.yaml");
+    static final String DCB_V4 = "203.0.113.160";
+    static final String DCA_V4 = "203.0.113.150";
+
+    private Lab lab;
+
+    @BeforeAll
+    void up() throws Exception {
+        lab = Lab.start(Topology.load(TOPOLOGY));
+        lab.startNtm(180);
+    }
+
+    @AfterAll
+    void down() {
+        if (lab != null) {
+            lab.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void eachDcPublishesItselfInItsOwnDnsAndAnswersForItsNodes() {
+        // what dca asks to find dcb, asked with dig from dca's container
+        String srv = dig("dca", DCB_V4, "_ntm-dc._udp.b.ntm.example SRV");
+        assertThat(srv).as("SRV of domain b's DC").contains("7000 ntm-dc.b.ntm.example.");
+        assertThat(dig("dca", DCB_V4, "ntm-dc.b.ntm.example A")).contains(DCB_V4);
+        assertThat(dig("dca", DCB_V4, "ntm-dc.b.ntm.example AAAA")).contains("2001:db8:88::21");
+        assertThat(dig("dcb", DCA_V4, "_ntm-dc._udp.a.ntm.example SRV")).contains("7000 ntm-dc.a.ntm.example.");
+        // each DC answers for its own registered nodes (virtual addresses) and for no other domain
+        assertThat(dig("dcb", DCB_V4, "cn.b.ntm.example A")).matches("(?s)100\\.(6[4-9]|[7-9][0-9]|1[01][0-9]|12[0-7])"
+                + "\\.\\d+\\.\\d+\\s*");
+        assertThat(dig("dca", DCA_V4, "mn.a.ntm.example AAAA")).startsWith("fd00:6e74:6d00:");
+        String foreign = lab.host("dca").exec("dig @" + DCA_V4 + " cn.b.ntm.example A +time=2 +tries=1")
+                .getStdout();
+        assertThat(foreign).as("dca is not authoritative for domain b").contains("status: REFUSED");
+    }
+
+    @Test
+    @Order(2)
+    void mnOfDomainAReachesCnOfDomainBDirectly() {
+        String resolve = lab.control("mn", "resolve cn.b.ntm.example");
+        assertThat(resolve).as("resolve across domains").startsWith("OK").contains("path=direct");
+        traffic("mn", "cn.b.ntm.example");
+        String row = tunnelRow("mn", "cn.b.ntm.example");
+        assertThat(row).contains("\"path\":\"direct\"").contains("203.0.113.180");
+    }
+
+    @Test
+    @Order(3)
+    void mnReachesTheIpv6OnlyCnOfDomainBThroughTheRs() {
+        String resolve = lab.control("mn", "resolve cn6.b.ntm.example");
+        assertThat(resolve).as("IPv4 MN to IPv6 CN across domains").startsWith("OK").contains("path=relay");
+        traffic("mn", "cn6.b.ntm.example");
+        assertThat(tunnelRow("mn", "cn6.b.ntm.example")).contains("\"path\":\"relay\"").contains("203.0.113.170");
+        assertThat(tunnelRow("cn6", "mn.a.ntm.example")).as("the CN's end, directed by dcb")
+                .contains("\"path\":\"relay\"").contains("2001:db8:88:0:0:0:0:30");
+    }
+
+    @Test
+    @Order(4)
+    void cnOfDomainBReachesMnOfDomainABehindItsNat() {
+        String resolve = lab.control("cn", "resolve mn.a.ntm.example");
+        assertThat(resolve).as("domain b as the MN side").startsWith("OK").contains("path=direct");
+        traffic("cn", "mn.a.ntm.example");
+        assertThat(tunnelRow("cn", "mn.a.ntm.example")).as("direct to mn's NAT mapping at ra")
+                .contains("\"path\":\"direct\"").contains("203.0.113.201");
+    }
+
+    /** UDP and TCP echo over the peer's virtual IPv4 and IPv6, and ICMP echo, every byte checked. */
+    private void traffic(String from, String fqdn) {
+        assertThat(lab.control(from, "udp-echo " + fqdn + " 7 20 1000")).startsWith("OK").contains("received=20",
+                "corrupted=0");
+        assertThat(lab.control(from, "udp-echo " + fqdn + "/6 7 20 1000")).startsWith("OK").contains("received=20",
+                "corrupted=0");
+        assertThat(lab.control(from, "tcp-echo " + fqdn + " 7 300000")).startsWith("OK").contains("intact=true");
+        assertThat(lab.control(from, "tcp-echo " + fqdn + "/6 7 300000")).startsWith("OK").contains("intact=true");
+        assertThat(lab.control(from, "ping " + fqdn + " 5")).startsWith("OK").contains("received=5");
+    }
+
+    private String tunnelRow(String node, String fqdn) {
+        String table = lab.control(node, "tunnels");
+        for (String row : table.split("\\},\\{")) {
+            if (row.contains("\"" + fqdn + "\"")) {
+                return row;
+            }
+        }
+        throw new AssertionError(node + " has no tunnel to " + fqdn + ": " + table);
+    }
+
+    private String dig(String host, String server, String question) {
+        var r = lab.host(host).exec("dig +short +time=2 +tries=2 @" + server + " " + question);
+        assertThat(r.getExitCode()).as("dig @" + server + " " + question + ": " + r.getStderr()).isZero();
+        return r.getStdout().strip();
+    }
+}
