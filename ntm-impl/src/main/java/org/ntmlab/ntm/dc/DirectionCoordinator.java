@@ -77,7 +77,7 @@ public final class DirectionCoordinator implements AutoCloseable {
     private final EventLoop loop;
     private final KeyDirectory keys;
     private final SecureRandom random = new SecureRandom();
-    private final VirtualAddressPool pool = new VirtualAddressPool();
+    private final VirtualAddressPool pool;
     private final Outbox outbox = new Outbox();
     private final ByteBuffer plain = ByteBuffer.allocate(2048);
     private final Map<Family, DatagramEndpoint> endpoints = new EnumMap<>(Family.class);
@@ -103,6 +103,7 @@ public final class DirectionCoordinator implements AutoCloseable {
     public DirectionCoordinator(DcConfig config, Network network, EventLoop loop, KeyDirectory keys)
             throws IOException {
         this.config = config;
+        this.pool = new VirtualAddressPool(config.domain());
         this.loop = loop;
         this.keys = keys;
         for (RelayInfo r : config.relays()) {

@@ -2,39 +2,66 @@ package org.ntmlab.ntm.dc;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
  * Hands out virtual addresses (paper section 3.2): IPv4 from 100.64.0.0/10 (RFC 6598 shared
- * space, never routed on the Internet) and IPv6 from a ULA prefix fd00::/8 (RFC 4193). A name
- * keeps its addresses for the DC's lifetime, so a node that moves and re-registers keeps them.
+ * space, never routed on the Internet) and IPv6 from the ULA prefix fd00:6e74:6d00::/48 ("ntm",
+ * RFC 4193). A name keeps its addresses for the DC's lifetime, so a node that moves and
+ * re-registers keeps them.
+ *
+ * <p>Each domain draws from its own block, chosen by a hash of the domain name: one of the 64
+ * IPv4 /16s of 100.64.0.0/10 and one of the 65,536 IPv6 /64s of the /48. A node that talks to
+ * peers of several domains (docs/protocol.md, "Several domains") holds their virtual addresses
+ * side by side, and one DC cannot know what another hands out: with a single shared pool the
+ * first node of every domain was 100.64.1.1, and a node's packets for one peer went into the
+ * other's tunnel. Two domains can still land in the same IPv4 /16 (1 in 64); the node then
+ * refuses the second tunnel with a clear error instead of misdelivering (NtmNode).
  */
 public final class VirtualAddressPool {
 
-    /** 100.64.0.0: first address of the pool; .0 and the first /24 are skipped. */
-    private static final int V4_BASE = (100 << 24) | (64 << 16);
-    private static final int V4_SIZE = 1 << 22;
-    /** fd00:6e74:6d00::/48 ("ntm"), interface ids numbered from 1. */
-    private static final byte[] V6_PREFIX = {(byte) 0xfd, 0x00, 0x6e, 0x74, 0x6d, 0x00};
+    /** Hosts are numbered from .1.1 of the block: .0 and the first /24 are skipped. */
+    private static final int FIRST_HOST = 256 + 1;
+    private static final int V4_BLOCK_SIZE = 1 << 16;
 
+    private final String domain;
+    private final int v4Base;
+    private final byte[] v6Prefix = new byte[8];
     private final Map<String, InetAddress[]> byName = new HashMap<>();
-    private int next = 256 + 1;
+    private int next = FIRST_HOST;
+
+    public VirtualAddressPool(String domain) {
+        this.domain = domain.toLowerCase(Locale.ROOT);
+        byte[] h = sha256(this.domain);
+        v4Base = (100 << 24) | ((64 + (h[0] & 0x3F)) << 16);
+        byte[] ula = {(byte) 0xfd, 0x00, 0x6e, 0x74, 0x6d, 0x00, h[1], h[2]};
+        System.arraycopy(ula, 0, v6Prefix, 0, 8);
+    }
+
+    /** The IPv4 block of this domain, e.g. {@code 100.87.0.0/16}. */
+    public String v4Block() {
+        return (v4Base >>> 24) + "." + ((v4Base >>> 16) & 0xFF) + ".0.0/16";
+    }
 
     /** Returns {v4, v6} for {@code fqdn}, allocating on first use. */
     public synchronized InetAddress[] addressesFor(String fqdn) {
-        return byName.computeIfAbsent(fqdn.toLowerCase(java.util.Locale.ROOT), n -> allocate());
+        return byName.computeIfAbsent(fqdn.toLowerCase(Locale.ROOT), n -> allocate());
     }
 
     private InetAddress[] allocate() {
-        if (next >= V4_SIZE - 1) {
-            throw new IllegalStateException("virtual IPv4 pool 100.64.0.0/10 exhausted");
+        if (next >= V4_BLOCK_SIZE - 1) {
+            throw new IllegalStateException("virtual IPv4 block " + v4Block() + " of " + domain + " exhausted");
         }
         int n = next++;
-        int v4 = V4_BASE + n;
+        int v4 = v4Base + n;
         byte[] a4 = {(byte) (v4 >>> 24), (byte) (v4 >>> 16), (byte) (v4 >>> 8), (byte) v4};
         byte[] a6 = new byte[16];
-        System.arraycopy(V6_PREFIX, 0, a6, 0, V6_PREFIX.length);
+        System.arraycopy(v6Prefix, 0, a6, 0, 8);
         a6[12] = (byte) (n >>> 24);
         a6[13] = (byte) (n >>> 16);
         a6[14] = (byte) (n >>> 8);
@@ -43,6 +70,14 @@ public final class VirtualAddressPool {
             return new InetAddress[] {InetAddress.getByAddress(a4), InetAddress.getByAddress(a6)};
         } catch (UnknownHostException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    private static byte[] sha256(String s) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every JDK", e);
         }
     }
 }

@@ -489,6 +489,21 @@ public final class NtmNode implements AutoCloseable {
         }
         boolean initiator = rd.role() == RouteDirection.INITIATOR;
         if (t == null) {
+            String clash = virtualAddressClash(rd);
+            if (clash != null) {
+                // Packets are routed to a tunnel by the peer's virtual address: a second peer
+                // with the same address would get the first one's traffic (docs/protocol.md).
+                counters.count("virtualAddressClash");
+                event("event=tunnel-refused peer=" + rd.peerFqdn() + " reason=\"" + clash + "\"");
+                PendingResolve p = rd.requestId() == 0 ? null : pending.remove(rd.requestId());
+                if (p != null) {
+                    if (p.timer != null) {
+                        p.timer.cancel();
+                    }
+                    p.future.completeExceptionally(new IOException(clash));
+                }
+                return;
+            }
             Association keys = Association.of(config.suite(), rd.tunnelSecret(),
                     initiator ? KeyLabels.INITIATOR_TO_RESPONDER : KeyLabels.RESPONDER_TO_INITIATOR,
                     initiator ? KeyLabels.RESPONDER_TO_INITIATOR : KeyLabels.INITIATOR_TO_RESPONDER);
@@ -697,6 +712,22 @@ public final class NtmNode implements AutoCloseable {
         if (before != null && !before.equals(ack.observed())) {
             event("event=mapping-changed family=" + f + " observed=" + ack.observed());
         }
+    }
+
+    /** Why a new tunnel to {@code rd}'s peer cannot coexist with ours, or null. */
+    private String virtualAddressClash(RouteDirection rd) {
+        for (Tunnel o : tunnels.all()) {
+            if (o.peerFqdn.equals(rd.peerFqdn())) {
+                continue;
+            }
+            InetAddress same = rd.peerV4() != null && rd.peerV4().equals(o.peerV4) ? o.peerV4
+                    : rd.peerV6() != null && rd.peerV6().equals(o.peerV6) ? o.peerV6 : null;
+            if (same != null) {
+                return "virtual address " + same.getHostAddress() + " of " + rd.peerFqdn() + " is already "
+                        + o.peerFqdn + "'s (their domains' DCs hand out overlapping virtual blocks)";
+            }
+        }
+        return null;
     }
 
     private void onDirectionFailure(DirectionFailure df) {
