@@ -3,7 +3,6 @@ package org.ntmlab.bench;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -14,6 +13,7 @@ import org.ntmlab.ntm.as.NodeKey;
 import org.ntmlab.ntm.crypto.CipherSuite;
 import org.ntmlab.ntm.dc.DcConfig;
 import org.ntmlab.ntm.dc.DirectionCoordinator;
+import org.ntmlab.ntm.memlab.Closeables;
 import org.ntmlab.ntm.node.NodeConfig;
 import org.ntmlab.ntm.node.NtmNode;
 import org.ntmlab.ntm.node.TunnelInfo;
@@ -41,7 +41,7 @@ final class TunnelPair implements AutoCloseable {
     final InetAddress peerV4;
     final TunnelInfo tunnel;
     final String prefix;
-    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final Closeables closeables = new Closeables();
 
     TunnelPair() throws Exception {
         this(new KernelNetwork(), "bench");
@@ -57,11 +57,10 @@ final class TunnelPair implements AutoCloseable {
         Map<Long, NodeKey> keys = new ConcurrentHashMap<>();
         InetAddress lo = InetAddress.getByName("127.0.0.1");
         try {
-            SelectorEventLoop dcLoop = loop(prefix + "-dc");
-            DirectionCoordinator dc = new DirectionCoordinator(new DcConfig(DOMAIN, new InetSocketAddress(lo, 0), null,
-                    List.of(), List.of(), SUITE, 10), network, dcLoop,
-                    id -> CompletableFuture.completedFuture(keys.get(id)));
-            closeables.add(0, dc);
+            SelectorEventLoop dcLoop = closeables.loop(prefix + "-dc"); // loops close last
+            DirectionCoordinator dc = closeables.addFirst(new DirectionCoordinator(new DcConfig(DOMAIN,
+                    new InetSocketAddress(lo, 0), null, List.of(), List.of(), SUITE, 10), network, dcLoop,
+                    id -> CompletableFuture.completedFuture(keys.get(id))));
             InetSocketAddress dcV4 = dc.localAddress(Family.V4);
             a = node("a", dcV4, keys, random, network);
             b = node("b", dcV4, keys, random, network);
@@ -76,21 +75,14 @@ final class TunnelPair implements AutoCloseable {
         }
     }
 
-    private SelectorEventLoop loop(String name) {
-        SelectorEventLoop l = new SelectorEventLoop(name);
-        closeables.add(l); // loops close last
-        return l;
-    }
-
     private NtmNode node(String name, InetSocketAddress dcV4, Map<Long, NodeKey> keys, SecureRandom random,
                          Network network) throws Exception {
         byte[] secret = new byte[32];
         random.nextBytes(secret);
         NodeKey k = new NodeKey(random.nextLong(), name + "." + DOMAIN, secret);
         keys.put(k.keyId(), k);
-        NtmNode n = new NtmNode(new NodeConfig(dcV4, null, 0, SUITE), k, network,
-                loop(prefix + "-node-" + name));
-        closeables.add(0, n);
+        NtmNode n = closeables.addFirst(new NtmNode(new NodeConfig(dcV4, null, 0, SUITE), k, network,
+                closeables.loop(prefix + "-node-" + name)));
         n.start().get(10, TimeUnit.SECONDS);
         return n;
     }
@@ -107,13 +99,6 @@ final class TunnelPair implements AutoCloseable {
 
     @Override
     public void close() {
-        for (AutoCloseable c : closeables) {
-            try {
-                c.close();
-            } catch (Exception ignored) {
-                // best effort
-            }
-        }
-        closeables.clear();
+        closeables.close();
     }
 }

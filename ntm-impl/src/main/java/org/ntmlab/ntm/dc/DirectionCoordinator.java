@@ -248,12 +248,10 @@ public final class DirectionCoordinator implements AutoCloseable {
                 return;
             }
             if (!nodesByKey.containsKey(keyId)) {
-                NodeRecord r = new NodeRecord(k.keyId(), k.fqdn().toLowerCase(Locale.ROOT),
-                        Association.longLived(config.suite(), k.secret(), KeyLabels.DC_TO_NODE, KeyLabels.NODE_TO_DC));
-                InetAddress[] v = pool.addressesFor(r.fqdn);
-                r.v4 = v[0];
-                r.v6 = v[1];
-                nodesByKey.put(keyId, r);
+                String fqdn = k.fqdn().toLowerCase(Locale.ROOT);
+                InetAddress[] v = pool.addressesFor(fqdn);
+                nodesByKey.put(keyId, new NodeRecord(k.keyId(), fqdn, v[0], v[1],
+                        Association.longLived(config.suite(), k.secret(), KeyLabels.DC_TO_NODE, KeyLabels.NODE_TO_DC)));
             }
             onDatagram(ByteBuffer.wrap(copy), from, via);
         }));
@@ -365,7 +363,7 @@ public final class DirectionCoordinator implements AutoCloseable {
             cn.tunnels.add(t);
         }
         counters.count(d.relay() ? "directionsRelay" : "directionsDirect");
-        LOG.log(System.Logger.Level.INFO, "event=direction mn=" + mn.fqdn + " cn=" + t.cnEnd().fqdn() + " tunnel="
+        LOG.log(System.Logger.Level.INFO, "event=direction mn=" + mn.fqdn + " cn=" + t.cnEnd().fqdn + " tunnel="
                 + Long.toHexString(t.id) + " path=" + (d.relay() ? "relay" : "direct") + " mnFamily=" + d.mnFamily()
                 + " cnFamily=" + d.cnFamily() + " optimise=" + d.optimise()
                 + (remote != null ? " cnDc=" + remote.peer.domain : ""));
@@ -501,7 +499,7 @@ public final class DirectionCoordinator implements AutoCloseable {
         InetSocketAddress mapped = d.optimise() ? peerReach.observed() : null;
         return new RouteDirection(toMn ? t.requestId : 0, t.id, t.generation,
                 toMn ? RouteDirection.INITIATOR : RouteDirection.RESPONDER, selfOpens,
-                d.relay() ? RouteDirection.RELAY : RouteDirection.DIRECT, peer.fqdn(), peer.v4(), peer.v6(),
+                d.relay() ? RouteDirection.RELAY : RouteDirection.DIRECT, peer.fqdn, peer.v4, peer.v6,
                 endpoint, mapped, t.tunnelSecret, t.relaySecret);
     }
 
@@ -1000,51 +998,42 @@ public final class DirectionCoordinator implements AutoCloseable {
     record Binding(InetSocketAddress observed, boolean natted, DatagramEndpoint via, long lastSeenNanos) {
     }
 
-    /** One end of a tunnel as the path rules and directions see it: a local node or a remote CN. */
-    private interface End {
-        String fqdn();
+    /**
+     * One end of a tunnel as the path rules and directions see it: a local node or a remote CN.
+     * Name and virtual addresses are fixed for the end's life (a DC hands them out once per name);
+     * only the position changes: a node's with its REGISTERs, a remote CN's with its DC's reports.
+     */
+    private abstract static class End {
+        final String fqdn;
+        final InetAddress v4;
+        final InetAddress v6;
 
-        InetAddress v4();
+        End(String fqdn, InetAddress v4, InetAddress v6) {
+            this.fqdn = fqdn;
+            this.v4 = v4;
+            this.v6 = v6;
+        }
 
-        InetAddress v6();
-
-        Position position();
+        abstract Position position();
     }
 
-    private static final class NodeRecord implements End {
+    private static final class NodeRecord extends End {
         final long keyId;
-        final String fqdn;
         final Association assoc;
         final Map<Family, Binding> bindings = new EnumMap<>(Family.class);
         final List<PendingTunnel> tunnels = new ArrayList<>();
         /** Tunnels other DCs own whose CN this node is. */
         final List<ForeignTunnel> foreign = new ArrayList<>();
-        InetAddress v4;
-        InetAddress v6;
 
-        NodeRecord(long keyId, String fqdn, Association assoc) {
+        NodeRecord(long keyId, String fqdn, InetAddress v4, InetAddress v6, Association assoc) {
+            super(fqdn, v4, v6);
             this.keyId = keyId;
-            this.fqdn = fqdn;
             this.assoc = assoc;
         }
 
+        /** From the bindings: where the DC saw the node last, per family. */
         @Override
-        public String fqdn() {
-            return fqdn;
-        }
-
-        @Override
-        public InetAddress v4() {
-            return v4;
-        }
-
-        @Override
-        public InetAddress v6() {
-            return v6;
-        }
-
-        @Override
-        public Position position() {
+        Position position() {
             Position p = new Position();
             bindings.forEach((f, b) -> p.with(f, b.observed, b.natted));
             return p;
@@ -1062,10 +1051,7 @@ public final class DirectionCoordinator implements AutoCloseable {
     }
 
     /** As DCmn: the CN of a tunnel, registered at another domain's DC, as that DC last described it. */
-    private static final class RemoteEnd implements End {
-        final String fqdn;
-        final InetAddress v4;
-        final InetAddress v6;
+    private static final class RemoteEnd extends End {
         final DcChannel.Peer peer;
         Position position;
         long positionSequence;
@@ -1073,31 +1059,15 @@ public final class DirectionCoordinator implements AutoCloseable {
 
         RemoteEnd(String fqdn, InetAddress v4, InetAddress v6, Position position, DcChannel.Peer peer,
                   InetSocketAddress dcAddress) {
-            this.fqdn = fqdn;
-            this.v4 = v4;
-            this.v6 = v6;
+            super(fqdn, v4, v6);
             this.position = position;
             this.peer = peer;
             this.dcAddress = dcAddress;
         }
 
+        /** As the CN's DC reported it last (DC_ANSWER, then DC_POSITION). */
         @Override
-        public String fqdn() {
-            return fqdn;
-        }
-
-        @Override
-        public InetAddress v4() {
-            return v4;
-        }
-
-        @Override
-        public InetAddress v6() {
-            return v6;
-        }
-
-        @Override
-        public Position position() {
+        Position position() {
             return position;
         }
     }

@@ -2,22 +2,17 @@ package org.ntmlab.ntm.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.io.OutputStream;
 import java.net.DatagramPacket;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 import org.ntmlab.ntm.crypto.CipherSuite;
 import org.ntmlab.ntm.memlab.MemoryLab;
-import org.ntmlab.ntm.stack.tcp.NtmSocket;
 import org.ntmlab.ntm.transport.DatagramEndpoint;
 import org.ntmlab.ntm.transport.SelectorEventLoop;
 import org.ntmlab.ntm.transport.memory.MemoryHost;
@@ -47,48 +42,7 @@ class MobilityMemoryTest {
             assertThat(t.path()).isEqualTo("direct");
 
             // a TCP stream to the CN's echo service, checked byte by byte, across every move
-            NtmSocket s = new NtmSocket(mn.tcp(), cn.virtualV4(), NtmNode.ECHO_PORT);
-            s.setSoTimeout(20_000);
-            AtomicBoolean stop = new AtomicBoolean();
-            AtomicLong sent = new AtomicLong();
-            AtomicReference<Throwable> failure = new AtomicReference<>();
-            Thread writer = new Thread(() -> {
-                try {
-                    OutputStream out = s.getOutputStream(); // not closed: that would close the socket
-                    byte[] chunk = new byte[1000];
-                    while (!stop.get()) {
-                        for (int i = 0; i < chunk.length; i++) {
-                            chunk[i] = (byte) (sent.get() + i);
-                        }
-                        out.write(chunk);
-                        sent.addAndGet(chunk.length);
-                        Thread.sleep(2);
-                    }
-                    s.shutdownOutput();
-                } catch (IOException | InterruptedException e) {
-                    failure.compareAndSet(null, e);
-                }
-            });
-            AtomicLong received = new AtomicLong();
-            Thread reader = new Thread(() -> {
-                try (var in = s.getInputStream()) {
-                    byte[] buf = new byte[4096];
-                    int n;
-                    while ((n = in.read(buf)) > 0) {
-                        for (int i = 0; i < n; i++) {
-                            long pos = received.getAndIncrement();
-                            if (buf[i] != (byte) pos) {
-                                throw new AssertionError("byte " + pos + " corrupted");
-                            }
-                        }
-                    }
-                } catch (IOException | AssertionError e) {
-                    failure.compareAndSet(null, e);
-                }
-            });
-            writer.start();
-            reader.start();
-
+            CheckedEchoStream stream = CheckedEchoStream.start(mn, cn);
             List<Move> moves = List.of(new Move(lab.p1, "10.1.0.20", "direct"),
                     new Move(lab.global4, "198.51.100.50", "direct"), new Move(lab.global6, "2001:db8::50", "relay"),
                     new Move(lab.p2, "10.2.0.30", "direct"), new Move(lab.global6, "2001:db8::51", "relay"),
@@ -96,31 +50,25 @@ class MobilityMemoryTest {
             try (NtmDatagramSocket udp = new NtmDatagramSocket(mn, 0)) {
                 udp.setSoTimeout(100);
                 for (Move m : moves) {
-                    long before = received.get();
+                    long before = stream.received();
                     lab.hosts.get("mn").moveTo(m.to(), m.address());
                     long moved = System.nanoTime();
                     long gapMs = udpUntilAnswered(udp, cn, 10_000);
                     assertThat(gapMs).as("UDP answered again after move to %s", m.to()).isLessThan(10_000);
-                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-                    while (received.get() < before + 20_000 && System.nanoTime() < deadline) {
-                        Thread.sleep(20);
-                    }
-                    assertThat(received.get()).as("TCP flowing after move to %s (%d ms after the move)", m.to(),
-                            (System.nanoTime() - moved) / 1_000_000).isGreaterThanOrEqualTo(before + 20_000);
-                    assertThat(failure.get()).isNull();
+                    assertThat(stream.awaitReceived(before + 20_000)).as("TCP flowing after move to %s (%d ms after "
+                            + "the move)", m.to(), (System.nanoTime() - moved) / 1_000_000)
+                            .isGreaterThanOrEqualTo(before + 20_000);
+                    assertThat(stream.failure()).isNull();
                     assertThat(Table1MemoryTest.awaitPath(mn, t.tunnelId(), m.path())).as("path in %s", m.to())
                             .isEqualTo(m.path());
                     assertThat(Table1MemoryTest.awaitPath(cn, t.tunnelId(), m.path())).isEqualTo(m.path());
                 }
             }
-            stop.set(true);
-            writer.join(20_000);
-            reader.join(20_000);
-            assertThat(failure.get()).isNull();
-            assertThat(received.get()).isEqualTo(sent.get());
+            stream.stop();
+            stream.assertAllEchoed();
             assertThat(mn.virtualV4()).as("virtual address kept across moves").isEqualTo(v4Before);
             assertThat(mn.virtualV6()).isEqualTo(v6Before);
-            s.close();
+            stream.close();
         }
     }
 

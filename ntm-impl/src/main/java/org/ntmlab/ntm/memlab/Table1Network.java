@@ -1,0 +1,111 @@
+package org.ntmlab.ntm.memlab;
+
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import org.ntmlab.ntm.as.NodeKey;
+import org.ntmlab.ntm.crypto.CipherSuite;
+import org.ntmlab.ntm.dc.DcConfig;
+import org.ntmlab.ntm.dc.DirectionCoordinator;
+import org.ntmlab.ntm.dc.RelayInfo;
+import org.ntmlab.ntm.node.NodeConfig;
+import org.ntmlab.ntm.node.NtmNode;
+import org.ntmlab.ntm.rs.RelayServer;
+import org.ntmlab.ntm.transport.SelectorEventLoop;
+import org.ntmlab.ntm.transport.memory.MemoryHost;
+import org.ntmlab.ntm.transport.memory.MemoryNetwork;
+import org.ntmlab.ntm.transport.memory.NatBehaviour;
+import org.ntmlab.ntm.transport.memory.Segment;
+
+/**
+ * What {@link MemoryLab} and {@link InterDomainLab} share: the paper's Table 1 segments (IPv4
+ * global 198.51.100.0/24, private P1 10.1.0.0/24 and P2 10.2.0.0/24 behind NAT routers r1 and r2
+ * with outsides in 203.0.113.0/24, IPv6 global 2001:db8::/32), one dual-stack RS at
+ * 198.51.100.20 / 2001:db8::20, a key store that stands in for the AS, and the way nodes are
+ * added. The labs differ only in their DCs.
+ */
+abstract class Table1Network implements AutoCloseable {
+
+    /** Every DC's signalling port. */
+    public static final int DC_PORT = 7000;
+    public static final int RS_PORT = 7100;
+    /** Every node's tunnel port. */
+    static final int NODE_PORT = 7200;
+    private static final InetSocketAddress RS_V4 = new InetSocketAddress("198.51.100.20", RS_PORT);
+    private static final InetSocketAddress RS_V6 = new InetSocketAddress("2001:db8::20", RS_PORT);
+
+    public final MemoryNetwork net;
+    public final Segment global4;
+    public final Segment global6;
+    public final Segment p1;
+    public final Segment p2;
+    public final CipherSuite suite;
+    public final RelayServer rs;
+    /** The AS's keys, by key id: DCs look them up here, and a node's key is put here first. */
+    public final Map<Long, NodeKey> keys = new ConcurrentHashMap<>();
+    public final Map<String, NtmNode> nodes = new HashMap<>();
+    public final Map<String, MemoryHost> hosts = new HashMap<>();
+    final SecureRandom random = new SecureRandom();
+    private final byte[] rsSecret = new byte[32];
+    private final Closeables closeables = new Closeables();
+
+    Table1Network(long seed, NatBehaviour nat, CipherSuite suite) throws Exception {
+        this.suite = suite;
+        net = new MemoryNetwork(seed);
+        global4 = net.segment("global4", true);
+        global6 = net.segment("global6", true);
+        p1 = net.segment("p1", false);
+        p2 = net.segment("p2", false);
+        net.natRouter("r1", p1, global4, "203.0.113.1", nat);
+        net.natRouter("r2", p2, global4, "203.0.113.2", nat);
+        random.nextBytes(rsSecret);
+        MemoryHost rsHost = net.host("rs").attach(global4, "198.51.100.20").attach(global6, "2001:db8::20");
+        rs = closeables.add(new RelayServer(1, rsSecret, suite, RS_V4, RS_V6, rsHost, loop("rs")));
+    }
+
+    /** The lab's RS as a DC that uses it knows it. */
+    RelayInfo relayInfo() {
+        return new RelayInfo(1, RS_V4, RS_V6, rsSecret);
+    }
+
+    /** A new event loop, closed with the lab. */
+    public SelectorEventLoop loop(String name) {
+        return closeables.loop(name);
+    }
+
+    /** Starts a DC with {@code cfg} on {@code host} and its own loop; it takes node keys from {@link #keys}. */
+    DirectionCoordinator startDc(DcConfig cfg, MemoryHost host, String loopName) throws Exception {
+        return closeables.add(new DirectionCoordinator(cfg, host, loop(loopName),
+                id -> CompletableFuture.completedFuture(keys.get(id))));
+    }
+
+    /**
+     * Adds node {@code fqdn} on a new host {@code name} at {@code address} of {@code segment},
+     * with a fresh key, and waits until it has registered with the DC at {@code dcV4} / {@code dcV6}.
+     */
+    NtmNode startNode(String name, String fqdn, InetSocketAddress dcV4, InetSocketAddress dcV6, Segment segment,
+                      String address) throws Exception {
+        MemoryHost h = net.host(name).attach(segment, address);
+        hosts.put(name, h);
+        byte[] secret = new byte[32];
+        random.nextBytes(secret);
+        NodeKey k = new NodeKey(random.nextLong(), fqdn, secret);
+        keys.put(k.keyId(), k);
+        NtmNode n = closeables.addFirst(new NtmNode(new NodeConfig(dcV4, dcV6, NODE_PORT, suite), k, h, loop(name)));
+        h.onAddressChange(n::addressesChanged); // stands in for netlink on the in-memory network
+        n.start().get(5, TimeUnit.SECONDS);
+        nodes.put(name, n);
+        return n;
+    }
+
+    @Override
+    public void close() {
+        closeables.close();
+        net.close();
+    }
+}
