@@ -716,6 +716,11 @@ public final class NtmNode implements AutoCloseable {
 
     /** Why a new tunnel to {@code rd}'s peer cannot coexist with ours, or null. */
     private String virtualAddressClash(RouteDirection rd) {
+        if (rd.peerV4() != null && rd.peerV4().equals(virtualV4) || rd.peerV6() != null && rd.peerV6().equals(
+                virtualV6)) {
+            return "virtual address of " + rd.peerFqdn() + " is this node's own (their domains' DCs hand out"
+                    + " overlapping virtual blocks)";
+        }
         for (Tunnel o : tunnels.all()) {
             if (o.peerFqdn.equals(rd.peerFqdn())) {
                 continue;
