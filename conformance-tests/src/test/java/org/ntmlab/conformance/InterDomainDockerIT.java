@@ -3,6 +3,9 @@ package org.ntmlab.conformance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -12,6 +15,9 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.ntmlab.lab.Lab;
 import org.ntmlab.lab.topology.Topology;
+import org.ntmlab.pcap.path.PathClassifier;
+import org.ntmlab.pcap.path.PathKind;
+import org.ntmlab.pcap.path.TunnelPath;
 
 /**
  * Two NTMobile domains in the Docker lab ({@code two-domains.yaml}; ARCHITECTURE.md: "several
@@ -20,7 +26,8 @@ import org.ntmlab.lab.topology.Topology;
  * {@code _ntm-dc._udp.b.ntm.example} (RFC 2782 SRV), learns the CN's position over the
  * authenticated DC-DC channel and directs both ends (the CN through dcb). Checked with
  * {@code dig} against the DCs' own DNS responders, and with UDP, TCP and ICMP over the tunnels
- * on the path the paper's rules give (direct v4; through the RS for IPv4 <-> IPv6).
+ * on the path the paper's rules give (direct v4; through the RS for IPv4 <-> IPv6), read from
+ * the nodes' tunnel tables and, independently, from the CNs' captures (pcap-analysis).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -30,10 +37,14 @@ class InterDomainDockerIT {
     static final String DCA_V4 = "203.0.113.150";
 
     private Lab lab;
+    private Topology topology;
+    /** Tunnels to find in the CNs' captures afterwards: capture file, tunnel id, expected path. */
+    private final List<String[]> expected = new ArrayList<>();
 
     @BeforeAll
     void up() throws Exception {
-        lab = Lab.start(Topology.load(TOPOLOGY));
+        topology = Topology.load(TOPOLOGY);
+        lab = Lab.start(topology);
         lab.startNtm(180);
     }
 
@@ -67,6 +78,7 @@ class InterDomainDockerIT {
     void mnOfDomainAReachesCnOfDomainBDirectly() {
         String resolve = lab.control("mn", "resolve cn.b.ntm.example");
         assertThat(resolve).as("resolve across domains").startsWith("OK").contains("path=direct");
+        expected.add(new String[] {"cn-g.pcap", field(resolve, "tunnel"), "DIRECT"});
         traffic("mn", "cn.b.ntm.example");
         String row = tunnelRow("mn", "cn.b.ntm.example");
         assertThat(row).contains("\"path\":\"direct\"").contains("203.0.113.180");
@@ -77,6 +89,7 @@ class InterDomainDockerIT {
     void mnReachesTheIpv6OnlyCnOfDomainBThroughTheRs() {
         String resolve = lab.control("mn", "resolve cn6.b.ntm.example");
         assertThat(resolve).as("IPv4 MN to IPv6 CN across domains").startsWith("OK").contains("path=relay");
+        expected.add(new String[] {"cn6-v6.pcap", field(resolve, "tunnel"), "RELAY"});
         traffic("mn", "cn6.b.ntm.example");
         assertThat(tunnelRow("mn", "cn6.b.ntm.example")).contains("\"path\":\"relay\"").contains("203.0.113.170");
         assertThat(tunnelRow("cn6", "mn.a.ntm.example")).as("the CN's end, directed by dcb")
@@ -88,9 +101,39 @@ class InterDomainDockerIT {
     void cnOfDomainBReachesMnOfDomainABehindItsNat() {
         String resolve = lab.control("cn", "resolve mn.a.ntm.example");
         assertThat(resolve).as("domain b as the MN side").startsWith("OK").contains("path=direct");
+        expected.add(new String[] {"cn-g.pcap", field(resolve, "tunnel"), "DIRECT"});
         traffic("cn", "mn.a.ntm.example");
         assertThat(tunnelRow("cn", "mn.a.ntm.example")).as("direct to mn's NAT mapping at ra")
                 .contains("\"path\":\"direct\"").contains("203.0.113.201");
+    }
+
+    /**
+     * The same paths seen from the wire: which real addresses carried each tunnel's DATA in the
+     * CN's capture (the two ends or their NAT: direct; an RS address: relay). Closes the lab,
+     * which stops tcpdump and copies the captures.
+     */
+    @Test
+    @Order(5)
+    void capturesShowTheSamePaths() throws Exception {
+        Path dir = lab.artifactDir();
+        lab.close();
+        assertThat(expected).as("tunnels recorded by the earlier tests").hasSize(3);
+        for (String[] e : expected) {
+            Optional<TunnelPath> tp = PathClassifier.classify(Table1DockerIT.roles(topology),
+                    List.of(dir.resolve(e[0]))).tunnel(Long.parseUnsignedLong(e[1], 16));
+            assertThat(tp).as("DATA of tunnel " + e[1] + " in " + e[0]).isPresent();
+            assertThat(tp.get().finalKind()).as("path of tunnel " + e[1] + " in " + e[0] + ": " + tp.get().history())
+                    .isEqualTo(PathKind.valueOf(e[2]));
+        }
+    }
+
+    private static String field(String reply, String key) {
+        for (String w : reply.split("\\s+")) {
+            if (w.startsWith(key + "=")) {
+                return w.substring(key.length() + 1);
+            }
+        }
+        throw new AssertionError(key + " missing in " + reply);
     }
 
     /** UDP and TCP echo over the peer's virtual IPv4 and IPv6, and ICMP echo, every byte checked. */
