@@ -1111,14 +1111,9 @@ public final class TcpConnection {
                 return;
             }
             stats.pathResumes++;
-            long now = loop.nanoTime();
             rtt.clearBackoff();
             retransmitCount = 0; // a fresh start on the new path: the give-up count restarts too
-            retransmitTimeout(now); // go-back-N from SND.UNA, loss window, ssthresh = flight / 2
-            rtt.clearBackoff();
-            retransmitCount = 0;
-            stats.timeouts--; // not a timer expiry
-            rtoDeadline = now + rtt.rto();
+            resendFromUna(loop.nanoTime(), true); // not a timer expiry: no backoff, not a timeout
             output();
         } catch (RuntimeException e) {
             layer.internalError("pathResumed " + key, e);
@@ -1139,8 +1134,17 @@ public final class TcpConnection {
             return;
         }
         stats.timeouts++;
-        stats.retransmissions++;
         rtt.backOff();
+        resendFromUna(now, retransmitCount == 1);
+    }
+
+    /**
+     * Resends the SYN, or goes back to SND.UNA with the loss window (RFC 5681 section 3.1), and
+     * re-arms the retransmission timer with the current RTO. {@code firstLoss}: halve ssthresh
+     * to the flight (RFC 5681 equation 4), done once per loss episode, not per backoff.
+     */
+    private void resendFromUna(long now, boolean firstLoss) {
+        stats.retransmissions++;
         timing = false; // Karn
         if (state == TcpState.SYN_SENT) {
             sendSyn(false);
@@ -1148,7 +1152,7 @@ public final class TcpConnection {
             sendSyn(true);
         } else {
             long flight = (sndMax - sndUna) & 0xFFFFFFFFL;
-            if (retransmitCount == 1) {
+            if (firstLoss) {
                 ssthresh = Math.max(flight / 2, 2L * sendMss); // RFC 5681 equation 4
             }
             cwnd = sendMss;
