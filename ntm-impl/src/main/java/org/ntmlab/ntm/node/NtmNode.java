@@ -495,13 +495,7 @@ public final class NtmNode implements AutoCloseable {
                 // with the same address would get the first one's traffic (docs/protocol.md).
                 counters.count("virtualAddressClash");
                 event("event=tunnel-refused peer=" + rd.peerFqdn() + " reason=\"" + clash + "\"");
-                PendingResolve p = rd.requestId() == 0 ? null : pending.remove(rd.requestId());
-                if (p != null) {
-                    if (p.timer != null) {
-                        p.timer.cancel();
-                    }
-                    p.future.completeExceptionally(new IOException(clash));
-                }
+                failResolve(rd.requestId(), clash);
                 return;
             }
             Association keys = Association.of(config.suite(), rd.tunnelSecret(),
@@ -618,7 +612,6 @@ public final class NtmNode implements AutoCloseable {
             event("event=" + (again ? "tunnel-updated" : "tunnel-up") + " tunnel=" + Long.toHexString(t.id)
                     + " peer=" + t.peerFqdn + " path=" + t.path + " target=" + t.target());
             if (again) {
-                t.awaitingResume = false;
                 pathResumed(t, "re-directed");
             }
         }
@@ -641,6 +634,7 @@ public final class NtmNode implements AutoCloseable {
      * for a retransmission timer that backed off while the old path was dead.
      */
     private void pathResumed(Tunnel t, String reason) {
+        t.awaitingResume = false;
         int n = 0;
         if (t.peerV4 != null) {
             n += tcp.pathResumed(t.peerV4);
@@ -736,12 +730,17 @@ public final class NtmNode implements AutoCloseable {
     }
 
     private void onDirectionFailure(DirectionFailure df) {
-        PendingResolve p = pending.remove(df.requestId());
+        failResolve(df.requestId(), "DC: " + df.reason());
+    }
+
+    /** Ends a pending resolve (if {@code requestId} names one) with {@code reason}. */
+    private void failResolve(long requestId, String reason) {
+        PendingResolve p = pending.remove(requestId);
         if (p != null) {
             if (p.timer != null) {
                 p.timer.cancel();
             }
-            p.future.completeExceptionally(new IOException("DC: " + df.reason()));
+            p.future.completeExceptionally(new IOException(reason));
         }
     }
 
@@ -760,7 +759,6 @@ public final class NtmNode implements AutoCloseable {
             if (t.awaitingResume && t.state == Tunnel.State.UP && t.path == Tunnel.Path.RELAY) {
                 // re-bound at the RS from the new address: tell the peer (its TCP may be waiting
                 // on a backed-off timer too) and resend our own outstanding segments
-                t.awaitingResume = false;
                 sendTunnelMessage(t, MessageType.PROBE, b -> new IdBody(RESUME_NONCE).encode(b), t.relayEndpoint);
                 pathResumed(t, "relay-rebound");
             }
@@ -794,8 +792,7 @@ public final class NtmNode implements AutoCloseable {
             event("event=peer-roamed tunnel=" + Long.toHexString(t.id) + " endpoint=" + from);
         }
         if (t.awaitingResume && t.state == Tunnel.State.UP) {
-            t.awaitingResume = false; // the first authenticated packet over the resumed path
-            pathResumed(t, "first-packet");
+            pathResumed(t, "first-packet"); // the first authenticated packet over the resumed path
         }
         if (t.state == Tunnel.State.CONNECTING && !t.opener && t.upNanos != 0 && type != MessageType.TUNNEL_REQUEST) {
             tunnelUp(t); // after a re-direction the peer's authenticated traffic is proof enough
