@@ -78,7 +78,7 @@ class InterDomainDockerIT {
     void mnOfDomainAReachesCnOfDomainBDirectly() {
         String resolve = lab.control("mn", "resolve cn.b.ntm.example");
         assertThat(resolve).as("resolve across domains").startsWith("OK").contains("path=direct");
-        expected.add(new String[] {"cn-g.pcap", field(resolve, "tunnel"), "DIRECT"});
+        expected.add(new String[] {"cn-g.pcap", Table1DockerIT.field(resolve, "tunnel"), "DIRECT"});
         traffic("mn", "cn.b.ntm.example");
         String row = tunnelRow("mn", "cn.b.ntm.example");
         assertThat(row).contains("\"path\":\"direct\"").contains("203.0.113.180");
@@ -89,7 +89,7 @@ class InterDomainDockerIT {
     void mnReachesTheIpv6OnlyCnOfDomainBThroughTheRs() {
         String resolve = lab.control("mn", "resolve cn6.b.ntm.example");
         assertThat(resolve).as("IPv4 MN to IPv6 CN across domains").startsWith("OK").contains("path=relay");
-        expected.add(new String[] {"cn6-v6.pcap", field(resolve, "tunnel"), "RELAY"});
+        expected.add(new String[] {"cn6-v6.pcap", Table1DockerIT.field(resolve, "tunnel"), "RELAY"});
         traffic("mn", "cn6.b.ntm.example");
         assertThat(tunnelRow("mn", "cn6.b.ntm.example")).contains("\"path\":\"relay\"").contains("203.0.113.170");
         assertThat(tunnelRow("cn6", "mn.a.ntm.example")).as("the CN's end, directed by dcb")
@@ -101,7 +101,7 @@ class InterDomainDockerIT {
     void cnOfDomainBReachesMnOfDomainABehindItsNat() {
         String resolve = lab.control("cn", "resolve mn.a.ntm.example");
         assertThat(resolve).as("domain b as the MN side").startsWith("OK").contains("path=direct");
-        expected.add(new String[] {"cn-g.pcap", field(resolve, "tunnel"), "DIRECT"});
+        expected.add(new String[] {"cn-g.pcap", Table1DockerIT.field(resolve, "tunnel"), "DIRECT"});
         traffic("cn", "mn.a.ntm.example");
         assertThat(tunnelRow("cn", "mn.a.ntm.example")).as("direct to mn's NAT mapping at ra")
                 .contains("\"path\":\"direct\"").contains("203.0.113.201");
@@ -127,15 +127,6 @@ class InterDomainDockerIT {
         }
     }
 
-    private static String field(String reply, String key) {
-        for (String w : reply.split("\\s+")) {
-            if (w.startsWith(key + "=")) {
-                return w.substring(key.length() + 1);
-            }
-        }
-        throw new AssertionError(key + " missing in " + reply);
-    }
-
     /** UDP and TCP echo over the peer's virtual IPv4 and IPv6, and ICMP echo, every byte checked. */
     private void traffic(String from, String fqdn) {
         assertThat(lab.control(from, "udp-echo " + fqdn + " 7 20 1000")).startsWith("OK").contains("received=20",
@@ -149,12 +140,11 @@ class InterDomainDockerIT {
 
     private String tunnelRow(String node, String fqdn) {
         String table = lab.control(node, "tunnels");
-        for (String row : table.split("\\},\\{")) {
-            if (row.contains("\"" + fqdn + "\"")) {
-                return row;
-            }
+        String row = Table1DockerIT.tunnelRow(table, fqdn);
+        if (row == null) {
+            throw new AssertionError(node + " has no tunnel to " + fqdn + ": " + table);
         }
-        throw new AssertionError(node + " has no tunnel to " + fqdn + ": " + table);
+        return row;
     }
 
     private String dig(String host, String server, String question) {

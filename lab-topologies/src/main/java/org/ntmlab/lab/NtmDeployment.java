@@ -66,7 +66,6 @@ public final class NtmDeployment {
                     + " 'mvn -B -pl ntm-impl -am package -DskipTests' (or set -Dntm.jar)");
         }
         Server as = single(ServerRole.AS);
-        single(ServerRole.DC);
         Map<String, Server> dcByDomain = dcsByDomain();
         List<Server> relays = t.servers().stream().filter(s -> s.role() == ServerRole.RS).toList();
         String dcToken = hex(32);
@@ -188,6 +187,9 @@ public final class NtmDeployment {
      */
     private Map<String, Server> dcsByDomain() {
         List<Server> dcs = t.servers().stream().filter(s -> s.role() == ServerRole.DC).toList();
+        if (dcs.isEmpty()) {
+            throw new LabException(t.source() + ": NTMobile needs a server with role " + ServerRole.DC.yamlName());
+        }
         Map<String, Server> out = new LinkedHashMap<>();
         if (dcs.size() == 1 && dcs.get(0).domain() == null) {
             List<String> domains = t.nodes().stream().map(Node::domain).distinct().toList();
