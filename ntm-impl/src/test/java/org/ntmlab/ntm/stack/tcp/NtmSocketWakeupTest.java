@@ -84,13 +84,7 @@ class NtmSocketWakeupTest {
     @Test
     void writerBlockedOnFullQueueResumesWhenReaderDrains() throws Exception {
         try (NtmServerSocket server = new NtmServerSocket(t.bob, 9)) {
-            CompletableFuture<Socket> accepted = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return server.accept();
-                } catch (Exception e) {
-                    throw new RuntimeException(e);
-                }
-            });
+            CompletableFuture<Socket> accepted = acceptAsync(server);
             try (NtmSocket s = new NtmSocket(t.alice, LoopbackTunnel.BOB_V4, 9);
                  Socket b = accepted.get(5, TimeUnit.SECONDS)) {
                 byte[] data = new byte[20_000]; // > send + receive queues
@@ -132,13 +126,7 @@ class NtmSocketWakeupTest {
     @Test
     void closeWakesBlockedWriter() throws Exception {
         try (NtmServerSocket server = new NtmServerSocket(t.bob, 9)) {
-            CompletableFuture<Socket> accepted = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return server.accept();
-                } catch (Exception e) {
-                    throw new RuntimeException(e);
-                }
-            });
+            CompletableFuture<Socket> accepted = acceptAsync(server);
             NtmSocket s = new NtmSocket(t.alice, LoopbackTunnel.BOB_V4, 9);
             try (Socket b = accepted.get(5, TimeUnit.SECONDS)) {
                 CompletableFuture<Throwable> writer = CompletableFuture.supplyAsync(() -> {
@@ -156,5 +144,16 @@ class NtmSocketWakeupTest {
                         .hasMessage("Socket closed");
             }
         }
+    }
+
+    /** Accepts one connection on another thread (the test thread then connects). */
+    private static CompletableFuture<Socket> acceptAsync(NtmServerSocket server) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return server.accept();
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        });
     }
 }
