@@ -1,35 +1,30 @@
 package org.ntmlab.mobility;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
 
 import org.ntmlab.ntm.node.NtmNode;
+import org.ntmlab.ntm.node.traffic.StreamPattern;
+import org.ntmlab.ntm.node.traffic.TcpEchoCheck;
 import org.ntmlab.ntm.stack.tcp.NtmSocket;
 
 /**
  * The application's TCP stream across a move: a connection to the peer's echo service over
- * the virtual TCP stack; the writer sends a known byte pattern, the reader checks every byte
- * that comes back. Any exception or wrong byte is kept as the stream's failure.
+ * the virtual TCP stack, driven by ntm-impl's {@link TcpEchoCheck} (a seeded pattern written in
+ * chunks, every byte checked as it returns, constant memory). This class adds what the scenario
+ * timeline needs: when reads happened, and when the first byte written after a mark came back.
  */
 public final class TcpEchoStream implements AutoCloseable {
 
     private final NtmSocket socket;
     private final int chunk;
     private final long pauseMillis;
-    private final AtomicLong sent = new AtomicLong();
-    private final AtomicLong received = new AtomicLong();
-    private final AtomicReference<Throwable> failure = new AtomicReference<>();
-    private volatile boolean stop;
+    private TcpEchoCheck check;
     private volatile long mark = Long.MAX_VALUE;
     private volatile LongConsumer onProgress;
     private volatile long progressAt;
-    private final Thread writer;
-    private final Thread reader;
     private long[] readTimes = new long[4096];
     private int reads;
 
@@ -39,64 +34,23 @@ public final class TcpEchoStream implements AutoCloseable {
         this.socket.setSoTimeout(30_000);
         this.chunk = chunk;
         this.pauseMillis = pauseMillis;
-        writer = new Thread(this::writeLoop, "tcp-stream-write");
-        reader = new Thread(this::readLoop, "tcp-stream-read");
     }
 
     public TcpEchoStream start() {
-        reader.start();
-        writer.start();
+        check = TcpEchoCheck.start(socket, StreamPattern.fresh(), Long.MAX_VALUE, Long.MAX_VALUE, chunk, pauseMillis,
+                this::onRead);
         return this;
     }
 
-    static byte patternAt(long position) {
-        return (byte) (position ^ (position >>> 8) * 31);
-    }
-
-    private void writeLoop() {
-        try {
-            OutputStream out = socket.getOutputStream(); // not closed: that would close the socket
-            byte[] buf = new byte[chunk];
-            while (!stop) {
-                long base = sent.get();
-                for (int i = 0; i < buf.length; i++) {
-                    buf[i] = patternAt(base + i);
-                }
-                out.write(buf);
-                sent.addAndGet(buf.length);
-                Thread.sleep(pauseMillis);
+    private void onRead(long receivedTotal, long nanoTime) {
+        long at = WallClock.nanos();
+        recordRead(at);
+        if (progressAt == 0 && receivedTotal > mark) {
+            progressAt = at;
+            LongConsumer l = onProgress;
+            if (l != null) {
+                l.accept(progressAt);
             }
-            socket.shutdownOutput();
-        } catch (IOException | InterruptedException | RuntimeException e) {
-            failure.compareAndSet(null, e);
-        }
-    }
-
-    private void readLoop() {
-        try {
-            InputStream in = socket.getInputStream();
-            byte[] buf = new byte[8192];
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                long pos = received.get();
-                for (int i = 0; i < n; i++) {
-                    if (buf[i] != patternAt(pos + i)) {
-                        throw new IllegalStateException("TCP byte " + (pos + i) + " came back as " + buf[i]
-                                + ", sent as " + patternAt(pos + i));
-                    }
-                }
-                recordRead(WallClock.nanos());
-                long now = received.addAndGet(n);
-                if (progressAt == 0 && now > mark) {
-                    progressAt = WallClock.nanos();
-                    LongConsumer l = onProgress;
-                    if (l != null) {
-                        l.accept(progressAt);
-                    }
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            failure.compareAndSet(null, e);
         }
     }
 
@@ -138,7 +92,7 @@ public final class TcpEchoStream implements AutoCloseable {
     public void armProgress(LongConsumer listener) {
         progressAt = 0;
         onProgress = listener;
-        mark = sent.get();
+        mark = check.sent();
     }
 
     /** When the armed progress happened, 0 while not yet. */
@@ -147,29 +101,29 @@ public final class TcpEchoStream implements AutoCloseable {
     }
 
     public long sent() {
-        return sent.get();
+        return check.sent();
     }
 
     public long received() {
-        return received.get();
+        return check.received();
     }
 
+    /** The stream's first failure (I/O, or a byte that came back wrong, with its offset), or null. */
     public Throwable failure() {
-        return failure.get();
+        String f = check.failure();
+        return f == null ? null : new java.io.IOException("TCP stream: " + f);
     }
 
     /** Stops writing, half-closes, and waits for the echo of every byte (the reader sees EOF). */
     public void finish() throws InterruptedException {
-        stop = true;
-        writer.join(30_000);
-        reader.join(30_000);
+        check.stop();
+        check.await(60, TimeUnit.SECONDS);
     }
 
     @Override
     public void close() throws IOException, InterruptedException {
-        stop = true;
-        writer.join(30_000);
+        check.stop();
         socket.close();
-        reader.join(30_000);
+        check.await(30, TimeUnit.SECONDS);
     }
 }

@@ -58,8 +58,7 @@ class DockerMobilityIT extends AbstractDockerMobility {
     @Test
     @Order(0)
     void streamsWithoutMove() throws Exception {
-        int tcpBytes = (int) Math.min(64_000_000, Math.max(200_000, STREAM_SECONDS * 1000 * tcpBytesPerMs));
-        Future<String> tcp = pool.submit(() -> control("tcp-echo " + CN + " 7 " + tcpBytes));
+        Future<String> tcp = pool.submit(() -> control(tcpStream()));
         Future<String> udp = pool.submit(() -> control(udpStream()));
         String tcpReply = tcp.get(150, TimeUnit.SECONDS);
         String udpReply = udp.get(150, TimeUnit.SECONDS);

@@ -1,8 +1,7 @@
 package org.ntmlab.ntm.node;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.InputStream;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.net.DatagramPacket;
@@ -17,10 +16,13 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
+import org.ntmlab.ntm.node.traffic.TcpEchoCheck;
+import org.ntmlab.ntm.node.traffic.UdpStreamCheck;
 import org.ntmlab.ntm.stack.tcp.NtmSocket;
 
 /**
@@ -32,9 +34,18 @@ public final class ControlServer implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(ControlServer.class.getName());
     static final int RESOLVE_TIMEOUT_S = 10;
+    /** Control connections served at once; more are refused with {@code ERR busy}. */
+    static final int MAX_CONNECTIONS = 16;
+    /** Longest command line accepted. */
+    static final int MAX_LINE = 4096;
+    /** Largest {@code tcp-echo}: 1 TiB (memory does not grow with it; time does). */
+    static final long MAX_TCP_BYTES = 1L << 40;
+    /** A TCP check's read that waits this long fails. */
+    static final int TCP_READ_TIMEOUT_MS = 30_000;
 
     private final NtmNode node;
     private final ServerSocket server;
+    private final Semaphore connections = new Semaphore(MAX_CONNECTIONS);
     private volatile boolean closed;
 
     public ControlServer(NtmNode node, InetSocketAddress bind) throws IOException {
@@ -55,34 +66,64 @@ public final class ControlServer implements AutoCloseable {
         while (!closed) {
             try {
                 Socket s = server.accept();
-                Thread t = new Thread(() -> serve(s), "control-conn");
+                if (!connections.tryAcquire()) {
+                    // a flood of control connections must not starve the node of threads or heap
+                    refuse(s, "ERR busy: " + MAX_CONNECTIONS + " control connections are open");
+                    continue;
+                }
+                Thread t = new Thread(() -> {
+                    try {
+                        serve(s);
+                    } finally {
+                        connections.release();
+                    }
+                }, "control-conn");
                 t.setDaemon(true);
                 t.start();
             } catch (IOException e) {
                 if (!closed) {
                     LOG.log(System.Logger.Level.WARNING, "event=control-accept-failed error=" + e.getMessage());
                 }
+            } catch (Throwable e) {
+                // e.g. OutOfMemoryError creating a thread: this connection is lost, the loop lives on
+                LOG.log(System.Logger.Level.WARNING, "event=control-accept-failed error=" + oneLine(e));
             }
+        }
+    }
+
+    private static void refuse(Socket s, String reply) {
+        try (s) {
+            s.getOutputStream().write((reply + "\n").getBytes(StandardCharsets.UTF_8));
+        } catch (IOException ignored) {
+            // the client went away first
         }
     }
 
     private void serve(Socket s) {
         try (s) {
-            BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+            InputStream in = new java.io.BufferedInputStream(s.getInputStream());
             Writer out = new OutputStreamWriter(s.getOutputStream(), StandardCharsets.UTF_8);
             String line;
-            while ((line = in.readLine()) != null) {
+            while ((line = readLine(in)) != null) {
+                String reply;
+                if (line == TOO_LONG) {
+                    out.write("ERR command longer than " + MAX_LINE + " bytes\n");
+                    out.flush();
+                    continue;
+                }
                 if (line.strip().equals("quit")) {
                     return;
                 }
-                String reply;
                 try {
                     reply = handle(line.strip());
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return;
-                } catch (Exception e) {
-                    reply = "ERR " + oneLine(e);
+                } catch (Throwable e) {
+                    // any failure of one command, even an Error, is that command's reply only
+                    LOG.log(System.Logger.Level.WARNING, "event=control-command-failed command="
+                            + line.strip().split("\\s+", 2)[0] + " error=" + oneLine(e));
+                    reply = "ERR " + (e instanceof OutOfMemoryError ? "out of memory: " : "") + oneLine(e);
                 }
                 out.write(reply + "\n");
                 out.flush();
@@ -90,6 +131,31 @@ public final class ControlServer implements AutoCloseable {
         } catch (IOException e) {
             // client went away
         }
+    }
+
+    /** {@link #readLine}'s answer for a line longer than {@link #MAX_LINE}. */
+    private static final String TOO_LONG = new String("<too long>");
+
+    /**
+     * One line of at most {@link #MAX_LINE} bytes; a longer one is read to its end and discarded
+     * ({@link #TOO_LONG}): a client cannot make the node buffer an unbounded line.
+     */
+    private static String readLine(InputStream in) throws IOException {
+        byte[] buf = new byte[MAX_LINE];
+        int n = 0;
+        boolean tooLong = false;
+        int c;
+        while ((c = in.read()) >= 0 && c != '\n') {
+            if (n < buf.length) {
+                buf[n++] = (byte) c;
+            } else {
+                tooLong = true;
+            }
+        }
+        if (c < 0 && n == 0) {
+            return null;
+        }
+        return tooLong ? TOO_LONG : new String(buf, 0, n, StandardCharsets.UTF_8);
     }
 
     static String oneLine(Throwable e) {
@@ -135,10 +201,19 @@ public final class ControlServer implements AutoCloseable {
             }
             case "tcp-echo": {
                 need(f, 2, "tcp-echo <addr|fqdn> [port] [bytes]");
-                InetAddress dst = target(f[1]);
-                int port = f.length > 2 ? Integer.parseInt(f[2]) : NtmNode.ECHO_PORT;
-                int bytes = f.length > 3 ? Integer.parseInt(f[3]) : 100_000;
-                return tcpEcho(dst, port, bytes);
+                long bytes = f.length > 3 ? Long.parseLong(f[3]) : 100_000;
+                if (bytes < 1 || bytes > MAX_TCP_BYTES) {
+                    return "ERR bytes must be 1.." + MAX_TCP_BYTES;
+                }
+                return tcpEcho(target(f[1]), intArg(f, 2, NtmNode.ECHO_PORT), bytes, 0);
+            }
+            case "tcp-stream": {
+                need(f, 2, "tcp-stream <addr|fqdn> [port] [ms]");
+                int ms = intArg(f, 3, 3000);
+                if (ms < 1 || ms > UdpStreamCheck.MAX_MS) {
+                    return "ERR ms must be 1.." + UdpStreamCheck.MAX_MS;
+                }
+                return tcpEcho(target(f[1]), intArg(f, 2, NtmNode.ECHO_PORT), 0, ms);
             }
             case "send": {
                 need(f, 4, "send <addr|fqdn> <port> <text...>");
@@ -152,7 +227,8 @@ public final class ControlServer implements AutoCloseable {
             case "counters":
                 return "OK " + node.counters();
             default:
-                return "ERR unknown command '" + f[0] + "' (status, resolve, tunnels, udp-echo, udp-stream, tcp-echo, ping, send,"
+                return "ERR unknown command '" + f[0] + "' (status, resolve, tunnels, udp-echo, udp-stream, tcp-echo,"
+                        + " tcp-stream, ping, send,"
                         + " counters, quit)";
         }
     }
@@ -191,158 +267,49 @@ public final class ControlServer implements AutoCloseable {
         return "OK sent=" + count + " received=" + received + " corrupted=" + corrupted + " rttMsP50=" + p50(ok);
     }
 
-    /**
-     * A paced UDP stream to an echo service: {@code pps} datagrams a second for {@code ms}
-     * milliseconds, sent whether or not echoes come back (unlike stop-and-wait {@code udp-echo},
-     * whose 1 s timeout would add up to a second to any outage). Each datagram carries its
-     * sequence number and a fill derived from it, so every echo is checked. The reply gives the
-     * longest silence between two echoes: the interruption as the application sees it, with the
-     * pacing interval as resolution.
-     */
+    /** Runs {@link UdpStreamCheck} over a datagram socket of this node. */
     private String udpStream(InetAddress dst, int port, int pps, int ms, int size) throws Exception {
-        if (pps < 1 || pps > 20_000 || ms < 1 || ms > 600_000 || size < 8 || size > 1300) {
-            return "ERR pps must be 1..20000, ms 1..600000 and size 8..1300";
+        String no = UdpStreamCheck.refusal(pps, ms, size);
+        if (no != null) {
+            return "ERR " + no;
         }
-        int count = (int) Math.max(1, (long) pps * ms / 1000);
-        long interval = 1_000_000_000L / pps;
-        long[] sentAt = new long[count];
-        long[] rtt = new long[count];
-        boolean[] got = new boolean[count];
-        int[] tally = new int[3]; // received, corrupted, duplicates
-        double[] gap = {0, 0}; // longest silence between echoes, and when it began (ms into the stream)
-        long t0 = System.nanoTime();
         try (NtmDatagramSocket s = new NtmDatagramSocket(node, 0)) {
-            s.setSoTimeout(50);
-            java.util.concurrent.atomic.AtomicLong sendingDone = new java.util.concurrent.atomic.AtomicLong();
-            Thread receiver = new Thread(() -> {
-                byte[] in = new byte[2048];
-                DatagramPacket p = new DatagramPacket(in, in.length);
-                long last = t0;
-                while (true) {
-                    long done = sendingDone.get();
-                    long now = System.nanoTime();
-                    if (done != 0 && (tally[0] == count || now - done > 1_000_000_000L)) {
-                        return;
-                    }
+            DatagramPacket out = new DatagramPacket(new byte[0], 0, dst, port);
+            DatagramPacket in = new DatagramPacket(new byte[0], 0);
+            return "OK " + UdpStreamCheck.run(new UdpStreamCheck.DatagramPort() {
+                @Override
+                public void send(byte[] b, int len) throws IOException {
+                    out.setData(b, 0, len);
+                    s.send(out);
+                }
+
+                @Override
+                public int receive(byte[] b, int timeoutMs) throws IOException {
+                    s.setSoTimeout(timeoutMs);
+                    in.setData(b);
                     try {
-                        p.setLength(in.length);
-                        s.receive(p);
+                        s.receive(in);
+                        return in.getLength();
                     } catch (SocketTimeoutException e) {
-                        continue;
-                    } catch (IOException e) {
-                        return;
+                        return -1;
                     }
-                    long at = System.nanoTime();
-                    int seq = streamSeq(in);
-                    if (p.getLength() != size || seq < 0 || seq >= count || !streamFillOk(in, size, seq)) {
-                        tally[1]++;
-                        continue;
-                    }
-                    if (got[seq]) {
-                        tally[2]++;
-                        continue;
-                    }
-                    got[seq] = true;
-                    rtt[tally[0]++] = at - sentAt[seq];
-                    if (at - last > gap[0] * 1e6) {
-                        gap[0] = (at - last) / 1e6;
-                        gap[1] = (last - t0) / 1e6;
-                    }
-                    last = at;
                 }
-            }, "udp-stream-receiver");
-            receiver.start();
-            byte[] out = new byte[size];
-            long next = System.nanoTime();
-            for (int seq = 0; seq < count; seq++) {
-                long wait = next - System.nanoTime();
-                if (wait > 0) {
-                    java.util.concurrent.locks.LockSupport.parkNanos(wait);
-                }
-                next += interval;
-                streamFill(out, size, seq);
-                sentAt[seq] = System.nanoTime();
-                s.send(new DatagramPacket(out, size, dst, port));
-            }
-            sendingDone.set(System.nanoTime());
-            receiver.join(5_000);
-        }
-        int received = tally[0];
-        int lostRuns = 0;
-        int firstLost = -1;
-        int lastLost = -1;
-        for (int i = 0; i < count; i++) {
-            if (!got[i]) {
-                if (i == 0 || got[i - 1]) {
-                    lostRuns++;
-                }
-                firstLost = firstLost < 0 ? i : firstLost;
-                lastLost = i;
-            }
-        }
-        // send times of the first and last datagram lost: an outage of g ms loses what was sent
-        // within about g ms plus one round trip, whatever the pace achieved
-        double lostSpanMs = firstLost < 0 ? 0 : (sentAt[lastLost] - sentAt[firstLost]) / 1e6;
-        double[] ok = new double[received];
-        for (int i = 0; i < received; i++) {
-            ok[i] = rtt[i] / 1e6;
-        }
-        Arrays.sort(ok);
-        return String.format(Locale.ROOT, "OK sent=%d received=%d lost=%d corrupted=%d duplicates=%d lostRuns=%d"
-                + " lostSpanMs=%.1f maxGapMs=%.1f maxGapAtMs=%.1f rttMsP50=%s rttMsMax=%s ms=%.1f", count, received,
-                count - received, tally[1], tally[2], lostRuns, lostSpanMs, gap[0], gap[1], p50(ok),
-                ok.length == 0 ? "NaN" : String.format(Locale.ROOT, "%.3f", ok[ok.length - 1]),
-                (System.nanoTime() - t0) / 1e6);
-    }
-
-    private static void streamFill(byte[] b, int size, int seq) {
-        b[0] = (byte) (seq >>> 24);
-        b[1] = (byte) (seq >>> 16);
-        b[2] = (byte) (seq >>> 8);
-        b[3] = (byte) seq;
-        for (int i = 4; i < size; i++) {
-            b[i] = (byte) (seq * 131 + i * 31);
+            }, pps, ms, size);
         }
     }
 
-    private static int streamSeq(byte[] b) {
-        return (b[0] & 0xFF) << 24 | (b[1] & 0xFF) << 16 | (b[2] & 0xFF) << 8 | (b[3] & 0xFF);
-    }
-
-    private static boolean streamFillOk(byte[] b, int size, int seq) {
-        for (int i = 4; i < size; i++) {
-            if (b[i] != (byte) (seq * 131 + i * 31)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** Streams {@code bytes} random bytes to a TCP echo service and checks every byte that returns. */
-    private String tcpEcho(InetAddress dst, int port, int bytes) throws Exception {
-        if (bytes < 1 || bytes > 1 << 30) {
-            return "ERR bytes must be 1..2^30";
-        }
-        byte[] out = new byte[bytes];
-        new Random().nextBytes(out);
-        long t0 = System.nanoTime();
+    /**
+     * Streams {@code bytes} bytes (or, with {@code millis} > 0, as many as the connection takes in
+     * that time) to a TCP echo service and checks every byte that returns, in constant memory.
+     */
+    private String tcpEcho(InetAddress dst, int port, long bytes, long millis) throws Exception {
         try (NtmSocket s = new NtmSocket(node.tcp(), dst, port)) {
-            s.setSoTimeout(30_000);
-            Thread writer = new Thread(() -> {
-                try {
-                    s.getOutputStream().write(out);
-                    s.shutdownOutput();
-                } catch (IOException e) {
-                    // the reader sees the failure as a short or failed read
-                }
-            }, "tcp-echo-writer");
-            writer.start();
-            byte[] in = s.getInputStream().readNBytes(bytes + 1);
-            writer.join(30_000);
-            double ms = (System.nanoTime() - t0) / 1e6;
-            boolean same = Arrays.equals(in, out);
-            return (same ? "OK" : "ERR") + " bytes=" + bytes + " received=" + in.length + " intact=" + same + " ms="
-                    + String.format(Locale.ROOT, "%.1f", ms);
+            s.setSoTimeout(TCP_READ_TIMEOUT_MS);
+            TcpEchoCheck check = millis > 0 ? TcpEchoCheck.ofDuration(s, millis) : TcpEchoCheck.ofBytes(s, bytes);
+            // a stalled read fails after TCP_READ_TIMEOUT_MS; the bound here only stops a trickle
+            TcpEchoCheck.Result r = check.await(millis > 0 ? millis + 10L * TCP_READ_TIMEOUT_MS : Long.MAX_VALUE / 4,
+                    TimeUnit.MILLISECONDS);
+            return (r.intact() ? "OK " : "ERR ") + r.fields();
         }
     }
 

@@ -46,6 +46,8 @@ class LoopbackProcessesIT {
     int ctl3;
     int ctl1;
     int ctl2;
+    int ctl4;
+    static final String SMALL_HEAP = "-Xmx64m";
     int socksPort;
     int forwardPort;
     com.sun.net.httpserver.HttpServer http;
@@ -79,7 +81,7 @@ class LoopbackProcessesIT {
         spawn("as", "as", "--bind", "127.0.0.1:" + asPort, "--accounts", dir.resolve("accounts").toString(),
                 "--tls-dir", dir.resolve("tls").toString(), "--dc-token", "lab-token", "--iterations", "1000",
                 "--user", "alice:alice.ntm.example:alice-pw,bob:bob.ntm.example:bob-pw,"
-                        + "carol:carol.b.ntm.example:carol-pw");
+                        + "carol:carol.b.ntm.example:carol-pw,dave:dave.ntm.example:dave-pw");
         spawn("rs", "rs", "--id", "1", "--bind4", "127.0.0.1:" + rsPort, "--bind6", "[::1]:" + rsPort,
                 "--secret", secret);
         spawn("dc", "dc", "--domain", "ntm.example", "--bind4", "127.0.0.1:" + dcPort, "--bind6", "[::1]:" + dcPort,
@@ -101,9 +103,15 @@ class LoopbackProcessesIT {
         spawn("carol", "node", "--as", "127.0.0.1:" + asPort, "--as-ca", dir.resolve("tls/ca.pem").toString(),
                 "--user", "carol", "--password", "carol-pw", "--dc4", "127.0.0.1:" + dcBPort, "--port", "0",
                 "--control", "127.0.0.1:" + ctl3);
+        // dave runs in a heap smaller than the streams it is asked to check (issue 8)
+        ctl4 = freeTcp();
+        spawnWithHeap("dave", SMALL_HEAP, "node", "--as", "127.0.0.1:" + asPort, "--as-ca",
+                dir.resolve("tls/ca.pem").toString(), "--user", "dave", "--password", "dave-pw", "--dc4",
+                "127.0.0.1:" + dcPort, "--port", "0", "--control", "127.0.0.1:" + ctl4);
         awaitControl(ctl1);
         awaitControl(ctl2);
         awaitControl(ctl3);
+        awaitControl(ctl4);
     }
 
     @AfterAll
@@ -117,7 +125,7 @@ class LoopbackProcessesIT {
         for (Process p : processes) {
             p.waitFor(5, TimeUnit.SECONDS);
         }
-        for (String n : List.of("as", "rs", "dc", "dc-b", "alice", "bob", "carol")) {
+        for (String n : List.of("as", "rs", "dc", "dc-b", "alice", "bob", "carol", "dave")) {
             Path log = dir.resolve(n + ".log");
             if (Files.exists(log)) {
                 Files.copy(log, Path.of("target").resolve("loopback-" + n + ".log"),
@@ -138,6 +146,28 @@ class LoopbackProcessesIT {
         assertThat(control(ctl1, "send bob.ntm.example 9 fire and forget")).isEqualTo("OK sent=15");
         assertThat(control(ctl1, "bogus")).startsWith("ERR unknown command");
         assertThat(control(ctl2, "tunnels")).contains("\"peer\":\"alice.ntm.example\"").contains("\"state\":\"up\"");
+    }
+
+    /**
+     * Issue 8: a node in a 64 MB heap checks a stream four times its heap (the old tcp-echo held
+     * the payload two or three times and died of OutOfMemoryError at 35 MB in 128 MB), refuses
+     * requests beyond its limits with a clear ERR, and still tunnels afterwards.
+     */
+    @Test
+    void smallHeapNodeSurvivesEveryControlCommand() throws Exception {
+        long big = 256L << 20;
+        assertThat(control(ctl4, "tcp-echo bob.ntm.example 7 " + big, 300_000))
+                .startsWith("OK bytes=" + big + " received=" + big + " intact=true");
+        assertThat(control(ctl4, "tcp-echo bob.ntm.example 7 " + ((1L << 40) + 1))).startsWith("ERR bytes must be");
+        assertThat(control(ctl4, "tcp-echo bob.ntm.example 7 many")).startsWith("ERR");
+        assertThat(control(ctl4, "udp-stream bob.ntm.example 7 20000 600000 200")).startsWith("ERR pps * ms / 1000");
+        assertThat(control(ctl4, "udp-stream bob.ntm.example 7 20000 50 1300")).startsWith("OK").contains(
+                "corrupted=0");
+        assertThat(control(ctl4, "tcp-stream bob.ntm.example 7 500")).startsWith("OK bytes=").contains("intact=true");
+        assertThat(control(ctl4, "x".repeat(1 << 24))).startsWith("ERR command longer than 4096 bytes");
+        assertThat(control(ctl4, "udp-echo bob.ntm.example 7 10 1000")).startsWith("OK sent=10 received=10");
+        assertThat(control(ctl4, "status")).contains("registered=true");
+        assertThat(Files.readString(dir.resolve("dave.log"))).doesNotContain("OutOfMemoryError");
     }
 
     @Test
@@ -236,7 +266,11 @@ class LoopbackProcessesIT {
     }
 
     private void spawn(String name, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of("java", "-jar", JAR.toString()));
+        spawnWithHeap(name, "-Xmx256m", args);
+    }
+
+    private void spawnWithHeap(String name, String heap, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("java", heap, "-jar", JAR.toString()));
         cmd.addAll(List.of(args));
         processes.add(new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(dir.resolve(name + ".log").toFile()).start());
@@ -255,8 +289,12 @@ class LoopbackProcessesIT {
     }
 
     static String control(int port, String line) throws IOException {
+        return control(port, line, 30_000);
+    }
+
+    static String control(int port, String line, int timeoutMs) throws IOException {
         try (Socket s = new Socket("127.0.0.1", port)) {
-            s.setSoTimeout(30_000);
+            s.setSoTimeout(timeoutMs);
             Writer w = new OutputStreamWriter(s.getOutputStream(), StandardCharsets.UTF_8);
             w.write(line + "\n");
             w.flush();

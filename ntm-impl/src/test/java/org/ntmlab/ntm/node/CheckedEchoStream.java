@@ -3,109 +3,60 @@ package org.ntmlab.ntm.node;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 
+import org.ntmlab.ntm.node.traffic.StreamPattern;
+import org.ntmlab.ntm.node.traffic.TcpEchoCheck;
 import org.ntmlab.ntm.stack.tcp.NtmSocket;
 
 /**
  * A TCP stream from the MN to the CN's echo service, for tests that move the ends while it runs
- * (paper section 4.2: the application's sockets must see a move only as a pause). One thread
- * writes a counting byte pattern until stopped, another reads the echo and checks every byte, so
- * a corrupted, lost or duplicated byte anywhere across the moves fails the test.
+ * (paper section 4.2: the application's sockets must see a move only as a pause): a
+ * {@link TcpEchoCheck} of 1,000-byte writes every 2 ms until stopped, every byte checked on its
+ * way back, so a corrupted, lost or duplicated byte anywhere across the moves fails the test.
  */
 final class CheckedEchoStream implements AutoCloseable {
 
     private final NtmSocket socket;
-    private final AtomicBoolean stop = new AtomicBoolean();
-    private final AtomicLong sent = new AtomicLong();
-    private final AtomicLong received = new AtomicLong();
-    private final AtomicReference<Throwable> failure = new AtomicReference<>();
-    private final Thread writer = new Thread(this::write, "stream-writer");
-    private final Thread reader = new Thread(this::read, "stream-reader");
+    private final TcpEchoCheck check;
 
     private CheckedEchoStream(NtmSocket socket) {
         this.socket = socket;
+        this.check = TcpEchoCheck.start(socket, StreamPattern.fresh(), Long.MAX_VALUE, Long.MAX_VALUE, 1000, 2, null);
     }
 
     /** Connects {@code mn} to the echo port of {@code cn}'s virtual IPv4 address and starts both threads. */
     static CheckedEchoStream start(NtmNode mn, NtmNode cn) throws IOException {
         NtmSocket s = new NtmSocket(mn.tcp(), cn.virtualV4(), NtmNode.ECHO_PORT);
         s.setSoTimeout(20_000);
-        CheckedEchoStream stream = new CheckedEchoStream(s);
-        stream.writer.start();
-        stream.reader.start();
-        return stream;
-    }
-
-    private void write() {
-        try {
-            OutputStream out = socket.getOutputStream(); // not closed: that would close the socket
-            byte[] chunk = new byte[1000];
-            while (!stop.get()) {
-                for (int i = 0; i < chunk.length; i++) {
-                    chunk[i] = (byte) (sent.get() + i);
-                }
-                out.write(chunk);
-                sent.addAndGet(chunk.length);
-                Thread.sleep(2);
-            }
-            socket.shutdownOutput();
-        } catch (IOException | InterruptedException e) {
-            failure.compareAndSet(null, e);
-        }
-    }
-
-    private void read() {
-        try (var in = socket.getInputStream()) {
-            byte[] buf = new byte[4096];
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                for (int i = 0; i < n; i++) {
-                    long pos = received.getAndIncrement();
-                    if (buf[i] != (byte) pos) {
-                        throw new AssertionError("byte " + pos + " corrupted");
-                    }
-                }
-            }
-        } catch (IOException | AssertionError e) {
-            failure.compareAndSet(null, e);
-        }
+        return new CheckedEchoStream(s);
     }
 
     /** Bytes echoed back and checked so far. */
     long received() {
-        return received.get();
+        return check.received();
     }
 
     /** The first error of either thread (I/O, or a byte that came back wrong), or null. */
-    Throwable failure() {
-        return failure.get();
+    String failure() {
+        return check.failure();
     }
 
     /** Waits up to 15 s until {@code bytes} have come back; returns how many have. */
     long awaitReceived(long bytes) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (received.get() < bytes && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        return received.get();
+        return check.awaitReceived(bytes, 15, TimeUnit.SECONDS);
     }
 
-    /** Stops writing (the writer then half-closes, so the reader sees the end of the echo) and waits for both. */
-    void stop() throws InterruptedException {
-        stop.set(true);
-        writer.join(20_000);
-        reader.join(20_000);
+    /** Stops writing (the writer then half-closes) and waits up to 20 s for the end of the echo. */
+    TcpEchoCheck.Result stop() throws InterruptedException {
+        check.stop();
+        return check.await(20, TimeUnit.SECONDS);
     }
 
-    /** After {@link #stop()}: neither thread failed and every byte written came back. */
-    void assertAllEchoed() {
-        assertThat(failure.get()).isNull();
-        assertThat(received.get()).as("every byte echoed").isEqualTo(sent.get());
+    /** Stops, then asserts that neither thread failed and every byte written came back. */
+    void assertAllEchoed() throws InterruptedException {
+        TcpEchoCheck.Result r = stop();
+        assertThat(r.intact()).as(r.fields()).isTrue();
     }
 
     @Override

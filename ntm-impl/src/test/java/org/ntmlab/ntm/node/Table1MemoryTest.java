@@ -16,6 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.ntmlab.ntm.crypto.CipherSuite;
 import org.ntmlab.ntm.memlab.MemoryLab;
+import org.ntmlab.ntm.node.traffic.TcpEchoCheck;
 import org.ntmlab.ntm.stack.tcp.NtmSocket;
 import org.ntmlab.ntm.transport.memory.NatBehaviour;
 
@@ -88,22 +89,10 @@ class Table1MemoryTest {
 
     /** TCP echo through the node's virtual stack: every byte comes back in order. */
     static void tcpEcho(NtmNode mn, InetAddress dst, int bytes) throws Exception {
-        byte[] out = new byte[bytes];
-        new java.util.Random(bytes).nextBytes(out);
         try (NtmSocket s = new NtmSocket(mn.tcp(), dst, NtmNode.ECHO_PORT)) {
             s.setSoTimeout(10_000);
-            Thread writer = new Thread(() -> {
-                try {
-                    s.getOutputStream().write(out);
-                    s.shutdownOutput();
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            });
-            writer.start();
-            byte[] in = s.getInputStream().readAllBytes();
-            writer.join(10_000);
-            assertThat(in).hasSize(bytes).isEqualTo(out);
+            TcpEchoCheck.Result r = TcpEchoCheck.ofBytes(s, bytes).await(60, TimeUnit.SECONDS);
+            assertThat(r.intact()).as(r.fields()).isTrue();
         }
     }
 

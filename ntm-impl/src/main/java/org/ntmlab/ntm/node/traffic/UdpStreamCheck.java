@@ -1,0 +1,165 @@
+package org.ntmlab.ntm.node.traffic;
+
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A paced UDP stream to an echo service: {@code pps} datagrams a second for {@code ms}
+ * milliseconds, sent whether or not echoes come back (unlike a stop-and-wait echo, whose timeout
+ * would add up to a second to any outage). Each datagram carries its sequence number and a
+ * {@link StreamPattern} fill, so every echo is checked. The result gives the longest silence
+ * between two echoes (the interruption as the application sees it, with the pacing interval as
+ * resolution) and the send-time span of the datagrams that never came back.
+ *
+ * <p>Memory is bounded by {@link #MAX_DATAGRAMS}, not by the caller: 4 bytes of send time, 4 of
+ * round-trip time and 1 bit per datagram, 8.1 MB at the cap (issue 8: no control command may run
+ * its node out of heap).
+ */
+public final class UdpStreamCheck {
+
+    /** Most datagrams one stream may send (e.g. 20,000 pps for 50 s, or 500 pps for 33 min). */
+    public static final int MAX_DATAGRAMS = 1_000_000;
+    public static final int MAX_PPS = 20_000;
+    public static final int MAX_MS = 600_000;
+    /** Room for the 4-byte sequence number; at most what one NTM datagram carries unfragmented. */
+    public static final int MIN_SIZE = 8;
+    public static final int MAX_SIZE = 1300;
+    /** How long the receiver waits for stragglers after the last send. */
+    private static final long DRAIN_NANOS = 1_000_000_000L;
+
+    /** The datagram socket the stream runs over (an {@code NtmDatagramSocket} bound to the echo's address). */
+    public interface DatagramPort {
+        void send(byte[] b, int len) throws IOException;
+
+        /** Receives into {@code b}; returns the length, or -1 when nothing came within {@code timeoutMs}. */
+        int receive(byte[] b, int timeoutMs) throws IOException;
+    }
+
+    private UdpStreamCheck() {
+    }
+
+    /** Why these parameters are refused, or null when they are fine. */
+    public static String refusal(int pps, int ms, int size) {
+        if (pps < 1 || pps > MAX_PPS || ms < 1 || ms > MAX_MS || size < MIN_SIZE || size > MAX_SIZE) {
+            return "pps must be 1.." + MAX_PPS + ", ms 1.." + MAX_MS + " and size " + MIN_SIZE + ".." + MAX_SIZE;
+        }
+        if ((long) pps * ms / 1000 > MAX_DATAGRAMS) {
+            return "pps * ms / 1000 = " + (long) pps * ms / 1000 + " datagrams, more than the " + MAX_DATAGRAMS
+                    + " one stream may send";
+        }
+        return null;
+    }
+
+    /** Runs the stream; the caller checked {@link #refusal}. Returns the control reply's fields. */
+    public static String run(DatagramPort port, int pps, int ms, int size) throws IOException, InterruptedException {
+        String no = refusal(pps, ms, size);
+        if (no != null) {
+            throw new IllegalArgumentException(no);
+        }
+        int count = (int) Math.max(1, (long) pps * ms / 1000);
+        long interval = 1_000_000_000L / pps;
+        StreamPattern pattern = StreamPattern.fresh();
+        int[] sentMicros = new int[count];
+        int[] rttMicros = new int[count];
+        BitSet got = new BitSet(count);
+        int[] tally = new int[3]; // received, corrupted, duplicates
+        double[] gap = {0, 0}; // longest silence between echoes, and when it began (ms into the stream)
+        AtomicLong sendingDone = new AtomicLong();
+        long t0 = System.nanoTime();
+        IOException[] receiveError = new IOException[1];
+        Thread receiver = new Thread(() -> {
+            byte[] in = new byte[2048];
+            long last = t0;
+            while (true) {
+                long done = sendingDone.get();
+                long now = System.nanoTime();
+                if (done != 0 && (tally[0] == count || now - done > DRAIN_NANOS)) {
+                    return;
+                }
+                int n;
+                try {
+                    n = port.receive(in, 50);
+                } catch (IOException e) {
+                    receiveError[0] = e;
+                    return;
+                }
+                if (n < 0) {
+                    continue;
+                }
+                long at = System.nanoTime();
+                int seq = seqOf(in);
+                if (n != size || seq < 0 || seq >= count || pattern.firstMismatch(in, 4, size - 4, (long) seq * size) >= 0) {
+                    tally[1]++;
+                    continue;
+                }
+                if (got.get(seq)) {
+                    tally[2]++;
+                    continue;
+                }
+                got.set(seq);
+                rttMicros[tally[0]++] = (int) Math.min(Integer.MAX_VALUE, (at - t0) / 1000 - sentMicros[seq]);
+                if (at - last > gap[0] * 1e6) {
+                    gap[0] = (at - last) / 1e6;
+                    gap[1] = (last - t0) / 1e6;
+                }
+                last = at;
+            }
+        }, "udp-stream-receiver");
+        receiver.setDaemon(true);
+        receiver.start();
+        try {
+            byte[] out = new byte[size];
+            long next = System.nanoTime();
+            for (int seq = 0; seq < count; seq++) {
+                long wait = next - System.nanoTime();
+                if (wait > 0) {
+                    LockSupport.parkNanos(wait);
+                }
+                next += interval;
+                out[0] = (byte) (seq >>> 24);
+                out[1] = (byte) (seq >>> 16);
+                out[2] = (byte) (seq >>> 8);
+                out[3] = (byte) seq;
+                pattern.fill(out, 4, size - 4, (long) seq * size);
+                long now = System.nanoTime();
+                sentMicros[seq] = (int) ((now - t0) / 1000);
+                port.send(out, size);
+            }
+        } finally {
+            sendingDone.set(System.nanoTime());
+            receiver.join(DRAIN_NANOS / 1_000_000 + 5_000);
+        }
+        if (receiveError[0] != null) {
+            throw receiveError[0];
+        }
+        int received = tally[0];
+        int lostRuns = 0;
+        int firstLost = got.nextClearBit(0);
+        int lastLost = -1;
+        for (int i = firstLost; i < count; i = got.nextClearBit(i + 1)) {
+            if (i == 0 || got.get(i - 1)) {
+                lostRuns++;
+            }
+            lastLost = i;
+        }
+        // send times of the first and last datagram lost: an outage of g ms loses what was sent
+        // within about g ms plus one round trip, whatever the pace achieved
+        double lostSpanMs = lastLost < 0 ? 0 : (sentMicros[lastLost] - sentMicros[firstLost]) / 1e3;
+        int[] rtt = Arrays.copyOf(rttMicros, received);
+        Arrays.sort(rtt);
+        return String.format(Locale.ROOT, "sent=%d received=%d lost=%d corrupted=%d duplicates=%d lostRuns=%d"
+                        + " lostSpanMs=%.1f maxGapMs=%.1f maxGapAtMs=%.1f rttMsP50=%s rttMsMax=%s ms=%.1f", count,
+                received, count - received, tally[1], tally[2], lostRuns, lostSpanMs, gap[0], gap[1],
+                rtt.length == 0 ? "NaN" : String.format(Locale.ROOT, "%.3f", rtt[rtt.length / 2] / 1e3),
+                rtt.length == 0 ? "NaN" : String.format(Locale.ROOT, "%.3f", rtt[rtt.length - 1] / 1e3),
+                (System.nanoTime() - t0) / 1e6);
+    }
+
+    private static int seqOf(byte[] b) {
+        return (b[0] & 0xFF) << 24 | (b[1] & 0xFF) << 16 | (b[2] & 0xFF) << 8 | (b[3] & 0xFF);
+    }
+}

@@ -1,0 +1,88 @@
+package org.ntmlab.ntm.node.traffic;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntPredicate;
+
+import org.junit.jupiter.api.Test;
+
+/** The paced UDP check against an in-process echo that can lose or corrupt chosen datagrams. */
+class UdpStreamCheckTest {
+
+    /** An echo port: what is sent comes back, unless {@code lose} says otherwise for that send's index. */
+    static UdpStreamCheck.DatagramPort echo(IntPredicate lose, IntPredicate corrupt) {
+        BlockingQueue<byte[]> q = new ArrayBlockingQueue<>(100_000);
+        int[] sends = {0};
+        return new UdpStreamCheck.DatagramPort() {
+            @Override
+            public void send(byte[] b, int len) {
+                int i = sends[0]++;
+                if (lose.test(i)) {
+                    return;
+                }
+                byte[] c = java.util.Arrays.copyOf(b, len);
+                if (corrupt.test(i)) {
+                    c[len - 1] ^= 1;
+                }
+                q.add(c);
+            }
+
+            @Override
+            public int receive(byte[] b, int timeoutMs) throws java.io.InterruptedIOException {
+                try {
+                    byte[] c = q.poll(timeoutMs, TimeUnit.MILLISECONDS);
+                    if (c == null) {
+                        return -1;
+                    }
+                    System.arraycopy(c, 0, b, 0, c.length);
+                    return c.length;
+                } catch (InterruptedException e) {
+                    throw new java.io.InterruptedIOException();
+                }
+            }
+        };
+    }
+
+    static double field(String reply, String key) {
+        for (String f : reply.split(" ")) {
+            if (f.startsWith(key + "=")) {
+                return Double.parseDouble(f.substring(key.length() + 1));
+            }
+        }
+        throw new AssertionError(key + " not in " + reply);
+    }
+
+    @Test
+    void everyDatagramBackIsCounted() throws Exception {
+        String r = UdpStreamCheck.run(echo(i -> false, i -> false), 1000, 200, 100);
+        assertThat(r).startsWith("sent=200 received=200 lost=0 corrupted=0 duplicates=0 lostRuns=0 lostSpanMs=0.0");
+    }
+
+    @Test
+    void oneOutageIsOneLostRun() throws Exception {
+        String r = UdpStreamCheck.run(echo(i -> i >= 50 && i < 70, i -> false), 1000, 200, 100);
+        assertThat(field(r, "lost")).isEqualTo(20);
+        assertThat(field(r, "lostRuns")).isEqualTo(1);
+        assertThat(field(r, "lostSpanMs")).isBetween(15.0, 200.0);
+    }
+
+    @Test
+    void corruptedDatagramsAreCountedNotAccepted() throws Exception {
+        String r = UdpStreamCheck.run(echo(i -> false, i -> i % 10 == 3), 1000, 100, 64);
+        assertThat(field(r, "corrupted")).isEqualTo(10);
+        assertThat(field(r, "received")).isEqualTo(90);
+    }
+
+    @Test
+    void aStreamBeyondTheCapIsRefusedBeforeAnythingIsAllocated() {
+        assertThat(UdpStreamCheck.refusal(20_000, 600_000, 200)).contains("more than the 1000000");
+        assertThat(UdpStreamCheck.refusal(500, 4000, 200)).isNull();
+        assertThat(UdpStreamCheck.refusal(500, 4000, 7)).contains("size 8..1300");
+        assertThatThrownBy(() -> UdpStreamCheck.run(echo(i -> false, i -> false), 20_000, 600_000, 200))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+}
