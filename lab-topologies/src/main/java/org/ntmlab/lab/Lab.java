@@ -64,7 +64,7 @@ public final class Lab implements AutoCloseable {
     private final Map<String, LabHost> hosts = new LinkedHashMap<>();
     private final Map<String, LabHost> stunServers = new HashMap<>();
     private final Map<String, String> stunAddresses = new HashMap<>();
-    private final List<String> notes = new ArrayList<>();
+    private final List<String> notes = java.util.Collections.synchronizedList(new ArrayList<>());
     /** Mobile node -> further segments it will move to (set by {@link LabMobility}). */
     private final Map<String, List<String>> roaming = new HashMap<>();
     private final Path artifactDir;
@@ -123,23 +123,29 @@ public final class Lab implements AutoCloseable {
             createNetwork(s);
         }
         AddressPlan plan = topology.addresses();
+        // Declared in the topology's order (reports list hosts that way), then started, configured
+        // and captured in parallel: each host's steps touch only its own container, and one at a
+        // time they were half of a lab's start (issue 8: ~1.3 s of docker calls per host).
+        Map<LabHost, List<HostAddress>> declared = new LinkedHashMap<>();
         for (Router r : topology.routers()) {
-            createHost(r.name(), LabHost.Kind.ROUTER, plan.of(r.name()), routerSysctls(r));
+            declared.put(declareHost(r.name(), LabHost.Kind.ROUTER, plan.of(r.name()), routerSysctls(r)),
+                    plan.of(r.name()));
         }
         for (Server s : topology.servers()) {
-            createHost(s.name(), LabHost.Kind.SERVER, plan.of(s.name()), Map.of());
+            declared.put(declareHost(s.name(), LabHost.Kind.SERVER, plan.of(s.name()), Map.of()), plan.of(s.name()));
         }
         for (Node n : topology.nodes()) {
-            createHost(n.name(), LabHost.Kind.NODE, plan.of(n.name()), Map.of());
+            declared.put(declareHost(n.name(), LabHost.Kind.NODE, plan.of(n.name()), Map.of()), plan.of(n.name()));
         }
-        for (LabHost h : hosts.values()) {
+        inParallel(declared.keySet(), h -> {
+            startHost(h, declared.get(h));
             configure(h);
-        }
+        });
         for (int i = 0; i < topology.impairments().size(); i++) {
             impair(topology.impairments().get(i), i, topology.source() + ": impairments[" + i + "]");
         }
         if (options.capture()) {
-            hosts.values().forEach(this::startCapture);
+            inParallel(hosts.values(), this::startCapture);
         }
         if (options.verifyNat() && !topology.routers().isEmpty()) {
             verifyNatTypes();
@@ -231,8 +237,54 @@ public final class Lab implements AutoCloseable {
         return m;
     }
 
+    /** Parallel docker calls while a lab starts; the engine, not this, is the limit beyond a few. */
+    private static final int START_THREADS = 4;
+
+    /** Runs {@code step} for every host on a few threads; the first failure is rethrown once all are done. */
+    private static void inParallel(java.util.Collection<LabHost> hosts, java.util.function.Consumer<LabHost> step) {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
+                Math.min(START_THREADS, Math.max(1, hosts.size())), r -> {
+                    Thread t = new Thread(r, "lab-start");
+                    t.setDaemon(true);
+                    return t;
+                });
+        try {
+            List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
+            for (LabHost h : List.copyOf(hosts)) {
+                futures.add(pool.submit(() -> step.accept(h)));
+            }
+            RuntimeException first = null;
+            for (java.util.concurrent.Future<?> f : futures) {
+                try {
+                    f.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    Throwable c = e.getCause();
+                    if (first == null) {
+                        first = c instanceof RuntimeException re ? re : new LabException(c.toString(), c);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new LabException("interrupted while the lab started");
+                }
+            }
+            if (first != null) {
+                throw first;
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     private LabHost createHost(String name, LabHost.Kind kind, List<HostAddress> addresses,
                                Map<String, String> extraSysctls) {
+        LabHost host = declareHost(name, kind, addresses, extraSysctls);
+        startHost(host, addresses);
+        return host;
+    }
+
+    /** The host's container, defined and registered (so {@link #close()} removes it) but not started. */
+    private LabHost declareHost(String name, LabHost.Kind kind, List<HostAddress> addresses,
+                                Map<String, String> extraSysctls) {
         HostAddress first = addresses.get(0);
         Map<String, String> sysctls = new HashMap<>(extraSysctls);
         sysctls.put("net.ipv6.conf.all.disable_ipv6", "0");
@@ -266,6 +318,14 @@ public final class Lab implements AutoCloseable {
                 });
         LabHost host = new LabHost(name, kind, c);
         hosts.put(name, host);
+        return host;
+    }
+
+    /** Starts a declared host, attaches its further networks and maps its interfaces. */
+    private void startHost(LabHost host, List<HostAddress> addresses) {
+        String name = host.name();
+        LabHost.Kind kind = host.kind();
+        GenericContainer<?> c = host.container();
         try {
             c.start();
         } catch (RuntimeException e) {
@@ -286,7 +346,6 @@ public final class Lab implements AutoCloseable {
         }
         mapInterfaces(host, addresses);
         LOG.info("event=host name={} kind={} interfaces={}", name, kind.name().toLowerCase(), host.interfaces());
-        return host;
     }
 
     /** Finds which ethN is on which segment by MAC address (names depend on attach order). */
