@@ -14,7 +14,7 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
-import org.ntmlab.ntm.as.NodeKey;
+import org.ntmlab.ntm.keys.NodeKey;
 import org.ntmlab.ntm.crypto.CipherSuite;
 import org.ntmlab.ntm.memlab.MemoryLab;
 import org.ntmlab.ntm.node.NodeConfig;

@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
-import org.ntmlab.ntm.as.NodeKey;
+import org.ntmlab.ntm.keys.NodeKey;
 import org.ntmlab.ntm.crypto.CipherSuite;
 import org.ntmlab.ntm.memlab.MemoryLab;
 import org.ntmlab.ntm.node.NodeConfig;

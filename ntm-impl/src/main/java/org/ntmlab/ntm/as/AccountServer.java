@@ -1,5 +1,6 @@
 package org.ntmlab.ntm.as;
 
+import org.ntmlab.ntm.keys.NodeKey;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

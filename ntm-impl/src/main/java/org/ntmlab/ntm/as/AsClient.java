@@ -16,7 +16,8 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 
-import org.ntmlab.ntm.dc.KeyDirectory;
+import org.ntmlab.ntm.keys.KeyDirectory;
+import org.ntmlab.ntm.keys.NodeKey;
 
 /**
  * Talks to the AS over TLS: {@link #login} for a node, {@link #keyDirectory} for a DC.

@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.ntmlab.ntm.as.AsClient;
 import org.ntmlab.ntm.as.LabCa;
-import org.ntmlab.ntm.as.NodeKey;
+import org.ntmlab.ntm.keys.NodeKey;
 import org.ntmlab.ntm.gateway.Exposer;
 import org.ntmlab.ntm.gateway.NtmConnector;
 import org.ntmlab.ntm.gateway.PortForwarder;

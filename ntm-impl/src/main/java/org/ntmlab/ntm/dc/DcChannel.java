@@ -15,7 +15,7 @@ import org.ntmlab.ntm.crypto.TrafficKey;
 import org.ntmlab.ntm.metrics.Counters;
 import org.ntmlab.ntm.transport.DatagramEndpoint;
 import org.ntmlab.ntm.wire.NtmHeader;
-import org.ntmlab.ntm.wire.Outbox;
+import org.ntmlab.ntm.signalling.Outbox;
 
 /**
  * The authenticated channel between this DC and the DCs of its peer domains (docs/protocol.md,

@@ -18,7 +18,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import org.ntmlab.ntm.as.NodeKey;
+import org.ntmlab.ntm.keys.KeyDirectory;
+import org.ntmlab.ntm.keys.NodeKey;
 import org.ntmlab.ntm.crypto.Association;
 import org.ntmlab.ntm.metrics.Counters;
 import org.ntmlab.ntm.crypto.KeyLabels;
@@ -42,7 +43,7 @@ import org.ntmlab.ntm.wire.KeepaliveAck;
 import org.ntmlab.ntm.wire.MalformedMessageException;
 import org.ntmlab.ntm.wire.MessageType;
 import org.ntmlab.ntm.wire.NtmHeader;
-import org.ntmlab.ntm.wire.Outbox;
+import org.ntmlab.ntm.signalling.Outbox;
 import org.ntmlab.ntm.wire.Register;
 import org.ntmlab.ntm.wire.RegisterAck;
 import org.ntmlab.ntm.wire.RelayAuthorise;

@@ -8,7 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
-import org.ntmlab.ntm.as.NodeKey;
+import org.ntmlab.ntm.keys.NodeKey;
 import org.ntmlab.ntm.crypto.CipherSuite;
 import org.ntmlab.ntm.dc.DcConfig;
 import org.ntmlab.ntm.dc.DirectionCoordinator;

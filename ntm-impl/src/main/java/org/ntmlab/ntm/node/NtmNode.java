@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
-import org.ntmlab.ntm.as.NodeKey;
+import org.ntmlab.ntm.keys.NodeKey;
 import org.ntmlab.ntm.crypto.Association;
 import org.ntmlab.ntm.crypto.KeyLabels;
 import org.ntmlab.ntm.crypto.TrafficKey;
@@ -40,7 +40,7 @@ import org.ntmlab.ntm.wire.KeepaliveAck;
 import org.ntmlab.ntm.wire.MalformedMessageException;
 import org.ntmlab.ntm.wire.MessageType;
 import org.ntmlab.ntm.wire.NtmHeader;
-import org.ntmlab.ntm.wire.Outbox;
+import org.ntmlab.ntm.signalling.Outbox;
 import org.ntmlab.ntm.wire.Register;
 import org.ntmlab.ntm.wire.RegisterAck;
 import org.ntmlab.ntm.wire.RouteDirection;

@@ -22,7 +22,7 @@ import org.ntmlab.ntm.wire.IdBody;
 import org.ntmlab.ntm.wire.MalformedMessageException;
 import org.ntmlab.ntm.wire.MessageType;
 import org.ntmlab.ntm.wire.NtmHeader;
-import org.ntmlab.ntm.wire.Outbox;
+import org.ntmlab.ntm.signalling.Outbox;
 import org.ntmlab.ntm.wire.RelayAuthorise;
 
 /**

@@ -1,5 +1,6 @@
 package org.ntmlab.ntm.as;
 
+import org.ntmlab.ntm.keys.NodeKey;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -12,7 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
-import org.ntmlab.ntm.as.NodeKey;
+import org.ntmlab.ntm.keys.NodeKey;
 import org.ntmlab.ntm.crypto.CipherSuite;
 import org.ntmlab.ntm.node.NodeConfig;
 import org.ntmlab.ntm.node.NtmNode;

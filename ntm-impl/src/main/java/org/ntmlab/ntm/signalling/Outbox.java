@@ -1,4 +1,4 @@
-package org.ntmlab.ntm.wire;
+package org.ntmlab.ntm.signalling;
 
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;

@@ -1,4 +1,4 @@
-package org.ntmlab.ntm.as;
+package org.ntmlab.ntm.keys;
 
 /**
  * The key a node shares with its DC, issued by the AS at login (paper section 3.1).

@@ -1,8 +1,7 @@
-package org.ntmlab.ntm.dc;
+package org.ntmlab.ntm.keys;
 
 import java.util.concurrent.CompletableFuture;
 
-import org.ntmlab.ntm.as.NodeKey;
 
 /**
  * Where the DC learns the key it shares with a node (paper section 3.1: the AS hands the
