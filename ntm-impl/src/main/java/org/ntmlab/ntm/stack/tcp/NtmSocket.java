@@ -18,7 +18,7 @@ import java.util.function.Function;
 /**
  * A blocking TCP socket on the node's virtual stack, usable wherever a
  * {@link java.net.Socket} is expected. Application threads call it. Reads and writes copy
- * out of / into the connection's queues on the calling thread under the connection's lock
+ * out of / into the connection's queues ({@link SocketBuffers}) on the calling thread under its lock
  * and sleep there until the loop wakes them (data into an empty queue, a third of the send
  * queue free, or the end of the stream); every other step (connect, close, errors) runs on
  * the {@link TcpLayer}'s event loop via {@code execute}. Host names are resolved with the resolver the node supplies
@@ -231,7 +231,7 @@ public class NtmSocket extends Socket {
         waiter.signal();
         TcpConnection c = conn;
         if (c != null) {
-            c.appWakeAll();
+            c.buffers.appWakeAll();
         }
     }
 
@@ -252,7 +252,7 @@ public class NtmSocket extends Socket {
         }
         waiter.close();
         if (c != null) {
-            c.appWakeAll();
+            c.buffers.appWakeAll();
         }
     }
 
@@ -417,7 +417,8 @@ public class NtmSocket extends Socket {
             }
             int timeout = soTimeout;
             long deadline = timeout > 0 ? System.nanoTime() + timeout * 1_000_000L : 0;
-            synchronized (c.appLock) {
+            SocketBuffers buffers = c.buffers;
+            synchronized (buffers.lock) {
                 while (true) {
                     if (closed) {
                         throw new SocketException("Socket closed");
@@ -425,8 +426,8 @@ public class NtmSocket extends Socket {
                     if (inputShutdown) {
                         return -1;
                     }
-                    int n = c.appRead(b, off, len);
-                    if (n == TcpConnection.ASK_LOOP) {
+                    int n = buffers.appRead(b, off, len);
+                    if (n == SocketBuffers.ASK_LOOP) {
                         break;
                     }
                     if (n != 0) {
@@ -441,7 +442,7 @@ public class NtmSocket extends Socket {
                         waitMillis = Math.max(1, left / 1_000_000L);
                     }
                     try {
-                        c.appAwaitReadable(waitMillis);
+                        buffers.appAwaitReadable(waitMillis);
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                         throw new InterruptedIOException("interrupted");
@@ -461,8 +462,9 @@ public class NtmSocket extends Socket {
         @Override
         public int available() throws IOException {
             TcpConnection c = checkOpenAndConnected();
-            synchronized (c.appLock) {
-                return c.appAvailable();
+            SocketBuffers buffers = c.buffers;
+            synchronized (buffers.lock) {
+                return buffers.appAvailable();
             }
         }
 
@@ -485,36 +487,37 @@ public class NtmSocket extends Socket {
         public void write(byte[] b, int off, int len) throws IOException {
             Objects.checkFromIndexSize(off, len, b.length);
             TcpConnection c = checkOpenAndConnected();
+            SocketBuffers buffers = c.buffers;
             int done = 0;
             while (done < len) {
                 final int from = off + done;
                 final int count = len - done;
                 int n;
-                synchronized (c.appLock) {
+                synchronized (buffers.lock) {
                     while (true) {
                         if (closed) {
                             throw new SocketException("Socket closed");
                         }
-                        n = c.appWrite(b, from, count);
+                        n = buffers.appWrite(b, from, count);
                         if (n != 0) {
                             break;
                         }
                         try {
-                            c.appAwaitWritable();
+                            buffers.appAwaitWritable();
                         } catch (InterruptedException e) {
                             Thread.currentThread().interrupt();
                             throw new InterruptedIOException("interrupted");
                         }
                     }
                 }
-                if (n == TcpConnection.ASK_LOOP) {
+                if (n == SocketBuffers.ASK_LOOP) {
                     // not open for data (yet, or any more): the loop queues it or says why
                     n = waiter.await(() -> {
                         int k = c.write(b, from, count);
                         return k == 0 ? null : k;
                     }, 0, "Write timed out");
                 } else {
-                    c.appFlush();
+                    buffers.appFlush();
                 }
                 done += n;
             }
