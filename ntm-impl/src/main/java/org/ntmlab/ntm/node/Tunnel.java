@@ -19,19 +19,20 @@ import org.ntmlab.ntm.wire.RouteDirection;
  * current state before it changes anything:
  *
  * <pre>
- *               directed(relay)                relayBound()
- *   (new) ----------------------&gt; BINDING ----------------------&gt; CONNECTING
- *     |                                                               |
- *     +-- directed(direct) -------------------------------------------+
- *                                                                     |
- *     responseReceived() / requestAnswered() / trafficAfterRedirection()
- *                                                                     v
- *   any state &lt;-------------------- directed(...) ------------------- UP
+ * event                       message          in state                       then
+ * directed(rd)                ROUTE_DIRECTION  new, any                       BINDING (relay) / CONNECTING (direct)
+ * relayBound()                RELAY_BIND_ACK   BINDING                        CONNECTING
+ * responseReceived(now)       TUNNEL_RESPONSE  any (opener)                   UP
+ * requestAnswered(now)        TUNNEL_REQUEST   CONNECTING, UP (responder)     UP; BINDING stays
+ * trafficAfterRedirection()   any other        CONNECTING, responder up once  UP
+ * probeAcked(from)            PROBE_ACK        relayed, peer NATed, not yet   path := DIRECT (route optimisation)
+ * peerSeenAt(from, newest)    any              direct path                    peer endpoint := from (roaming)
  * </pre>
  *
  * Orthogonal to it, the {@link Resume} sub-state says whether this end moved and still waits
- * for proof that the path works again ({@link #moved()}, {@link #resumed()}). On a relayed UP
- * tunnel, route optimisation ({@link #probeAcked}) switches the path to direct.
+ * for proof that the path works again: {@link #moved()} (a tunnel that was up once) makes it
+ * NOTICE_PENDING, {@link #moveNoticeSent} NOTICE_SENT once the notice left, {@link #resumed()}
+ * NONE.
  *
  * <p>One retry slot per purpose ({@link #relayBindRetry}, {@link #requestRetry},
  * {@link #probeRetry}): cancelling one never cancels another.

@@ -94,6 +94,24 @@ public final class ProtocolConstants {
         /** How long {@code NtmNode.close()} waits for its loop to close the sockets. */
         public static final long CLOSE_TIMEOUT_MS = 2000;
 
+        // -- the node's socket APIs and tools (node.NtmDatagramSocket, Pinger, TcpEchoService,
+        //    NetlinkAddressWatcher)
+
+        /** Datagrams an {@code NtmDatagramSocket} buffers for the application before it drops new ones. */
+        public static final int DATAGRAM_SOCKET_RECEIVE_QUEUE = 4096;
+        /** How long an {@code NtmDatagramSocket} constructor waits for the loop to bind its virtual port. */
+        public static final long DATAGRAM_SOCKET_BIND_TIMEOUT_MS = 5000;
+        /** Longest pause between two echo requests of one {@code ping} while replies are missing. */
+        public static final long PING_MAX_SPACING_MS = 200;
+        /** Echo request payload: ping(8)'s default size. */
+        public static final int PING_PAYLOAD_BYTES = 56;
+        /** How long {@code ping} waits for the loop to hand over the results after the last reply. */
+        public static final long PING_COLLECT_TIMEOUT_MS = 1000;
+        /** Read/write buffer of one connection of the built-in TCP echo service (RFC 862). */
+        public static final int TCP_ECHO_BUFFER_BYTES = 16 * 1024;
+        /** Receive buffer for netlink route/address notifications (several per DHCP lease). */
+        public static final int NETLINK_RECEIVE_BUFFER_BYTES = 16384;
+
         private static long millisToNanos(long millis) {
             return millis * 1_000_000L;
         }
