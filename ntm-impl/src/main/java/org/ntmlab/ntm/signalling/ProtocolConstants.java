@@ -58,8 +58,9 @@ public final class ProtocolConstants {
         /** DIRECTION_REQUESTs without a ROUTE_DIRECTION before the resolve fails. */
         public static final int DIRECTION_TRIES = 10;
         /**
-         * How long {@code NtmNode.resolver()} blocks an application thread for a resolve:
-         * covers {@link #DIRECTION_TRIES} x {@link #DIRECTION_RETRY_NANOS} with margin.
+         * How long {@code NtmNode.resolver()} blocks an application thread for a resolve: covers
+         * the DC's answer ({@link #DIRECTION_TRIES} x 500 ms) and the tunnel set-up (RELAY_BIND and
+         * TUNNEL_REQUEST, 10 x 200 ms each).
          */
         public static final int RESOLVE_TIMEOUT_SECONDS = 10;
 
@@ -87,8 +88,9 @@ public final class ProtocolConstants {
         // -- local limits of the node process
 
         /**
-         * Size of the node's reused plaintext and ciphertext buffers: one UDP datagram of the
-         * 1500-byte tunnel link ({@code NtmNode.TUNNEL_LINK_MTU}) plus NTM header and tag.
+         * Size of the node's reused plaintext and ciphertext buffers: one sealed message, i.e. an
+         * inner packet of up to {@code NtmNode.TUNNEL_LINK_MTU} (1500) bytes plus the 20-byte NTM
+         * header and the AEAD tag or MAC.
          */
         public static final int DATAGRAM_BUFFER_BYTES = 2048;
         /** How long {@code NtmNode.close()} waits for its loop to close the sockets. */
