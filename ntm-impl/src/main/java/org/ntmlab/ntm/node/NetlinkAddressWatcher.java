@@ -7,6 +7,8 @@ import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 
+import org.ntmlab.ntm.signalling.ProtocolConstants;
+
 /**
  * Learns of real-address changes from the Linux kernel as they happen (paper section 4.2:
  * NTMfw watches its addresses; the paper's Figure 11 shows the netlink notification as one
@@ -101,7 +103,7 @@ public final class NetlinkAddressWatcher implements AutoCloseable {
     }
 
     private void run(Runnable onChange, Runnable onRoute) {
-        byte[] buf = new byte[16384];
+        byte[] buf = new byte[ProtocolConstants.Node.NETLINK_RECEIVE_BUFFER_BYTES];
         while (!closed) {
             long n = C.recv(fd, buf, buf.length, 0);
             if (n < 0) {

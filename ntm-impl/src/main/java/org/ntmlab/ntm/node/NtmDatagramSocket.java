@@ -13,6 +13,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import org.ntmlab.ntm.signalling.ProtocolConstants;
+
 /**
  * A UDP socket on the node's virtual addresses, shaped like {@link java.net.DatagramSocket}
  * (paper section 4.2, "NTM socket API"). Datagrams to a peer's virtual address travel through
@@ -21,7 +23,7 @@ import java.util.concurrent.TimeoutException;
 public final class NtmDatagramSocket implements AutoCloseable {
 
     /** Datagrams buffered for the application before new ones are dropped. */
-    public static final int RECEIVE_QUEUE = 4096;
+    public static final int RECEIVE_QUEUE = ProtocolConstants.Node.DATAGRAM_SOCKET_RECEIVE_QUEUE;
 
     private record Received(byte[] data, InetAddress from, int port) {
     }
@@ -51,7 +53,7 @@ public final class NtmDatagramSocket implements AutoCloseable {
             }
         });
         try {
-            this.port = bound.get(5, TimeUnit.SECONDS);
+            this.port = bound.get(ProtocolConstants.Node.DATAGRAM_SOCKET_BIND_TIMEOUT_MS, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             throw new SocketException("cannot bind virtual UDP port " + port + ": " + e.getCause().getMessage());
         } catch (InterruptedException | TimeoutException e) {

@@ -7,6 +7,8 @@ import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import org.ntmlab.ntm.signalling.ProtocolConstants;
+
 /** ICMP / ICMPv6 echo over the virtual stack (the lab's `ping` of a virtual address). */
 final class Pinger {
 
@@ -37,12 +39,12 @@ final class Pinger {
             int s = seq;
             node.loop().execute(() -> {
                 sent[s] = System.nanoTime();
-                ByteBuffer data = ByteBuffer.allocate(56); // ping(8)'s default payload size
+                ByteBuffer data = ByteBuffer.allocate(ProtocolConstants.Node.PING_PAYLOAD_BYTES);
                 data.putLong(0, sent[s]);
                 node.stack().sendEchoRequest(dst, id, s, data);
             });
             if (replies.getCount() > count - s - 1) {
-                Thread.sleep(Math.min(200, timeout.toMillis() / Math.max(1, count)));
+                Thread.sleep(Math.min(ProtocolConstants.Node.PING_MAX_SPACING_MS, timeout.toMillis() / Math.max(1, count)));
             }
         }
         replies.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -53,7 +55,7 @@ final class Pinger {
             node.stack().setEchoListener(null);
             done.countDown();
         });
-        done.await(1, TimeUnit.SECONDS);
+        done.await(ProtocolConstants.Node.PING_COLLECT_TIMEOUT_MS, TimeUnit.MILLISECONDS);
         return out;
     }
 }

@@ -2,6 +2,7 @@ package org.ntmlab.ntm.node;
 
 import java.io.IOException;
 
+import org.ntmlab.ntm.signalling.ProtocolConstants;
 import org.ntmlab.ntm.stack.tcp.TcpConnection;
 import org.ntmlab.ntm.stack.tcp.TcpLayer;
 import org.ntmlab.ntm.stack.tcp.TcpListener;
@@ -32,7 +33,7 @@ final class TcpEchoService {
     }
 
     private static void echo(TcpConnection c) {
-        byte[] buf = new byte[16 * 1024];
+        byte[] buf = new byte[ProtocolConstants.Node.TCP_ECHO_BUFFER_BYTES];
         int[] pending = {0, 0}; // [start, end) of bytes read but not yet queued for sending
         Runnable pump = () -> {
             try {

@@ -2,19 +2,46 @@ package org.ntmlab.ntm.node;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.Arrays;
 
 import org.ntmlab.ntm.crypto.Association;
+import org.ntmlab.ntm.crypto.CipherSuite;
+import org.ntmlab.ntm.crypto.KeyLabels;
 import org.ntmlab.ntm.transport.EventLoop;
+import org.ntmlab.ntm.wire.RouteDirection;
 
 /**
  * One NTM tunnel of this node (paper section 3.2, "UDP tunnel"): identified by the id the DC
- * chose, not by real addresses, so it survives moves of either end. Loop-thread only.
+ * chose, not by real addresses, so it survives moves of either end (paper section 4.2).
+ * Loop-thread only.
+ *
+ * <p>The tunnel owns its state machine; callers report events and the tunnel checks the
+ * current state before it changes anything:
+ *
+ * <pre>
+ * event                       message          in state                       then
+ * directed(rd)                ROUTE_DIRECTION  new, any                       BINDING (relay) / CONNECTING (direct)
+ * relayBound()                RELAY_BIND_ACK   BINDING                        CONNECTING
+ * responseReceived(now)       TUNNEL_RESPONSE  any (opener)                   UP
+ * requestAnswered(now)        TUNNEL_REQUEST   CONNECTING, UP (responder)     UP; BINDING stays
+ * trafficAfterRedirection()   any other        CONNECTING, responder up once  UP
+ * probeAcked(from)            PROBE_ACK        relayed, peer NATed, not yet   path := DIRECT (route optimisation)
+ * peerSeenAt(from, newest)    any              direct path                    peer endpoint := from (roaming)
+ * </pre>
+ *
+ * Orthogonal to it, the {@link Resume} sub-state says whether this end moved and still waits
+ * for proof that the path works again: {@link #moved()} (a tunnel that was up once) makes it
+ * NOTICE_PENDING, {@link #moveNoticeSent} NOTICE_SENT once the notice left, {@link #resumed()}
+ * NONE.
+ *
+ * <p>One retry slot per purpose ({@link #relayBindRetry}, {@link #requestRetry},
+ * {@link #probeRetry}): cancelling one never cancels another.
  */
 final class Tunnel {
 
     /** Life cycle of a tunnel at one end. */
     enum State {
-        /** Relay path: binding our address at the RS. */
+        /** Relay path: binding our address at the RS (RELAY_BIND until RELAY_BIND_ACK). */
         BINDING,
         /** Initiator waiting for TUNNEL_RESPONSE, or responder waiting for TUNNEL_REQUEST. */
         CONNECTING,
@@ -25,6 +52,28 @@ final class Tunnel {
     /** Path in use. */
     enum Path { DIRECT, RELAY }
 
+    /** Whether this end moved and waits for the path to work again (paper section 4.2). */
+    enum Resume {
+        /** Not moved since the path last worked. */
+        NONE,
+        /** Moved; the move notice (PROBE nonce 1 or RELAY_BIND) did not leave: send it again. */
+        NOTICE_PENDING,
+        /** Moved; the move notice left; the first authenticated packet back resumes the path. */
+        NOTICE_SENT
+    }
+
+    /** What an event that makes the tunnel UP changed. */
+    enum Up {
+        /** The event does not make the tunnel UP in its current state. */
+        NO,
+        /** UP for the first time. */
+        FIRST,
+        /** UP again after a re-direction (it was up before). */
+        AGAIN,
+        /** Was UP already (a retransmission). */
+        STILL
+    }
+
     final long id;
     final boolean initiator;
     final String peerFqdn;
@@ -33,51 +82,278 @@ final class Tunnel {
     final byte[] peerV4Bytes;
     final byte[] peerV6Bytes;
     final Association keys;
-    Association relayKeys;
-    byte[] relaySecret;
+    final long createdNanos;
+    /** RELAY_BIND retransmission (paper section 3.2: a relay path is bound at the RS first). */
+    final Retry relayBindRetry = new Retry();
+    /** TUNNEL_REQUEST retransmission of the opener. */
+    final Retry requestRetry = new Retry();
+    /** Route-optimisation PROBEs toward the peer's NAT mapping. */
+    final Retry probeRetry = new Retry();
 
+    private final CipherSuite suite;
+    private Association relayKeys;
+    private byte[] relaySecret;
     /** This end sends TUNNEL_REQUEST (it may change after a move; {@link #initiator} never does). */
-    boolean opener;
+    private boolean opener;
     /** Generation of the DC direction this end follows. */
-    long generation;
-    State state;
-    Path path;
+    private long generation;
+    private State state;
+    private Path path;
     /** Where data goes on a direct path (peer's real or NAT-mapped address). */
-    InetSocketAddress peerEndpoint;
+    private InetSocketAddress peerEndpoint;
     /** The RS address for our family, when the DC chose a relay. */
-    InetSocketAddress relayEndpoint;
+    private InetSocketAddress relayEndpoint;
     /** Peer's NAT mapping to punch toward (route optimisation), or null. */
-    InetSocketAddress peerMapped;
-    boolean optimised;
-    /**
-     * This end moved and has not yet heard from the peer over the resumed path; the first
-     * authenticated packet that arrives tells the TCP stack to resend at once.
-     */
-    boolean awaitingResume;
-    /** The move notice (or RELAY_BIND) of the last resume left without a send error. */
-    boolean resumeNoticeSent;
-    long probeNonce;
-    EventLoop.Timer retransmit;
-    int attempts;
+    private InetSocketAddress peerMapped;
+    private boolean optimised;
+    private Resume resume = Resume.NONE;
+    private long probeNonce;
 
-    long createdNanos;
-    long upNanos;
-    long txPackets;
-    long rxPackets;
-    long txBytes;
-    long rxBytes;
-    long rxDropped;
-    long roams;
+    private long upNanos;
+    private long txPackets;
+    private long rxPackets;
+    private long txBytes;
+    private long rxBytes;
+    private long rxDropped;
+    private long roams;
 
-    Tunnel(long id, boolean initiator, String peerFqdn, InetAddress peerV4, InetAddress peerV6, Association keys) {
-        this.id = id;
-        this.initiator = initiator;
-        this.peerFqdn = peerFqdn;
-        this.peerV4 = peerV4;
-        this.peerV6 = peerV6;
+    /** A tunnel the DC has just directed for the first time; it follows {@code rd} at once. */
+    Tunnel(RouteDirection rd, CipherSuite suite, long createdNanos) {
+        this.id = rd.tunnelId();
+        this.initiator = rd.role() == RouteDirection.INITIATOR;
+        this.peerFqdn = rd.peerFqdn();
+        this.peerV4 = rd.peerV4();
+        this.peerV6 = rd.peerV6();
         this.peerV4Bytes = peerV4 == null ? null : peerV4.getAddress();
         this.peerV6Bytes = peerV6 == null ? null : peerV6.getAddress();
-        this.keys = keys;
+        this.suite = suite;
+        this.keys = Association.of(suite, rd.tunnelSecret(),
+                initiator ? KeyLabels.INITIATOR_TO_RESPONDER : KeyLabels.RESPONDER_TO_INITIATOR,
+                initiator ? KeyLabels.RESPONDER_TO_INITIATOR : KeyLabels.INITIATOR_TO_RESPONDER);
+        this.createdNanos = createdNanos;
+        directed(rd);
+    }
+
+    // ---------------------------------------------------------------- events
+
+    /**
+     * The DC directed a path (ROUTE_DIRECTION, paper section 3.2): follow it. A relay path
+     * starts in BINDING, a direct one in CONNECTING; every retry of the old path stops.
+     * The caller has checked that {@code rd} is not stale and keeps our role.
+     */
+    void directed(RouteDirection rd) {
+        relayBindRetry.cancel();
+        requestRetry.cancel();
+        probeRetry.cancel();
+        generation = rd.generation();
+        opener = rd.opener();
+        path = rd.path() == RouteDirection.DIRECT ? Path.DIRECT : Path.RELAY;
+        optimised = false;
+        peerMapped = rd.peerMapped();
+        if (path == Path.DIRECT) {
+            peerEndpoint = rd.peerEndpoint();
+            relayEndpoint = null;
+            state = State.CONNECTING;
+            requestRetry.restart();
+        } else {
+            relayEndpoint = rd.peerEndpoint();
+            if (relayKeys == null || !Arrays.equals(relaySecret, rd.relaySecret())) {
+                relaySecret = rd.relaySecret();
+                relayKeys = Association.of(suite, rd.relaySecret(),
+                        initiator ? KeyLabels.INITIATOR_TO_RS : KeyLabels.RESPONDER_TO_RS,
+                        initiator ? KeyLabels.RS_TO_INITIATOR : KeyLabels.RS_TO_RESPONDER);
+            }
+            state = State.BINDING;
+            relayBindRetry.restart();
+        }
+    }
+
+    /** RELAY_BIND_ACK: the RS knows our address. Returns whether it moved BINDING to CONNECTING. */
+    boolean relayBound() {
+        if (state != State.BINDING) {
+            return false;
+        }
+        relayBindRetry.cancel();
+        state = State.CONNECTING;
+        requestRetry.restart();
+        return true;
+    }
+
+    /** The opener got TUNNEL_RESPONSE: UP from any state. */
+    Up responseReceived(long nowNanos) {
+        return up(nowNanos);
+    }
+
+    /** The responder got TUNNEL_REQUEST from {@code from}: on a direct path, that is the peer's endpoint. */
+    void requestReceived(InetSocketAddress from) {
+        if (path == Path.DIRECT) {
+            peerEndpoint = from; // the initiator's (possibly NAT-mapped) source
+        }
+    }
+
+    /** The responder answered TUNNEL_REQUEST: UP, unless the RS has not bound us yet. */
+    Up requestAnswered(long nowNanos) {
+        return state == State.BINDING ? Up.NO : up(nowNanos);
+    }
+
+    /**
+     * An authenticated message other than TUNNEL_REQUEST reached a responder that is
+     * re-connecting after a re-direction: the peer's traffic is proof enough.
+     */
+    Up trafficAfterRedirection() {
+        // was up before, so up() keeps upNanos: no clock read per packet
+        return state == State.CONNECTING && !opener && upNanos != 0 ? up(upNanos) : Up.NO;
+    }
+
+    private Up up(long nowNanos) {
+        boolean first = state != State.UP;
+        state = State.UP;
+        relayBindRetry.cancel();
+        requestRetry.cancel();
+        probeRetry.cancel();
+        if (!first) {
+            return Up.STILL;
+        }
+        if (upNanos != 0) {
+            return Up.AGAIN;
+        }
+        upNanos = nowNanos;
+        return Up.FIRST;
+    }
+
+    /** Whether route optimisation applies: relayed, both ends NATed, not yet direct. */
+    boolean optimisable() {
+        return !optimised && path == Path.RELAY && peerMapped != null;
+    }
+
+    /** Starts (or restarts) route-optimisation probing with a fresh nonce. */
+    void probingStarted(long nonce) {
+        probeNonce = nonce;
+        probeRetry.restart();
+    }
+
+    /**
+     * PROBE_ACK from {@code from}: when it did not come through the RS it proves a direct path
+     * (a keepalive probe sent on the relay path is answered through the relay too), and the
+     * tunnel switches to it. Returns whether it did.
+     */
+    boolean probeAcked(InetSocketAddress from) {
+        if (!optimisable() || from.equals(relayEndpoint)) {
+            return false;
+        }
+        optimised = true;
+        path = Path.DIRECT;
+        peerEndpoint = from;
+        probeRetry.cancel();
+        return true;
+    }
+
+    /**
+     * An authenticated packet newer than anything seen came from {@code from}: on a direct path
+     * a new source means the peer moved (roaming as in WireGuard; a late packet from the old
+     * address must not move it back, cf. RFC 9000 section 9.3). Returns whether it moved.
+     */
+    boolean peerSeenAt(InetSocketAddress from, boolean newest) {
+        if (path != Path.DIRECT || !newest || from.equals(peerEndpoint) || from.equals(relayEndpoint)) {
+            return false;
+        }
+        peerEndpoint = from;
+        roams++;
+        return true;
+    }
+
+    /** This end moved (paper section 4.2). Returns false for a tunnel that was never up: nothing to resume. */
+    boolean moved() {
+        if (upNanos == 0) {
+            return false;
+        }
+        resume = Resume.NOTICE_PENDING;
+        return true;
+    }
+
+    /** Whether the move notice sent after {@link #moved()} left without a send error. */
+    void moveNoticeSent(boolean left) {
+        resume = left ? Resume.NOTICE_SENT : Resume.NOTICE_PENDING;
+    }
+
+    /** The path works again (after our move, the peer's, or a re-direction). */
+    void resumed() {
+        resume = Resume.NONE;
+    }
+
+    // ---------------------------------------------------------------- counters (data path)
+
+    void sent(int bytes) {
+        txPackets++;
+        txBytes += bytes;
+    }
+
+    void received(int bytes) {
+        rxPackets++;
+        rxBytes += bytes;
+    }
+
+    void dropped() {
+        rxDropped++;
+    }
+
+    // ---------------------------------------------------------------- queries
+
+    State state() {
+        return state;
+    }
+
+    boolean isUp() {
+        return state == State.UP;
+    }
+
+    Path path() {
+        return path;
+    }
+
+    boolean opener() {
+        return opener;
+    }
+
+    long generation() {
+        return generation;
+    }
+
+    boolean optimised() {
+        return optimised;
+    }
+
+    /** Whether data may be sent: the tunnel was up once (a move re-signals it without stopping data). */
+    boolean everUp() {
+        return upNanos != 0;
+    }
+
+    Association relayKeys() {
+        return relayKeys;
+    }
+
+    InetSocketAddress peerEndpoint() {
+        return peerEndpoint;
+    }
+
+    InetSocketAddress relayEndpoint() {
+        return relayEndpoint;
+    }
+
+    InetSocketAddress peerMapped() {
+        return peerMapped;
+    }
+
+    long probeNonce() {
+        return probeNonce;
+    }
+
+    Resume resume() {
+        return resume;
+    }
+
+    boolean awaitingResume() {
+        return resume != Resume.NONE;
     }
 
     /** Where the next packet goes: the peer on a direct path, otherwise the RS. */
@@ -85,11 +361,12 @@ final class Tunnel {
         return path == Path.DIRECT ? peerEndpoint : relayEndpoint;
     }
 
-    void cancelRetransmit() {
-        if (retransmit != null) {
-            retransmit.cancel();
-            retransmit = null;
-        }
+    /** Whether {@code rd} repeats the direction this tunnel follows (the DC's retransmission). */
+    boolean follows(RouteDirection rd) {
+        boolean direct = rd.path() == RouteDirection.DIRECT;
+        return direct ? path == Path.DIRECT && rd.peerEndpoint().equals(peerEndpoint)
+                : path == Path.RELAY && rd.peerEndpoint().equals(relayEndpoint)
+                || optimised && rd.peerEndpoint().equals(relayEndpoint);
     }
 
     TunnelInfo info() {
@@ -97,5 +374,37 @@ final class Tunnel {
                 state.name().toLowerCase(java.util.Locale.ROOT), path.name().toLowerCase(java.util.Locale.ROOT),
                 peerEndpoint, relayEndpoint, peerMapped, optimised, upNanos == 0 ? -1 : (upNanos - createdNanos) / 1e6,
                 txPackets, rxPackets, txBytes, rxBytes, rxDropped, roams);
+    }
+
+    /**
+     * One retransmission slot: its timer and how many tries were made. Each purpose has its
+     * own, so stopping one retry never stops another.
+     */
+    static final class Retry {
+        private EventLoop.Timer timer;
+        private int tries;
+
+        /** Counts a try; false once {@code max} tries were made (give up). */
+        boolean tryAgain(int max) {
+            return tries++ < max;
+        }
+
+        /** The next try is due by {@code next}. */
+        void scheduled(EventLoop.Timer next) {
+            timer = next;
+        }
+
+        /** Stops the pending try and starts counting again. */
+        void restart() {
+            cancel();
+            tries = 0;
+        }
+
+        void cancel() {
+            if (timer != null) {
+                timer.cancel();
+                timer = null;
+            }
+        }
     }
 }

@@ -62,7 +62,7 @@ final class TunnelTable {
         for (int i = 0, n = all.size(); i < n; i++) {
             Tunnel t = all.get(i);
             if (Ip.dstEquals(p, at, v4 ? t.peerV4Bytes : t.peerV6Bytes)
-                    && (best == null || t.state == Tunnel.State.UP)) {
+                    && (best == null || t.isUp())) {
                 best = t; // several tunnels to one peer after a re-resolve: prefer one that is up
             }
         }

@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.ntmlab.ntm.crypto.CipherSuite;
 import org.ntmlab.ntm.memlab.MemoryLab;
+import org.ntmlab.ntm.signalling.ProtocolConstants;
 import org.ntmlab.ntm.transport.memory.Impairment;
 import org.ntmlab.ntm.transport.memory.NatBehaviour;
 
@@ -22,7 +23,8 @@ class NatTraversalMemoryTest {
             assertThat(t.path()).isEqualTo("relay");
             Table1MemoryTest.echo(mn, cn.virtualV4(), "via the relay");
             // give route optimisation its full budget of probes, then check it gave up
-            Thread.sleep(NtmNode.PROBE_TRIES * TimeUnit.NANOSECONDS.toMillis(NtmNode.PROBE_INTERVAL_NANOS) + 500);
+            Thread.sleep(ProtocolConstants.Node.PROBE_TRIES
+                    * TimeUnit.NANOSECONDS.toMillis(ProtocolConstants.Node.PROBE_INTERVAL_NANOS) + 500);
             assertThat(Table1MemoryTest.awaitPath(mn, t.tunnelId(), "relay")).isEqualTo("relay");
             assertThat(mn.counters().get("optimisationFailed")).isEqualTo(1);
             Table1MemoryTest.echo(mn, cn.virtualV4(), "still via the relay");

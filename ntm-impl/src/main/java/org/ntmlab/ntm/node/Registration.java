@@ -1,0 +1,293 @@
+package org.ntmlab.ntm.node;
+
+import static org.ntmlab.ntm.signalling.ProtocolConstants.Node.KEEPALIVE_DEFAULT_SECONDS;
+import static org.ntmlab.ntm.signalling.ProtocolConstants.Node.KEEPALIVE_MIN_SECONDS;
+import static org.ntmlab.ntm.signalling.ProtocolConstants.Node.REGISTER_FIRST_RETRY_NANOS;
+import static org.ntmlab.ntm.signalling.ProtocolConstants.Node.REGISTER_MAX_ADDRESSES;
+import static org.ntmlab.ntm.signalling.ProtocolConstants.Node.REGISTER_RETRY_MAX_DOUBLINGS;
+import static org.ntmlab.ntm.signalling.ProtocolConstants.Node.REGISTER_RETRY_NANOS;
+import static org.ntmlab.ntm.signalling.ProtocolConstants.Node.REGISTER_TRIES;
+
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.ntmlab.ntm.stack.VirtualStack;
+import org.ntmlab.ntm.transport.DatagramEndpoint;
+import org.ntmlab.ntm.transport.EventLoop;
+import org.ntmlab.ntm.transport.Family;
+import org.ntmlab.ntm.wire.KeepaliveAck;
+import org.ntmlab.ntm.wire.MessageType;
+import org.ntmlab.ntm.wire.Register;
+import org.ntmlab.ntm.wire.RegisterAck;
+
+/**
+ * The node's registration with its DC (paper section 3.2: at start the node registers its
+ * real addresses and gets its virtual IPv4/IPv6 addresses, then keeps the association alive;
+ * section 4.2: when its addresses change it registers again). Owns the real sockets per family,
+ * REGISTER / REGISTER_ACK with retransmission, KEEPALIVE / KEEPALIVE_ACK and the addresses the
+ * DC observed, and reacts to address and route changes. Loop-thread only.
+ */
+final class Registration {
+
+    private static final System.Logger LOG = System.getLogger(NtmNode.class.getName());
+
+    private final NodeContext ctx;
+    private final VirtualStack stack;
+    private final TunnelTimers timers;
+    private final DatagramEndpoint.Receiver receiver;
+    private DatagramEndpoint shared;
+
+    private CompletableFuture<Void> registered = new CompletableFuture<>();
+    private EventLoop.Timer registerTimer;
+    private EventLoop.Timer keepaliveTimer;
+    private int registerTries;
+    private int keepaliveSeconds = KEEPALIVE_DEFAULT_SECONDS;
+    /** Whether every datagram of the last REGISTER was taken by the network (no "unreachable"). */
+    private boolean lastRegisterLeft;
+
+    Registration(NodeContext ctx, VirtualStack stack, TunnelTimers timers, DatagramEndpoint.Receiver receiver) {
+        this.ctx = ctx;
+        this.stack = stack;
+        this.timers = timers;
+        this.receiver = receiver;
+    }
+
+    /** Completes when the DC has acknowledged on at least one family (a fresh future after each move). */
+    CompletableFuture<Void> registered() {
+        return registered;
+    }
+
+    boolean isRegistered() {
+        return registered.isDone() && !registered.isCompletedExceptionally();
+    }
+
+    /** Opens the real sockets and registers (call on the loop). */
+    void start() {
+        openEndpoints();
+        registerNow();
+    }
+
+    /** Real addresses changed (a move, paper section 4.2): fix sockets per family, register again at once, resume tunnels. */
+    void addressesChanged() {
+        ctx.event("event=address-added addresses=" + addressList());
+        openEndpoints();
+        registerTries = 0;
+        if (registered.isDone()) {
+            registered = new CompletableFuture<>();
+        }
+        registerNow();
+        timers.resume();
+    }
+
+    /** A route appeared: send again what failed with "network unreachable" before it existed. */
+    void routesChanged() {
+        if (ctx.closed) {
+            return;
+        }
+        // only what did not leave: a route event comes with every address and route a DHCP
+        // client installs, and each REGISTER costs the DC a re-decision
+        boolean registering = !lastRegisterLeft && (!registered.isDone() || unacknowledgedFamily());
+        boolean resuming = timers.resumePending();
+        if (!registering && !resuming) {
+            return;
+        }
+        ctx.event("event=route-added registering=" + registering + " resuming=" + resuming);
+        if (registering) {
+            registerNow();
+        }
+        if (resuming) {
+            timers.resume();
+        }
+    }
+
+    private boolean unacknowledgedFamily() {
+        for (Family f : ctx.endpoints.keySet()) {
+            if (!ctx.observed.containsKey(f)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private String addressList() {
+        StringBuilder sb = new StringBuilder();
+        for (InetAddress a : realAddresses()) {
+            sb.append(sb.length() == 0 ? "" : ",").append(a.getHostAddress());
+        }
+        return sb.toString();
+    }
+
+    /**
+     * One socket per family the host and the DC both have, wildcard-bound so a move keeps it.
+     * On kernel sockets one dual-stack socket serves both families.
+     */
+    private void openEndpoints() {
+        List<InetAddress> local = realAddresses();
+        for (Family f : Family.values()) {
+            boolean wanted = ctx.dcAddress(f) != null && local.stream().anyMatch(a -> Family.of(a) == f);
+            DatagramEndpoint ep = ctx.endpoints.get(f);
+            if (wanted && ep == null) {
+                ep = ctx.network.dualStackSockets() ? sharedEndpoint() : openEndpoint(f == Family.V4 ? anyV4() : anyV6());
+                if (ep != null) {
+                    ctx.endpoints.put(f, ep);
+                }
+            } else if (!wanted && ep != null) {
+                ctx.endpoints.remove(f);
+                ctx.observed.remove(f);
+                // The dual-stack wildcard socket stays open through moments without addresses
+                // (mid-move): closing it defers the kernel's unbind to the next select, so
+                // reopening the port at once would fail with "address in use".
+                if (ep != shared && !ctx.endpoints.containsValue(ep)) {
+                    ep.close();
+                }
+            }
+        }
+    }
+
+    /**
+     * The host's addresses that count for NTM: loopback only when the DC itself is on loopback
+     * (tests on one machine); otherwise an IPv6-only host would still look IPv4-capable
+     * because of 127.0.0.1, and keep a stale IPv4 registration after a move to IPv6.
+     */
+    private List<InetAddress> realAddresses() {
+        NodeConfig config = ctx.config;
+        boolean dcOnLoopback = (config.dcV4() != null && config.dcV4().getAddress().isLoopbackAddress())
+                || (config.dcV6() != null && config.dcV6().getAddress().isLoopbackAddress());
+        List<InetAddress> out = new ArrayList<>();
+        for (InetAddress a : ctx.network.localAddresses()) {
+            if (dcOnLoopback || !a.isLoopbackAddress()) {
+                out.add(a);
+            }
+        }
+        return out;
+    }
+
+    private DatagramEndpoint sharedEndpoint() {
+        if (shared == null) {
+            shared = openEndpoint(anyV6());
+        }
+        return shared;
+    }
+
+    private DatagramEndpoint openEndpoint(InetAddress any) {
+        try {
+            return ctx.network.open(new InetSocketAddress(any, ctx.config.localPort()), ctx.loop, receiver);
+        } catch (IOException | RuntimeException e) {
+            ctx.counters.count("openFailed");
+            LOG.log(System.Logger.Level.WARNING, "event=open-failed node=" + ctx.key.fqdn() + " bind=" + any
+                    + " error=" + e.getMessage());
+            return null;
+        }
+    }
+
+    private void registerNow() {
+        if (registerTimer != null) {
+            registerTimer.cancel();
+        }
+        if (ctx.closed) {
+            return;
+        }
+        if (registerTries++ >= REGISTER_TRIES && !registered.isDone()) {
+            registered.completeExceptionally(new IOException("DC at " + ctx.config.dcV4() + " / "
+                    + ctx.config.dcV6() + " did not answer " + REGISTER_TRIES + " REGISTER messages"));
+            return;
+        }
+        if (ctx.endpoints.isEmpty()) {
+            openEndpoints(); // a socket may have failed to open during a move: try again
+        }
+        List<InetAddress> real = realAddresses();
+        if (real.size() > REGISTER_MAX_ADDRESSES) {
+            real = real.subList(0, REGISTER_MAX_ADDRESSES);
+        }
+        Register reg = new Register(ctx.key.fqdn(), real, ctx.config.localPort());
+        boolean left = !ctx.endpoints.isEmpty();
+        for (Map.Entry<Family, DatagramEndpoint> e : ctx.endpoints.entrySet()) {
+            left &= ctx.outbox.send(e.getValue(), ctx.dcAddress(e.getKey()), ctx.dcKeys.send(), MessageType.REGISTER,
+                    0, ctx.key.keyId(), reg::encode);
+        }
+        lastRegisterLeft = left;
+        ctx.event("event=register-sent families=" + ctx.endpoints.keySet());
+        long retry = Math.min(REGISTER_RETRY_NANOS,
+                REGISTER_FIRST_RETRY_NANOS << Math.min(registerTries - 1, REGISTER_RETRY_MAX_DOUBLINGS));
+        registerTimer = ctx.loop.schedule(retry, () -> {
+            if (!registered.isDone() || unacknowledgedFamily()) {
+                registerNow();
+            }
+        });
+    }
+
+    /** REGISTER_ACK on family {@code f}: our virtual addresses, the address the DC saw, the keepalive interval. */
+    void onRegisterAck(RegisterAck ack, Family f) {
+        ctx.virtualV4 = ack.virtualV4();
+        ctx.virtualV6 = ack.virtualV6();
+        stack.setAddresses(ack.virtualV4(), ack.virtualV6());
+        ctx.observed.put(f, ack.observed());
+        keepaliveSeconds = Math.max(KEEPALIVE_MIN_SECONDS, ack.keepaliveSeconds());
+        ctx.event("event=register-acked family=" + f + " observed=" + ack.observed() + " v4="
+                + ack.virtualV4().getHostAddress() + " v6=" + ack.virtualV6().getHostAddress());
+        if (!registered.isDone()) {
+            registered.complete(null);
+            scheduleKeepalive();
+        }
+    }
+
+    /** KEEPALIVE_ACK: the DC's view of our address; a change means our NAT re-mapped us. */
+    void onKeepaliveAck(KeepaliveAck ack, Family f) {
+        InetSocketAddress before = ctx.observed.put(f, ack.observed());
+        if (before != null && !before.equals(ack.observed())) {
+            ctx.event("event=mapping-changed family=" + f + " observed=" + ack.observed());
+        }
+    }
+
+    private void scheduleKeepalive() {
+        if (keepaliveTimer != null) {
+            keepaliveTimer.cancel();
+        }
+        keepaliveTimer = ctx.loop.schedule(TimeUnit.SECONDS.toNanos(keepaliveSeconds), () -> {
+            if (ctx.closed) {
+                return;
+            }
+            for (Family f : ctx.endpoints.keySet()) {
+                ctx.sendToDc(f, MessageType.KEEPALIVE, null);
+            }
+            timers.keepalive();
+            scheduleKeepalive();
+        });
+    }
+
+    /** Closes the real sockets and stops the keepalive (call on the loop). */
+    void close() {
+        java.util.Set.copyOf(ctx.endpoints.values()).forEach(DatagramEndpoint::close);
+        if (shared != null) {
+            shared.close();
+        }
+        ctx.endpoints.clear();
+        if (keepaliveTimer != null) {
+            keepaliveTimer.cancel();
+        }
+    }
+
+    private static InetAddress anyV4() {
+        try {
+            return Inet4Address.getByAddress(new byte[4]);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static InetAddress anyV6() {
+        try {
+            return Inet6Address.getByAddress(new byte[16]);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,133 @@
+package org.ntmlab.ntm.node;
+
+import static org.ntmlab.ntm.signalling.ProtocolConstants.Node.DIRECTION_RETRY_NANOS;
+import static org.ntmlab.ntm.signalling.ProtocolConstants.Node.DIRECTION_TRIES;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.util.concurrent.CompletableFuture;
+
+import org.ntmlab.ntm.transport.Family;
+import org.ntmlab.ntm.wire.DirectionAck;
+import org.ntmlab.ntm.wire.DirectionFailure;
+import org.ntmlab.ntm.wire.DirectionRequest;
+import org.ntmlab.ntm.wire.MessageType;
+import org.ntmlab.ntm.wire.RouteDirection;
+
+/**
+ * Name resolution the NTM way (paper section 3.2): resolving the CN's FQDN sends a
+ * route-direction request (DIRECTION_REQUEST) to the DC, which answers both ends with a
+ * ROUTE_DIRECTION (or DIRECTION_FAILURE); this end creates or re-directs the tunnel and
+ * acknowledges. Also refuses a tunnel whose peer's virtual address clashes with one in use
+ * (docs/protocol.md, "Virtual addresses"). Loop-thread only.
+ */
+final class Resolution {
+
+    private final NodeContext ctx;
+    private final Registration registration;
+    private final TunnelTimers timers;
+    private final PendingResolves pending;
+
+    Resolution(NodeContext ctx, Registration registration, TunnelTimers timers, PendingResolves pending) {
+        this.ctx = ctx;
+        this.registration = registration;
+        this.timers = timers;
+        this.pending = pending;
+    }
+
+    /** Starts resolving {@code fqdn}; {@code f} completes with the tunnel once data can flow (call on the loop). */
+    void resolve(String fqdn, CompletableFuture<TunnelInfo> f) {
+        for (Tunnel t : ctx.tunnels.byPeer(fqdn)) {
+            if (t.isUp()) {
+                f.complete(t.info());
+                return;
+            }
+        }
+        if (!registration.isRegistered()) {
+            f.completeExceptionally(new IOException("node " + ctx.key.fqdn() + " is not registered with its DC"));
+            return;
+        }
+        PendingResolves.Pending p = pending.add(fqdn, f);
+        ctx.event("event=direction-request peer=" + fqdn + " request=" + p.requestId);
+        sendDirectionRequest(p);
+    }
+
+    private void sendDirectionRequest(PendingResolves.Pending p) {
+        if (p.future.isDone() || p.tunnelId != 0) {
+            return;
+        }
+        if (p.tries++ >= DIRECTION_TRIES) {
+            pending.remove(p.requestId);
+            p.future.completeExceptionally(new IOException("DC did not direct a path to " + p.fqdn));
+            return;
+        }
+        Family f = ctx.signallingFamily();
+        if (f == null) {
+            p.future.completeExceptionally(new IOException("no real network to reach the DC"));
+            return;
+        }
+        ctx.sendToDc(f, MessageType.DIRECTION_REQUEST, b -> new DirectionRequest(p.requestId, p.fqdn).encode(b));
+        p.timer = ctx.loop.schedule(DIRECTION_RETRY_NANOS, () -> sendDirectionRequest(p));
+    }
+
+    /** ROUTE_DIRECTION from the DC on family {@code f}: acknowledge, then create or re-direct the tunnel. */
+    void onRouteDirection(RouteDirection rd, Family f) {
+        ctx.sendToDc(f, MessageType.ROUTE_DIRECTION_ACK, b -> new DirectionAck(rd.tunnelId(), rd.generation()).encode(b));
+        Tunnel t = ctx.tunnels.get(rd.tunnelId());
+        if (t != null && rd.generation() < t.generation()) {
+            ctx.counters.count("staleDirection");
+            return;
+        }
+        boolean initiator = rd.role() == RouteDirection.INITIATOR;
+        if (t == null) {
+            String clash = virtualAddressClash(rd);
+            if (clash != null) {
+                // Packets are routed to a tunnel by the peer's virtual address: a second peer
+                // with the same address would get the first one's traffic (docs/protocol.md).
+                ctx.counters.count("virtualAddressClash");
+                ctx.event("event=tunnel-refused peer=" + rd.peerFqdn() + " reason=\"" + clash + "\"");
+                pending.fail(rd.requestId(), clash);
+                return;
+            }
+            t = new Tunnel(rd, ctx.config.suite(), ctx.loop.nanoTime());
+            ctx.tunnels.put(t);
+        } else if (t.initiator != initiator) {
+            ctx.counters.count("roleChanged"); // keys are bound to the role: ignore a contradicting direction
+            return;
+        } else if (t.isUp() && rd.generation() == t.generation() && t.follows(rd)) {
+            return; // a retransmission of what we already follow
+        } else {
+            t.directed(rd);
+        }
+        pending.directed(rd.requestId(), t.id);
+        ctx.event("event=route-direction tunnel=" + Long.toHexString(t.id) + " peer=" + t.peerFqdn + " role="
+                + (initiator ? "initiator" : "responder") + " path=" + t.path() + " target=" + t.target());
+        timers.directed(t);
+    }
+
+    /** DIRECTION_FAILURE: the DC cannot direct a path; the resolve fails with its reason. */
+    void onDirectionFailure(DirectionFailure df) {
+        pending.fail(df.requestId(), "DC: " + df.reason());
+    }
+
+    /** Why a new tunnel to {@code rd}'s peer cannot coexist with ours, or null. */
+    private String virtualAddressClash(RouteDirection rd) {
+        if (rd.peerV4() != null && rd.peerV4().equals(ctx.virtualV4)
+                || rd.peerV6() != null && rd.peerV6().equals(ctx.virtualV6)) {
+            return "virtual address of " + rd.peerFqdn() + " is this node's own (their domains' DCs hand out"
+                    + " overlapping virtual blocks)";
+        }
+        for (Tunnel o : ctx.tunnels.all()) {
+            if (o.peerFqdn.equals(rd.peerFqdn())) {
+                continue;
+            }
+            InetAddress same = rd.peerV4() != null && rd.peerV4().equals(o.peerV4) ? o.peerV4
+                    : rd.peerV6() != null && rd.peerV6().equals(o.peerV6) ? o.peerV6 : null;
+            if (same != null) {
+                return "virtual address " + same.getHostAddress() + " of " + rd.peerFqdn() + " is already "
+                        + o.peerFqdn + "'s (their domains' DCs hand out overlapping virtual blocks)";
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,138 @@
+package org.ntmlab.ntm.node;
+
+import static org.ntmlab.ntm.signalling.ProtocolConstants.Node.PROBE_INTERVAL_NANOS;
+import static org.ntmlab.ntm.signalling.ProtocolConstants.Node.PROBE_TRIES;
+import static org.ntmlab.ntm.signalling.ProtocolConstants.Node.RELAY_BIND_RETRY_NANOS;
+import static org.ntmlab.ntm.signalling.ProtocolConstants.Node.RELAY_BIND_TRIES;
+import static org.ntmlab.ntm.signalling.ProtocolConstants.Node.TUNNEL_REQUEST_RETRY_NANOS;
+import static org.ntmlab.ntm.signalling.ProtocolConstants.Node.TUNNEL_REQUEST_TRIES;
+
+import org.ntmlab.ntm.wire.MessageType;
+
+/**
+ * What a tunnel sends on its own, by timer or event rather than for the application: the
+ * RELAY_BIND retransmission to the RS and the opener's TUNNEL_REQUEST retransmission (paper
+ * section 3.2: the DC directs, both ends build the UDP tunnel, through an RS when they cannot
+ * reach each other), route-optimisation PROBEs toward the peer's NAT mapping
+ * (docs/protocol.md "Route optimisation"), the keepalive PROBE of up tunnels, and the move
+ * notices that resume data at once after this node moved (paper section 4.2). Each timer
+ * has its own slot on the {@link Tunnel}. Loop-thread only.
+ */
+final class TunnelTimers {
+
+    private final NodeContext ctx;
+    private final TunnelSend send;
+    private final PendingResolves pending;
+
+    TunnelTimers(NodeContext ctx, TunnelSend send, PendingResolves pending) {
+        this.ctx = ctx;
+        this.send = send;
+        this.pending = pending;
+    }
+
+    /** Starts what the state the DC's direction left {@code t} in needs: RELAY_BIND, or the opener's TUNNEL_REQUEST. */
+    void directed(Tunnel t) {
+        if (t.state() == Tunnel.State.BINDING) {
+            relayBind(t);
+        } else {
+            connect(t);
+        }
+    }
+
+    /** CONNECTING: the opener sends TUNNEL_REQUEST (the other end waits for it). */
+    void connect(Tunnel t) {
+        if (t.opener()) {
+            tunnelRequest(t);
+        }
+    }
+
+    private void relayBind(Tunnel t) {
+        if (t.state() != Tunnel.State.BINDING) {
+            return;
+        }
+        if (!t.relayBindRetry.tryAgain(RELAY_BIND_TRIES)) {
+            failTunnel(t, "relay server " + t.relayEndpoint() + " did not answer RELAY_BIND");
+            return;
+        }
+        send.sendRelayBind(t);
+        t.relayBindRetry.scheduled(ctx.loop.schedule(RELAY_BIND_RETRY_NANOS, () -> relayBind(t)));
+    }
+
+    private void tunnelRequest(Tunnel t) {
+        if (t.state() != Tunnel.State.CONNECTING) {
+            return;
+        }
+        if (!t.requestRetry.tryAgain(TUNNEL_REQUEST_TRIES)) {
+            failTunnel(t, "peer " + t.peerFqdn + " did not answer TUNNEL_REQUEST at " + t.target());
+            return;
+        }
+        send.sendHello(t, MessageType.TUNNEL_REQUEST, t.target());
+        t.requestRetry.scheduled(ctx.loop.schedule(TUNNEL_REQUEST_RETRY_NANOS, () -> tunnelRequest(t)));
+    }
+
+    private void failTunnel(Tunnel t, String reason) {
+        ctx.counters.count("tunnelFailures");
+        ctx.event("event=tunnel-failed tunnel=" + Long.toHexString(t.id) + " reason=\"" + reason + "\"");
+        pending.tunnelFailed(t, reason);
+    }
+
+    /** {@code t} is up: on a relayed tunnel between two NATed ends, start route optimisation. */
+    void optimise(Tunnel t) {
+        if (t.optimisable()) {
+            t.probingStarted(ctx.random.nextLong());
+            probe(t);
+        }
+    }
+
+    /** Route optimisation (docs/protocol.md): punch toward the peer's NAT mapping. */
+    private void probe(Tunnel t) {
+        if (!t.optimisable()) {
+            return;
+        }
+        if (!t.probeRetry.tryAgain(PROBE_TRIES)) {
+            ctx.event("event=optimisation-failed tunnel=" + Long.toHexString(t.id) + " peerMapped=" + t.peerMapped());
+            ctx.counters.count("optimisationFailed");
+            return;
+        }
+        send.sendProbe(t, MessageType.PROBE, t.probeNonce(), t.peerMapped());
+        t.probeRetry.scheduled(ctx.loop.schedule(PROBE_INTERVAL_NANOS, () -> probe(t)));
+    }
+
+    /** Every keepalive interval: a PROBE on each up tunnel keeps NAT mappings of direct paths open (RFC 4787 REQ-5). */
+    void keepalive() {
+        for (Tunnel t : ctx.tunnels.all()) {
+            if (t.isUp()) {
+                send.sendProbe(t, MessageType.PROBE, TunnelSend.KEEPALIVE_NONCE, t.target());
+            }
+        }
+    }
+
+    /**
+     * This node moved: resume data at once from the new address, in parallel with the DC's
+     * re-signalling. An authenticated PROBE (the move notice) moves a direct peer's endpoint
+     * (roaming), a RELAY_BIND moves our binding at the RS. Where the new position needs
+     * another path, the DC's direction follows.
+     */
+    void resume() {
+        for (Tunnel t : ctx.tunnels.all()) {
+            if (!t.moved()) {
+                continue;
+            }
+            if (t.path() == Tunnel.Path.DIRECT && t.peerEndpoint() != null) {
+                t.moveNoticeSent(send.sendProbe(t, MessageType.PROBE, TunnelSend.RESUME_NONCE, t.peerEndpoint()));
+            } else if (t.path() == Tunnel.Path.RELAY && t.relayEndpoint() != null && t.relayKeys() != null) {
+                t.moveNoticeSent(send.sendRelayBind(t));
+            }
+        }
+    }
+
+    /** Whether a moved tunnel's notice did not leave (the default route came after the address). */
+    boolean resumePending() {
+        for (Tunnel t : ctx.tunnels.all()) {
+            if (t.resume() == Tunnel.Resume.NOTICE_PENDING) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
