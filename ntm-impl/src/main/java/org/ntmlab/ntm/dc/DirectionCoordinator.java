@@ -87,7 +87,7 @@ public final class DirectionCoordinator implements AutoCloseable {
             for (InetSocketAddress a : config.dnsBind()) {
                 dnsEndpoints.add(network.open(a, loop, dns::onDatagram));
             }
-            link.openLocator(network, inter.resolvers());
+            link.open(network);
         } catch (IOException | RuntimeException e) {
             close();
             throw e;

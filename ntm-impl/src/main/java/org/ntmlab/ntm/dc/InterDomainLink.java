@@ -31,33 +31,39 @@ final class InterDomainLink implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(InterDomainLink.class.getName());
 
+    private final DcConfig config;
     private final EventLoop loop;
     private final SecureRandom random;
     private final Map<Family, DatagramEndpoint> endpoints;
     private final Counters counters;
-    private final DcChannel channel;
+    // set once by open(); null until then, and for good when no peer domain is configured
+    private DcChannel channel;
     private DcLocator locator;
 
     /** @param endpoints the DC's signalling sockets by family (filled when they open) */
     InterDomainLink(DcConfig config, EventLoop loop, SecureRandom random, Map<Family, DatagramEndpoint> endpoints,
                     Counters counters) {
+        this.config = config;
         this.loop = loop;
         this.random = random;
         this.endpoints = endpoints;
         this.counters = counters;
-        InterDcConfig inter = config.interDc();
-        this.channel = inter.peerSecrets().isEmpty() ? null : new DcChannel(config.domain(), inter.peerSecrets(),
-                config.suite(), random, counters, System::currentTimeMillis, loop::nanoTime);
     }
 
-    /** Opens the DNS client that finds other domains' DCs; after the signalling sockets (it uses their families). */
-    void openLocator(Network network, List<InetSocketAddress> resolvers) throws IOException {
-        if (channel != null) {
-            locator = new DcLocator(network, loop, resolvers, endpoints.keySet(), counters, random);
+    /**
+     * Starts the link when peer domains are configured: the channel, and the DNS client that
+     * finds other domains' DCs. After the signalling sockets (the locator uses their families).
+     */
+    void open(Network network) throws IOException {
+        InterDcConfig inter = config.interDc();
+        if (!inter.peerSecrets().isEmpty()) {
+            channel = new DcChannel(config.domain(), inter.peerSecrets(), config.suite(), random, counters,
+                    System::currentTimeMillis, loop::nanoTime);
+            locator = new DcLocator(network, loop, inter.resolvers(), endpoints.keySet(), counters, random);
         }
     }
 
-    /** True when at least one peer domain (and its secret) is configured. */
+    /** True when at least one peer domain (and its secret) is configured and the link is open. */
     boolean configured() {
         return channel != null;
     }

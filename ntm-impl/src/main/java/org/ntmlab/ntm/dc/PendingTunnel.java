@@ -87,8 +87,8 @@ final class PendingTunnel {
 
     /**
      * The RS's answer for the current relay path. A direct path stays {@link #NOT_GRANTED}: it
-     * waits for nothing, but an RS authorisation still running from an earlier relay path
-     * goes on, and its ack (re)starts the directions, as before this was an enum.
+     * waits for nothing, but a RELAY_AUTHORISE still being retransmitted for an earlier relay
+     * path goes on, and a first ack then (re)starts the directions.
      */
     enum RelayGrant {
         /** RELAY_AUTHORISE is (re)sent until the RS acks or {@code MAX_RETRANSMITS} runs out. */

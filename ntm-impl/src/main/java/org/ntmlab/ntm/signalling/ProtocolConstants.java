@@ -30,16 +30,17 @@ public final class ProtocolConstants {
         // ---- signalling with nodes and RSs (paper 3.2)
 
         /**
-         * Retransmission interval of every DC request that waits for an ack: ROUTE_DIRECTION
-         * (to both ends), RELAY_AUTHORISE (to the RS), DC_QUERY and DC_POSITION (to a peer DC).
-         * 300 ms.
+         * Retransmission interval of every DC message that waits for an ack: ROUTE_DIRECTION
+         * (to both ends, or DC_DIRECTION through DCcn), RELAY_AUTHORISE (to the RS), DC_QUERY and
+         * DC_POSITION (to a peer DC). 300 ms (docs/protocol.md "State machines").
          */
         public static final long RETRANSMIT_NANOS = 300_000_000L;
 
         /**
          * Sends of ROUTE_DIRECTION, RELAY_AUTHORISE and DC_POSITION before the DC gives up
-         * (15 x 300 ms = 4.5 s): a relay that never acks fails the MN's request
-         * ({@code relayUnreachable}); unacked directions are counted ({@code directionTimeouts}).
+         * (15 x 300 ms = 4.5 s): an RS that never acks fails the MN's request
+         * ({@code relayUnreachable}); unacked directions and positions are counted
+         * ({@code directionTimeouts}, {@code dcPositionTimeouts}).
          */
         public static final int MAX_RETRANSMITS = 15;
 
@@ -51,25 +52,25 @@ public final class ProtocolConstants {
 
         /**
          * Key look-ups at the AS that may run at once for REGISTERs under unknown key ids;
-         * more are dropped ({@code lookupBusy}) so a flood of made-up ids cannot queue work
-         * without bound.
+         * more are dropped ({@code lookupBusy}), so made-up ids cannot queue work at the AS
+         * without bound. (Known leak above this limit: see {@code dc.NodeRegistry.fetchKeyThenRetry}.)
          */
         public static final int MAX_PENDING_KEY_LOOKUPS = 1024;
 
-        /** Plaintext buffer of the DC's receive path: the largest signalling body it opens. */
+        /** Plaintext buffer of the DC's receive path, reused for every message: the largest body it opens. */
         public static final int PLAINTEXT_BUFFER_BYTES = 2048;
 
-        /** Bounds of the keepalive interval a DC may ask its nodes for ({@code ntm dc --keepalive}). */
+        /** Shortest keepalive interval a DC may ask its nodes for (paper 3.2; {@code DcConfig} refuses less). */
         public static final int KEEPALIVE_MIN_SECONDS = 1;
 
-        /** Upper bound of the keepalive interval (one hour: NAT mappings live far shorter). */
+        /** Longest keepalive interval a DC may ask its nodes for, one hour ({@code DcConfig} refuses more). */
         public static final int KEEPALIVE_MAX_SECONDS = 3600;
 
         // ---- DC <-> DC (paper 3.2: DCmn asks DCcn; docs/protocol.md "Several domains")
 
         /**
-         * DC_QUERY sends (every {@link #RETRANSMIT_NANOS}) before DCmn fails the request:
-         * 2.4 s, within the MN's 5 s of DIRECTION_REQUESTs.
+         * DC_QUERY sends (every {@link #RETRANSMIT_NANOS}, rotating through DCcn's addresses)
+         * before DCmn fails the request: 2.4 s, within the MN's 5 s of DIRECTION_REQUESTs.
          */
         public static final int DC_QUERY_TRIES = 8;
 
@@ -92,10 +93,10 @@ public final class ProtocolConstants {
 
         // ---- DNS: finding the DC of another domain, and answering for ours (paper 3.2)
 
-        /** Wait for a DNS reply before the locator asks again (the next resolver, if any). 500 ms. */
+        /** Wait for a DNS reply before DCmn's locator asks again (the next resolver, if any). 500 ms. */
         public static final long DNS_TRY_NANOS = 500_000_000L;
 
-        /** Questions per DNS name before the locator gives up: at least this many, at least one per resolver. */
+        /** Sends of one DNS question before the locator gives up: this many, or one per resolver if more. */
         public static final int DNS_TRIES = 3;
 
         /** A located DC is cached for its records' TTL, but never longer than this (one hour). */
