@@ -16,6 +16,7 @@ import org.ntmlab.ntm.metrics.Counters;
 import org.ntmlab.ntm.transport.DatagramEndpoint;
 import org.ntmlab.ntm.wire.NtmHeader;
 import org.ntmlab.ntm.signalling.Outbox;
+import org.ntmlab.ntm.signalling.ProtocolConstants.Dc;
 
 /**
  * The authenticated channel between this DC and the DCs of its peer domains (docs/protocol.md,
@@ -29,10 +30,6 @@ import org.ntmlab.ntm.signalling.Outbox;
 final class DcChannel {
 
     private static final System.Logger LOG = System.getLogger(DcChannel.class.getName());
-    /** A DC <-> DC message older or newer than this (sender's clock vs ours) is dropped. */
-    static final long FRESHNESS_MILLIS = 60_000;
-    /** Unknown sessions tried against every peer key at most this often per second (each try costs HKDF). */
-    static final int TRIALS_PER_SECOND = 100;
 
     /** A peer domain: the secret, our send key, the peer's sessions we know. */
     static final class Peer {
@@ -158,7 +155,7 @@ final class DcChannel {
         }
         long sentAt = plain.getLong();
         long skew = clockMillis.getAsLong() - sentAt;
-        if (Math.abs(skew) > FRESHNESS_MILLIS) {
+        if (Math.abs(skew) > Dc.DC_FRESHNESS_MS) {
             counters.count("dcStale");
             LOG.log(System.Logger.Level.INFO, "event=dc-stale peer=" + peer.domain + " skewMs=" + skew);
             return null;
@@ -187,10 +184,10 @@ final class DcChannel {
 
     private boolean trialAllowed() {
         long now = nanoTime.getAsLong();
-        if (now - trialSecondStart >= 1_000_000_000L) {
+        if (now - trialSecondStart >= Dc.DC_KEY_TRIAL_WINDOW_NANOS) {
             trialSecondStart = now;
             trialsThisSecond = 0;
         }
-        return trialsThisSecond++ < TRIALS_PER_SECOND;
+        return trialsThisSecond++ < Dc.DC_KEY_TRIALS_PER_WINDOW;
     }
 }

@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.util.List;
 
 import org.ntmlab.ntm.crypto.CipherSuite;
+import org.ntmlab.ntm.signalling.ProtocolConstants.Dc;
 
 /**
  * How a DC runs.
@@ -42,8 +43,10 @@ public record DcConfig(String domain, InetSocketAddress bindV4, InetSocketAddres
         if (bindV4 == null && bindV6 == null) {
             throw new IllegalArgumentException("a DC needs at least one of bindV4/bindV6");
         }
-        if (keepaliveSeconds < 1 || keepaliveSeconds > 3600) {
-            throw new IllegalArgumentException("keepaliveSeconds must be in 1..3600, got " + keepaliveSeconds);
+        if (keepaliveSeconds < Dc.KEEPALIVE_MIN_SECONDS
+                || keepaliveSeconds > Dc.KEEPALIVE_MAX_SECONDS) {
+            throw new IllegalArgumentException("keepaliveSeconds must be in " + Dc.KEEPALIVE_MIN_SECONDS
+                    + ".." + Dc.KEEPALIVE_MAX_SECONDS + ", got " + keepaliveSeconds);
         }
     }
 }

@@ -20,6 +20,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import org.ntmlab.ntm.metrics.Counters;
+import org.ntmlab.ntm.signalling.ProtocolConstants.Dc;
 import org.ntmlab.ntm.transport.DatagramEndpoint;
 import org.ntmlab.ntm.transport.EventLoop;
 import org.ntmlab.ntm.transport.Family;
@@ -52,9 +53,6 @@ final class DcLocator implements AutoCloseable {
     static final String SERVICE_PREFIX = "_ntm-dc._udp.";
     /** The target name a DC publishes for itself: {@code ntm-dc.<domain>}. */
     static final String TARGET_LABEL = "ntm-dc";
-    static final long TRY_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
-    static final int TRIES = 3;
-    static final long MAX_TTL_SECONDS = 3600;
 
     /** Where the DC of a domain listens, or why it could not be found (exactly one is non-null). */
     @FunctionalInterface
@@ -175,7 +173,7 @@ final class DcLocator implements AutoCloseable {
         EventLoop.Timer timer;
         Name target;
         int port;
-        long ttl = MAX_TTL_SECONDS;
+        long ttl = Dc.DNS_MAX_CACHE_SECONDS;
         final List<InetSocketAddress> found = new ArrayList<>();
         final Deque<Integer> addressTypes = new ArrayDeque<>();
 
@@ -194,7 +192,7 @@ final class DcLocator implements AutoCloseable {
 
         void send() {
             cancel();
-            if (tries++ >= Math.max(TRIES, resolvers.size())) {
+            if (tries++ >= Math.max(Dc.DNS_TRIES, resolvers.size())) {
                 if (qtype == Type.SRV) {
                     fail("DNS: no answer for " + qname + " SRV (" + problem + ") from " + resolvers);
                 } else {
@@ -210,7 +208,7 @@ final class DcLocator implements AutoCloseable {
             DatagramEndpoint ep = sockets.get(Family.of(server.getAddress()));
             ep.send(ByteBuffer.wrap(q.toWire()), server);
             counters.count("dnsQueriesSent");
-            timer = loop.schedule(TRY_NANOS, this::send);
+            timer = loop.schedule(Dc.DNS_TRY_NANOS, this::send);
         }
 
         void cancel() {
@@ -351,7 +349,7 @@ final class DcLocator implements AutoCloseable {
             // IPv4 first: every lab network has it; retries rotate through the rest
             found.sort(Comparator.comparingInt(a -> a.getAddress() instanceof Inet4Address ? 0 : 1));
             List<InetSocketAddress> out = List.copyOf(found);
-            long ttlSeconds = Math.max(0, Math.min(ttl, MAX_TTL_SECONDS));
+            long ttlSeconds = Math.max(0, Math.min(ttl, Dc.DNS_MAX_CACHE_SECONDS));
             if (ttlSeconds > 0) {
                 cache.put(domain, new Cached(out, loop.nanoTime() + TimeUnit.SECONDS.toNanos(ttlSeconds)));
             }

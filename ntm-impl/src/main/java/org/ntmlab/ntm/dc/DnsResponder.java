@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.function.Function;
 
 import org.ntmlab.ntm.metrics.Counters;
+import org.ntmlab.ntm.signalling.ProtocolConstants.Dc;
 import org.ntmlab.ntm.transport.DatagramEndpoint;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
@@ -38,11 +39,6 @@ import org.xbill.DNS.Type;
  * A/AAAA of {@code ntm-dc.<domain>} on their own.
  */
 final class DnsResponder {
-
-    /** Short TTL: virtual addresses are stable, but registrations come and go. */
-    static final long TTL_SECONDS = 10;
-    /** TTL of the DC's own records: a DC's address changes rarely (peers drop it when it stops answering). */
-    static final long DC_TTL_SECONDS = 60;
 
     private final Name origin;
     private final Name service;
@@ -92,7 +88,7 @@ final class DnsResponder {
             return;
         }
         Message reply = answer(query);
-        byte[] out = reply.toWire(512); // RFC 1035 4.2.1: UDP replies fit 512 bytes (truncated otherwise)
+        byte[] out = reply.toWire(Dc.DNS_UDP_REPLY_MAX_BYTES); // RFC 1035 4.2.1 (truncated otherwise)
         via.send(ByteBuffer.wrap(out), from);
         counters.count("dnsQueries");
     }
@@ -119,8 +115,8 @@ final class DnsResponder {
         List<InetSocketAddress> dc = advertised;
         if (!dc.isEmpty() && name.equals(service)) {
             if (type == Type.SRV || type == Type.ANY) {
-                reply.addRecord(new SRVRecord(service, DClass.IN, DC_TTL_SECONDS, 0, 0, dc.get(0).getPort(), target),
-                        Section.ANSWER);
+                reply.addRecord(new SRVRecord(service, DClass.IN, Dc.DNS_DC_TTL_SECONDS, 0, 0, dc.get(0).getPort(),
+                        target), Section.ANSWER);
                 addDcAddresses(reply, dc, Type.ANY, Section.ADDITIONAL);
             }
             return reply; // NODATA for other types
@@ -136,10 +132,10 @@ final class DnsResponder {
             return reply;
         }
         if ((type == Type.A || type == Type.ANY) && v[0] instanceof Inet4Address a) {
-            reply.addRecord(new ARecord(name, DClass.IN, TTL_SECONDS, a), Section.ANSWER);
+            reply.addRecord(new ARecord(name, DClass.IN, Dc.DNS_NODE_TTL_SECONDS, a), Section.ANSWER);
         }
         if ((type == Type.AAAA || type == Type.ANY) && v[1] instanceof Inet6Address a6) {
-            reply.addRecord(new AAAARecord(name, DClass.IN, TTL_SECONDS, a6), Section.ANSWER);
+            reply.addRecord(new AAAARecord(name, DClass.IN, Dc.DNS_NODE_TTL_SECONDS, a6), Section.ANSWER);
         }
         return reply; // NOERROR with no answer (NODATA) for other types
     }
@@ -147,9 +143,9 @@ final class DnsResponder {
     private void addDcAddresses(Message reply, List<InetSocketAddress> dc, int type, int section) {
         for (InetSocketAddress a : dc) {
             if (a.getAddress() instanceof Inet4Address v4 && (type == Type.A || type == Type.ANY)) {
-                reply.addRecord(new ARecord(target, DClass.IN, DC_TTL_SECONDS, v4), section);
+                reply.addRecord(new ARecord(target, DClass.IN, Dc.DNS_DC_TTL_SECONDS, v4), section);
             } else if (a.getAddress() instanceof Inet6Address v6 && (type == Type.AAAA || type == Type.ANY)) {
-                reply.addRecord(new AAAARecord(target, DClass.IN, DC_TTL_SECONDS, v6), section);
+                reply.addRecord(new AAAARecord(target, DClass.IN, Dc.DNS_DC_TTL_SECONDS, v6), section);
             }
         }
     }

