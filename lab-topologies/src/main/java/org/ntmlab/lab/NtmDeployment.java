@@ -112,7 +112,7 @@ public final class NtmDeployment {
             first = false;
         }
         for (Server dc : dcByDomain.values()) {
-            // A node gives up after 10 unanswered REGISTERs: the DC must listen first.
+            // A node gives up after 20 unanswered REGISTERs (about 8 s): the DC must listen first.
             lab.host(dc.name()).execOk("for i in $(seq 900); do ss -Huln | grep -q ':" + DC_PORT + " ' && exit 0;"
                     + " [ -d /proc/$(cat /run/ntm/ntm.pid) ] || break; sleep 0.1; done;"
                     + " echo 'DC did not come up (see " + dc.name() + ".log)'; exit 1");

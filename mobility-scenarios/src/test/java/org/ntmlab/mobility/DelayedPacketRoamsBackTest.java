@@ -34,7 +34,7 @@ import org.ntmlab.ntm.wire.NtmHeader;
  *
  * <p>A genuine DATA packet the MN sent from its old address, delayed in the old access network,
  * reaches the CN after the MN has moved and the CN has roamed to the new address. It is
- * authenticated and its counter is inside the replay window, so {@code NtmNode.onTunnelMessage}
+ * authenticated and its counter is inside the replay window, so {@code node.TunnelReceive}
  * roams the CN back to the old address: everything the CN sends goes there and is lost until the
  * MN happens to send again (for an MN that only receives, until its next keepalive PROBE, 10 s).
  * The fix: roam only on a packet whose counter is higher than any received before on the

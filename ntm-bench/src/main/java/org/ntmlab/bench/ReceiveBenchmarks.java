@@ -282,7 +282,7 @@ public class ReceiveBenchmarks {
     }
 
     /**
-     * What KernelNetwork's read loop and NtmNode.onDatagram/onTunnelMessage do for DATA on an
+     * What KernelNetwork's read loop and NtmNode.onDatagram and node.TunnelReceive do for DATA on an
      * UP tunnel: receive into one reused buffer, precheck the header, open, hand to the stack.
      */
     static long receiveBatch(RingWire w) throws IOException {

@@ -139,7 +139,7 @@ public class SendBenchmarks {
             tx = ByteBuffer.allocateDirect(Fixture.DATAGRAM_ROOM);
         }
 
-        /** What NtmNode.sendInner does for an UP tunnel: seal into one reused buffer, send. */
+        /** What node.TunnelSend does for an UP tunnel: seal into one reused buffer, send. */
         VirtualStack pipeline(TrafficKey key) {
             VirtualStack stack = new VirtualStack(ip -> {
                 tx.clear();

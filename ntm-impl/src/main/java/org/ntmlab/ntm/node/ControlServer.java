@@ -22,6 +22,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
 import org.ntmlab.ntm.node.traffic.TcpEchoCheck;
+import org.ntmlab.ntm.signalling.ProtocolConstants;
 import org.ntmlab.ntm.node.traffic.UdpStreamCheck;
 import org.ntmlab.ntm.stack.tcp.NtmSocket;
 
@@ -33,7 +34,6 @@ import org.ntmlab.ntm.stack.tcp.NtmSocket;
 public final class ControlServer implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(ControlServer.class.getName());
-    static final int RESOLVE_TIMEOUT_S = 10;
     /** Control connections served at once; more are refused with {@code ERR busy}. */
     static final int MAX_CONNECTIONS = 16;
     /** Longest command line accepted. */
@@ -175,7 +175,7 @@ public final class ControlServer implements AutoCloseable {
             case "resolve": {
                 need(f, 2, "resolve <fqdn>");
                 long t0 = System.nanoTime();
-                TunnelInfo t = node.resolve(f[1]).get(RESOLVE_TIMEOUT_S, TimeUnit.SECONDS);
+                TunnelInfo t = node.resolve(f[1]).get(ProtocolConstants.Node.RESOLVE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
                 return "OK v4=" + addr(t.peerVirtualV4()) + " v6=" + addr(t.peerVirtualV6()) + " path=" + t.path()
                         + " tunnel=" + Long.toHexString(t.tunnelId()) + " setupMs="
                         + String.format(Locale.ROOT, "%.1f", (System.nanoTime() - t0) / 1e6);
@@ -320,7 +320,7 @@ public final class ControlServer implements AutoCloseable {
         }
         boolean six = s.endsWith("/6");
         String fqdn = six || s.endsWith("/4") ? s.substring(0, s.length() - 2) : s;
-        TunnelInfo t = node.resolve(fqdn).get(RESOLVE_TIMEOUT_S, TimeUnit.SECONDS);
+        TunnelInfo t = node.resolve(fqdn).get(ProtocolConstants.Node.RESOLVE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         return six ? t.peerVirtualV6() : t.peerVirtualV4();
     }
 

@@ -13,6 +13,8 @@ import org.ntmlab.ntm.crypto.CipherSuite;
 import org.ntmlab.ntm.crypto.KeyLabels;
 import org.ntmlab.ntm.crypto.TrafficKey;
 import org.ntmlab.ntm.metrics.Counters;
+import org.ntmlab.ntm.signalling.Outbox;
+import org.ntmlab.ntm.signalling.ProtocolConstants.Relay;
 import org.ntmlab.ntm.transport.DatagramEndpoint;
 import org.ntmlab.ntm.transport.EventLoop;
 import org.ntmlab.ntm.transport.Family;
@@ -22,7 +24,6 @@ import org.ntmlab.ntm.wire.IdBody;
 import org.ntmlab.ntm.wire.MalformedMessageException;
 import org.ntmlab.ntm.wire.MessageType;
 import org.ntmlab.ntm.wire.NtmHeader;
-import org.ntmlab.ntm.signalling.Outbox;
 import org.ntmlab.ntm.wire.RelayAuthorise;
 
 /**
@@ -43,7 +44,7 @@ public final class RelayServer implements AutoCloseable {
     private final DatagramEndpoint v4;
     private final DatagramEndpoint v6;
     private final Outbox outbox = new Outbox();
-    private final ByteBuffer plain = ByteBuffer.allocate(2048);
+    private final ByteBuffer plain = ByteBuffer.allocate(Relay.PLAINTEXT_BUFFER_BYTES);
     private final Map<Long, RelayedTunnel> tunnels = new HashMap<>();
     private final Counters counters = new Counters();
 
@@ -159,7 +160,7 @@ public final class RelayServer implements AutoCloseable {
     }
 
     private void scheduleExpiry(RelayedTunnel t, int lifetimeSeconds) {
-        long life = TimeUnit.SECONDS.toNanos(Math.max(1, lifetimeSeconds));
+        long life = TimeUnit.SECONDS.toNanos(Math.max(Relay.MIN_LIFETIME_SECONDS, lifetimeSeconds));
         loop.schedule(life, () -> {
             if (tunnels.get(t.id) != t) {
                 return;

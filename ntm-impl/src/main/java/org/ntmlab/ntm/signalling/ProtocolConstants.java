@@ -12,7 +12,7 @@ public final class ProtocolConstants {
     private ProtocolConstants() {
     }
 
-    /** A node: registration, keepalive, resolution, tunnel set-up, probes (paper 3.1-3.3, 4.2). */
+    /** A node: registration, keepalive, resolution, tunnel set-up, probes (paper 3.1-3.2, 4.2). */
     public static final class Node {
 
         private Node() {
@@ -119,7 +119,7 @@ public final class ProtocolConstants {
         }
     }
 
-    /** The Direction Coordinator (paper 3.1-3.3) and its DC <-> DC side (docs/protocol.md "Several domains"). */
+    /** The Direction Coordinator (paper 3.1-3.2) and its DC <-> DC side (docs/protocol.md "Several domains"). */
     public static final class Dc {
 
         private Dc() {
@@ -213,12 +213,19 @@ public final class ProtocolConstants {
         public static final int DNS_UDP_REPLY_MAX_BYTES = 512;
     }
 
-    /** The Relay Server (paper 3.3). */
+    /** The Relay Server (paper 3.1: relays what two ends cannot send each other directly). */
     public static final class Relay {
 
         private Relay() {
         }
 
-        // (RS constants)
+        /** Plaintext buffer of the RS's receive path (RELAY_AUTHORISE, RELAY_BIND), reused for every message. */
+        public static final int PLAINTEXT_BUFFER_BYTES = 2048;
+
+        /**
+         * Shortest tunnel lifetime the RS applies, whatever RELAY_AUTHORISE says: a lifetime of 0
+         * would expire the tunnel before its first RELAY_BIND.
+         */
+        public static final int MIN_LIFETIME_SECONDS = 1;
     }
 }

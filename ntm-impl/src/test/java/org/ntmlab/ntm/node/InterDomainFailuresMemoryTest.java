@@ -18,6 +18,7 @@ import org.ntmlab.ntm.crypto.KeyLabels;
 import org.ntmlab.ntm.crypto.TrafficKey;
 import org.ntmlab.ntm.dc.DirectionCoordinator;
 import org.ntmlab.ntm.memlab.InterDomainLab;
+import org.ntmlab.ntm.signalling.ProtocolConstants;
 import org.ntmlab.ntm.transport.DatagramEndpoint;
 import org.ntmlab.ntm.transport.SelectorEventLoop;
 import org.ntmlab.ntm.transport.memory.MemoryHost;
@@ -37,8 +38,8 @@ class InterDomainFailuresMemoryTest {
 
     static final String A = InterDomainLab.DOMAIN_A;
     static final String B = InterDomainLab.DOMAIN_B;
-    /** DC_QUERY tries of the DC (docs/protocol.md: every 300 ms, 8 tries). */
-    static final int DC_QUERY_TRIES = 8;
+    /** DC_QUERY tries of the DC (docs/protocol.md "Timers and limits"). */
+    static final int DC_QUERY_TRIES = ProtocolConstants.Dc.DC_QUERY_TRIES;
 
     @Test
     void noSecretForPeerDomainFailsClearly() throws Exception {
