@@ -10,6 +10,7 @@ import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
+import org.ntmlab.ntm.wire.MessageDrop;
 import org.ntmlab.ntm.wire.NtmHeader;
 
 /**
@@ -24,7 +25,28 @@ import org.ntmlab.ntm.wire.NtmHeader;
 public final class TrafficKey {
 
     /** Outcome of {@link #open}. */
-    public enum Result { OK, TOO_SHORT, WRONG_SUITE, REPLAYED, BAD_AUTH }
+    public enum Result {
+        OK(null),
+        TOO_SHORT(MessageDrop.TOO_SHORT),
+        WRONG_SUITE(MessageDrop.WRONG_SUITE),
+        REPLAYED(MessageDrop.REPLAYED),
+        BAD_AUTH(MessageDrop.BAD_AUTH);
+
+        private final MessageDrop drop;
+
+        Result(MessageDrop drop) {
+            this.drop = drop;
+        }
+
+        /**
+         * The shared counter of a message this outcome drops; null for {@link #OK}. Where a
+         * component counts the outcome under a prefix of its own (a tunnel's, the DC's, a
+         * relay bind's), its counter enum maps the outcome itself.
+         */
+        public MessageDrop drop() {
+            return drop;
+        }
+    }
 
     private static final int GCM_KEY = 16;
     private static final int CHACHA_KEY = ChaCha20Poly1305.KEY_LENGTH;

@@ -121,12 +121,12 @@ final class DcChannel {
             plain.clear();
             TrafficKey.Result r = key.open(p, plain);
             if (r != TrafficKey.Result.OK) {
-                counters.count("dc" + r.name());
+                counters.count(DcCounter.dcDrop(r));
                 return null;
             }
         } else {
             if (!trialAllowed()) {
-                counters.count("dcTrialLimited");
+                counters.count(DcCounter.DC_TRIAL_LIMITED);
                 return null;
             }
             TrafficKey.Result seen = null;
@@ -144,19 +144,19 @@ final class DcChannel {
                 seen = seen == null || seen == r ? r : TrafficKey.Result.BAD_AUTH;
             }
             if (peer == null) {
-                counters.count("dc" + (seen == null ? TrafficKey.Result.BAD_AUTH : seen).name());
+                counters.count(DcCounter.dcDrop(seen == null ? TrafficKey.Result.BAD_AUTH : seen));
                 return null;
             }
         }
         plain.flip();
         if (plain.remaining() < 8) {
-            counters.count("dcMalformed");
+            counters.count(DcCounter.DC_MALFORMED);
             return null;
         }
         long sentAt = plain.getLong();
         long skew = clockMillis.getAsLong() - sentAt;
         if (Math.abs(skew) > Dc.DC_FRESHNESS_MS) {
-            counters.count("dcStale");
+            counters.count(DcCounter.DC_STALE);
             LOG.log(System.Logger.Level.INFO, "event=dc-stale peer=" + peer.domain + " skewMs=" + skew);
             return null;
         }
@@ -177,7 +177,7 @@ final class DcChannel {
         peer.currentSession = sid;
         peer.currentKey = key;
         bySession.put(sid, peer);
-        counters.count("dcSessions");
+        counters.count(DcCounter.DC_SESSIONS);
         LOG.log(System.Logger.Level.INFO, "event=dc-session peer=" + peer.domain + " session="
                 + String.format("%016x", sid));
     }

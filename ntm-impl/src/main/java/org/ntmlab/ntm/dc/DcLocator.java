@@ -97,7 +97,7 @@ final class DcLocator implements AutoCloseable {
         Cached c = cache.get(domain);
         if (c != null) {
             if (c.expiresNanos - loop.nanoTime() > 0) {
-                counters.count("dnsCacheHits");
+                counters.count(DcCounter.DNS_CACHE_HITS);
                 cb.located(c.addresses, null);
                 return;
             }
@@ -144,7 +144,7 @@ final class DcLocator implements AutoCloseable {
         try {
             reply = new Message(wire);
         } catch (IOException | RuntimeException e) {
-            counters.count("dnsMalformedReply");
+            counters.count(DcCounter.DNS_MALFORMED_REPLY);
             return;
         }
         for (Lookup l : running.values()) {
@@ -152,13 +152,13 @@ final class DcLocator implements AutoCloseable {
                 try {
                     l.onReply(reply, from);
                 } catch (RuntimeException e) { // a reply dnsjava parsed but we cannot use: never kill the loop
-                    counters.count("dnsMalformedReply");
+                    counters.count(DcCounter.DNS_MALFORMED_REPLY);
                     l.fail("DNS: unusable reply for " + l.qname + " from " + from + ": " + e);
                 }
                 return;
             }
         }
-        counters.count("dnsUnexpectedReply");
+        counters.count(DcCounter.DNS_UNEXPECTED_REPLY);
     }
 
     /** One domain being located: the SRV question, then address questions if needed. */
@@ -207,7 +207,7 @@ final class DcLocator implements AutoCloseable {
             asked.put(id, server);
             DatagramEndpoint ep = sockets.get(Family.of(server.getAddress()));
             ep.send(ByteBuffer.wrap(q.toWire()), server);
-            counters.count("dnsQueriesSent");
+            counters.count(DcCounter.DNS_QUERIES_SENT);
             timer = loop.schedule(Dc.DNS_TRY_NANOS, this::send);
         }
 
@@ -353,7 +353,7 @@ final class DcLocator implements AutoCloseable {
             if (ttlSeconds > 0) {
                 cache.put(domain, new Cached(out, loop.nanoTime() + TimeUnit.SECONDS.toNanos(ttlSeconds)));
             }
-            counters.count("dcLocated");
+            counters.count(DcCounter.DC_LOCATED);
             LOG.log(System.Logger.Level.INFO, "event=dc-located domain=" + domain + " target=" + target + " addresses="
                     + out + " ttl=" + ttlSeconds);
             waiters.forEach(w -> w.located(out, null));
@@ -362,7 +362,7 @@ final class DcLocator implements AutoCloseable {
         void fail(String reason) {
             cancel();
             running.remove(domain);
-            counters.count("dcLocateFailures");
+            counters.count(DcCounter.DC_LOCATE_FAILURES);
             LOG.log(System.Logger.Level.INFO, "event=dc-locate-failed domain=" + domain + " reason=\"" + reason + "\"");
             waiters.forEach(w -> w.located(null, reason));
         }

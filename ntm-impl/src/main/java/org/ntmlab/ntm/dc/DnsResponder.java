@@ -80,17 +80,17 @@ final class DnsResponder {
         try {
             query = new Message(wire);
         } catch (IOException | RuntimeException e) {
-            counters.count("dnsMalformed");
+            counters.count(DcCounter.DNS_MALFORMED);
             return;
         }
         if (query.getHeader().getFlag(Flags.QR) || query.getQuestion() == null) {
-            counters.count("dnsMalformed");
+            counters.count(DcCounter.DNS_MALFORMED);
             return;
         }
         Message reply = answer(query);
         byte[] out = reply.toWire(Dc.DNS_UDP_REPLY_MAX_BYTES); // RFC 1035 4.2.1 (truncated otherwise)
         via.send(ByteBuffer.wrap(out), from);
-        counters.count("dnsQueries");
+        counters.count(DcCounter.DNS_QUERIES);
     }
 
     Message answer(Message query) {

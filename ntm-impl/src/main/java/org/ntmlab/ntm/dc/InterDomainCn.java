@@ -69,11 +69,11 @@ final class InterDomainCn {
             reason = "tunnel id " + Long.toHexString(q.tunnelId()) + " is in use here";
         }
         if (reason != null) {
-            counters.count("dcQueriesRefused");
+            counters.count(DcCounter.DC_QUERIES_REFUSED);
             link.sendFailure(peer, from, via, MessageType.DC_QUERY, q.queryId(), reason);
             return;
         }
-        counters.count("dcQueriesAnswered");
+        counters.count(DcCounter.DC_QUERIES_ANSWERED);
         List<DcReach> position = InterDomainLink.reaches(cn);
         link.send(via, from, peer, MessageType.DC_ANSWER,
                 b -> new DcAnswer(q.queryId(), cn.v4, cn.v6, position).encode(b));
@@ -97,14 +97,14 @@ final class InterDomainCn {
             reason = "tunnel id " + Long.toHexString(id) + " is in use here";
         }
         if (reason != null) {
-            counters.count("dcDirectionsRefused");
+            counters.count(DcCounter.DC_DIRECTIONS_REFUSED);
             link.sendFailure(peer, from, via, MessageType.DC_DIRECTION, id, reason);
             return;
         }
         if (ft == null) {
             ft = new ForeignTunnel(id, peer, cn);
             tunnels.foreign.put(id, ft);
-            counters.count("foreignTunnels");
+            counters.count(DcCounter.FOREIGN_TUNNELS);
             LOG.log(System.Logger.Level.INFO, "event=foreign-tunnel tunnel=" + Long.toHexString(id) + " cn=" + cnName
                     + " mn=" + rd.peerFqdn() + " dc=" + peer.domain);
         }
@@ -117,7 +117,7 @@ final class InterDomainCn {
         ft.ownerAddress = from;
         ft.via = via;
         if (rd.generation() < ft.generation) {
-            counters.count("dcStaleDirection");
+            counters.count(DcCounter.DC_STALE_DIRECTION);
             return;
         }
         if (rd.generation() == ft.generation && ft.cnAcked) {
@@ -130,7 +130,7 @@ final class InterDomainCn {
         }
         NodeRecord.Binding b = cn.bindings.get(m.cnFamily() == 4 ? Family.V4 : Family.V6);
         if (b == null) {
-            counters.count("directionStale"); // the CN left that family; its new position is on the way
+            counters.count(DcCounter.DIRECTION_STALE); // the CN left that family; its new position is on the way
             return;
         }
         outbox.send(b.via(), b.observed(), cn.assoc.send(), MessageType.ROUTE_DIRECTION, 0, cn.keyId, rd::encode);
@@ -139,11 +139,11 @@ final class InterDomainCn {
     /** ROUTE_DIRECTION_ACK from our CN for a tunnel DCmn owns: pass it on as DC_DIRECTION_ACK. */
     void onDirectionAck(NodeRecord node, ForeignTunnel ft, DirectionAck ack) {
         if (node != ft.cn) {
-            counters.count("foreignTunnelAck");
+            counters.count(DcCounter.FOREIGN_TUNNEL_ACK);
             return;
         }
         if (ack.generation() != ft.generation) {
-            counters.count("staleDirectionAck");
+            counters.count(DcCounter.STALE_DIRECTION_ACK);
             return;
         }
         ft.cnAcked = true;
@@ -179,7 +179,7 @@ final class InterDomainCn {
             return;
         }
         if (ft.positionAttempts++ >= Dc.MAX_RETRANSMITS) {
-            counters.count("dcPositionTimeouts");
+            counters.count(DcCounter.DC_POSITION_TIMEOUTS);
             LOG.log(System.Logger.Level.INFO, "event=dc-position-timeout tunnel=" + Long.toHexString(ft.id) + " dc="
                     + ft.owner.domain);
             return;
@@ -196,7 +196,7 @@ final class InterDomainCn {
     void onDcPositionAck(DcChannel.Peer peer, DcAck ack) {
         ForeignTunnel ft = tunnels.foreign.get(ack.tunnelId());
         if (ft == null || ft.owner != peer) {
-            counters.count("dcUnexpectedAck");
+            counters.count(DcCounter.DC_UNEXPECTED_ACK);
             return;
         }
         if (ack.value() == ft.positionSequence) {
@@ -218,7 +218,7 @@ final class InterDomainCn {
             tunnels.foreign.remove(ft.id);
             ft.cn.foreign.remove(ft);
         } else {
-            counters.count("dcUnexpectedFailure");
+            counters.count(DcCounter.DC_UNEXPECTED_FAILURE);
         }
     }
 }

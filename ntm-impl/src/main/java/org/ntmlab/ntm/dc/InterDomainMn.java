@@ -66,14 +66,14 @@ final class InterDomainMn {
     void startRemote(NodeRecord mn, long requestId, String cnName, String cnDomain, String key) {
         DcChannel.Peer peer = link.peer(cnDomain);
         if (peer == null) {
-            counters.count("noPeerSecret");
+            counters.count(DcCounter.NO_PEER_SECRET);
             routes.fail(mn, requestId, "no inter-DC secret for domain " + cnDomain + " (ntm dc --peer " + cnDomain
                     + "=SECRET), so " + cnName + " cannot be reached from " + domain);
             return;
         }
         RemoteRequest rr = new RemoteRequest(mn, requestId, cnName, cnDomain, peer, key);
         requests.put(key, rr);
-        counters.count("remoteRequests");
+        counters.count(DcCounter.REMOTE_REQUESTS);
         LOG.log(System.Logger.Level.INFO, "event=remote-request mn=" + mn.fqdn + " cn=" + cnName
                 + " domain=" + cnDomain);
         link.locate(cnDomain, (addresses, error) -> {
@@ -102,7 +102,7 @@ final class InterDomainMn {
         }
         if (rr.attempts >= Dc.DC_QUERY_TRIES) {
             link.forget(rr.domain); // it may have moved: ask DNS again next time
-            counters.count("dcQueryTimeouts");
+            counters.count(DcCounter.DC_QUERY_TIMEOUTS);
             remoteFail(rr, "DC of " + rr.domain + " at " + rr.dcAddresses + " did not answer (down, or it has no "
                     + "secret for " + domain + ")");
             return;
@@ -118,7 +118,7 @@ final class InterDomainMn {
 
     private void remoteFail(RemoteRequest rr, String reason) {
         finish(rr);
-        counters.count("remoteFailures");
+        counters.count(DcCounter.REMOTE_FAILURES);
         routes.fail(rr.mn, rr.requestId, reason);
     }
 
@@ -135,13 +135,13 @@ final class InterDomainMn {
     void onDcAnswer(DcChannel.Peer peer, DcAnswer a, InetSocketAddress from) {
         RemoteRequest rr = queries.get(a.queryId());
         if (rr == null || rr.done || rr.peer != peer) {
-            counters.count("dcUnexpectedAnswer"); // a late duplicate, most likely
+            counters.count(DcCounter.DC_UNEXPECTED_ANSWER); // a late duplicate, most likely
             return;
         }
         finish(rr);
         NodeRecord mn = rr.mn;
         if (!nodes.isCurrent(mn) || mn.bindings.isEmpty()) {
-            counters.count("remoteMnGone");
+            counters.count(DcCounter.REMOTE_MN_GONE);
             return;
         }
         if (tunnels.inUse(rr.tunnelId)) {
@@ -171,11 +171,11 @@ final class InterDomainMn {
     void onDcDirectionAck(DcChannel.Peer peer, DcAck ack) {
         PendingTunnel t = tunnels.owned.get(ack.tunnelId());
         if (t == null || t.remote == null || t.remote.peer != peer) {
-            counters.count("dcUnexpectedAck");
+            counters.count(DcCounter.DC_UNEXPECTED_ACK);
             return;
         }
         if (ack.value() != t.generation) {
-            counters.count("staleDirectionAck");
+            counters.count(DcCounter.STALE_DIRECTION_ACK);
             return;
         }
         t.ackedByCn();
@@ -193,17 +193,17 @@ final class InterDomainMn {
         r.dcAddress = from;
         link.send(via, from, peer, MessageType.DC_POSITION_ACK, b -> new DcAck(m.tunnelId(), m.sequence()).encode(b));
         if (m.sequence() <= r.positionSequence) {
-            counters.count("dcStalePosition"); // a retransmission, or overtaken by a newer one
+            counters.count(DcCounter.DC_STALE_POSITION); // a retransmission, or overtaken by a newer one
             return;
         }
         r.positionSequence = m.sequence();
         Position now = InterDomainLink.position(m.position());
         if (now.toString().equals(r.position.toString())) {
-            counters.count("dcPositionUnchanged");
+            counters.count(DcCounter.DC_POSITION_UNCHANGED);
             return;
         }
         r.position = now;
-        counters.count("dcPositions");
+        counters.count(DcCounter.DC_POSITIONS);
         LOG.log(System.Logger.Level.INFO, "event=dc-position tunnel=" + Long.toHexString(t.id) + " cn=" + r.fqdn
                 + " position=" + r.position);
         routes.redirect(t, r.fqdn);
@@ -215,7 +215,7 @@ final class InterDomainMn {
         if (rr != null && rr.peer == peer && !rr.done) {
             remoteFail(rr, "DC of " + rr.domain + ": " + f.reason());
         } else {
-            counters.count("dcUnexpectedFailure");
+            counters.count(DcCounter.DC_UNEXPECTED_FAILURE);
         }
     }
 
@@ -225,10 +225,10 @@ final class InterDomainMn {
         if (t != null && t.remote != null && t.remote.peer == peer) {
             t.close();
             tunnels.owned.remove(t.id);
-            counters.count("dcDirectionRefused");
+            counters.count(DcCounter.DC_DIRECTION_REFUSED);
             routes.fail(t.mn, t.requestId, "DC of " + peer.domain + ": " + f.reason());
         } else {
-            counters.count("dcUnexpectedFailure");
+            counters.count(DcCounter.DC_UNEXPECTED_FAILURE);
         }
     }
 }

@@ -97,7 +97,7 @@ final class NodeRegistry {
     void fetchKeyThenRetry(ByteBuffer p, InetSocketAddress from, DatagramEndpoint via, long keyId,
                            DatagramEndpoint.Receiver retry) {
         if (!pendingLookups.add(keyId) || pendingLookups.size() > Dc.MAX_PENDING_KEY_LOOKUPS) {
-            counters.count("lookupBusy");
+            counters.count(DcCounter.LOOKUP_BUSY);
             return;
         }
         byte[] copy = new byte[p.remaining()];
@@ -105,13 +105,13 @@ final class NodeRegistry {
         keys.lookup(keyId).whenComplete((k, err) -> loop.execute(() -> {
             pendingLookups.remove(keyId);
             if (err != null || k == null) {
-                counters.count("unknownKey");
+                counters.count(DcCounter.UNKNOWN_KEY);
                 LOG.log(System.Logger.Level.INFO, "event=unknown-key keyId=" + Long.toHexString(keyId)
                         + (err != null ? " error=" + err.getMessage() : ""));
                 return;
             }
             if (!config.domain().equals(InterDcConfig.domainOf(k.fqdn()))) {
-                counters.count("foreignDomainKey");
+                counters.count(DcCounter.FOREIGN_DOMAIN_KEY);
                 LOG.log(System.Logger.Level.INFO, "event=foreign-domain-key keyId=" + Long.toHexString(keyId)
                         + " fqdn=" + k.fqdn() + " domain=" + config.domain());
                 return;
@@ -133,7 +133,7 @@ final class NodeRegistry {
      */
     boolean onRegister(NodeRecord node, Register reg, InetSocketAddress from, DatagramEndpoint via) {
         if (!reg.fqdn().equalsIgnoreCase(node.fqdn)) {
-            counters.count("fqdnMismatch"); // a key only registers the name the AS bound it to
+            counters.count(DcCounter.FQDN_MISMATCH); // a key only registers the name the AS bound it to
             return false;
         }
         Family f = Family.of(from.getAddress());
@@ -149,7 +149,7 @@ final class NodeRegistry {
         node.bindings.keySet().removeIf(fam -> fam != f && reg.realAddresses().stream()
                 .noneMatch(a -> Family.of(a) == fam));
         boolean moved = known && !before.equals(node.position().toString());
-        counters.count("registered");
+        counters.count(DcCounter.REGISTERED);
         LOG.log(System.Logger.Level.INFO, "event=register node=" + node.fqdn + " family=" + f + " observed=" + from
                 + " natted=" + natted + " v4=" + node.v4.getHostAddress() + " v6=" + node.v6.getHostAddress());
         outbox.send(via, from, node.assoc.send(), MessageType.REGISTER_ACK, 0, node.keyId,
@@ -165,7 +165,7 @@ final class NodeRegistry {
         Family f = Family.of(from.getAddress());
         NodeRecord.Binding b = node.bindings.get(f);
         if (b == null) {
-            counters.count("keepaliveUnregistered");
+            counters.count(DcCounter.KEEPALIVE_UNREGISTERED);
             return false;
         }
         boolean moved = !b.observed().equals(from);

@@ -81,14 +81,14 @@ final class RelayAuthorisation {
         if (t.relay == null) {
             t.relay = choose(d.mnFamily(), d.cnFamily());
             if (t.relay == null) {
-                counters.count("redirectNoRelay");
+                counters.count(DcCounter.REDIRECT_NO_RELAY);
                 return false;
             }
             assign(t);
         } else if (!(t.relay.info.serves(d.mnFamily()) && t.relay.info.serves(d.cnFamily()))) {
             t.relay = choose(d.mnFamily(), d.cnFamily());
             if (t.relay == null) {
-                counters.count("redirectNoRelay");
+                counters.count(DcCounter.REDIRECT_NO_RELAY);
                 return false;
             }
         }
@@ -105,7 +105,7 @@ final class RelayAuthorisation {
             return;
         }
         if (attempt >= Dc.MAX_RETRANSMITS) {
-            counters.count("relayUnreachable");
+            counters.count(DcCounter.RELAY_UNREACHABLE);
             routes.fail(t.mn, t.requestId, "relay server " + t.relay.info.id() + " did not answer");
             return;
         }

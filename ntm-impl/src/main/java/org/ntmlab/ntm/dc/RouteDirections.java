@@ -117,7 +117,7 @@ final class RouteDirections {
         if (cn != null) {
             cn.tunnels.add(t);
         }
-        counters.count(d.relay() ? "directionsRelay" : "directionsDirect");
+        counters.count(d.relay() ? DcCounter.DIRECTIONS_RELAY : DcCounter.DIRECTIONS_DIRECT);
         LOG.log(System.Logger.Level.INFO, "event=direction mn=" + mn.fqdn + " cn=" + t.cnEnd().fqdn + " tunnel="
                 + Long.toHexString(t.id) + " path=" + (d.relay() ? "relay" : "direct") + " mnFamily=" + d.mnFamily()
                 + " cnFamily=" + d.cnFamily() + " optimise=" + d.optimise()
@@ -131,7 +131,7 @@ final class RouteDirections {
 
     /** DIRECTION_FAILURE to the MN: its request {@code requestId} cannot be served. */
     void fail(NodeRecord mn, long requestId, String reason) {
-        counters.count("directionFailures");
+        counters.count(DcCounter.DIRECTION_FAILURES);
         LOG.log(System.Logger.Level.INFO, "event=direction-failure mn=" + mn.fqdn + " request=" + requestId
                 + " reason=\"" + reason + "\"");
         NodeRecord.Binding b = mn.latestBinding();
@@ -153,7 +153,7 @@ final class RouteDirections {
             return;
         }
         if (t.attempts++ >= Dc.MAX_RETRANSMITS) {
-            counters.count("directionTimeouts");
+            counters.count(DcCounter.DIRECTION_TIMEOUTS);
             LOG.log(System.Logger.Level.INFO, "event=direction-timeout tunnel=" + Long.toHexString(t.id)
                     + " mnAcked=" + t.mnAcked() + " cnAcked=" + t.cnAcked());
             return;
@@ -182,7 +182,7 @@ final class RouteDirections {
         Position.Reach selfReach = self.position().get(selfFamily);
         Position.Reach peerReach = peer.position().get(peerFamily);
         if (selfReach == null || peerReach == null) {
-            counters.count("directionStale");
+            counters.count(DcCounter.DIRECTION_STALE);
             return null;
         }
         boolean selfOpens = toMn == d.mnInitiates();
@@ -217,12 +217,12 @@ final class RouteDirections {
             if (ft != null) {
                 dccn.onDirectionAck(node, ft, ack);
             } else {
-                counters.count("unknownTunnelAck");
+                counters.count(DcCounter.UNKNOWN_TUNNEL_ACK);
             }
             return;
         }
         if (ack.generation() != t.generation) {
-            counters.count("staleDirectionAck");
+            counters.count(DcCounter.STALE_DIRECTION_ACK);
             return;
         }
         if (node == t.mn) {
@@ -230,7 +230,7 @@ final class RouteDirections {
         } else if (node == t.cn) {
             t.ackedByCn();
         } else {
-            counters.count("foreignTunnelAck");
+            counters.count(DcCounter.FOREIGN_TUNNEL_ACK);
         }
     }
 
@@ -264,7 +264,7 @@ final class RouteDirections {
             return;
         }
         t.redirect(d);
-        counters.count("redirects");
+        counters.count(DcCounter.REDIRECTS);
         LOG.log(System.Logger.Level.INFO, "event=redirect tunnel=" + Long.toHexString(t.id) + " moved="
                 + moved + " path=" + (d.relay() ? "relay" : "direct"));
         if (d.relay()) {

@@ -17,6 +17,7 @@ import org.ntmlab.ntm.wire.DirectionAck;
 import org.ntmlab.ntm.wire.DirectionRequest;
 import org.ntmlab.ntm.wire.IdBody;
 import org.ntmlab.ntm.wire.MalformedMessageException;
+import org.ntmlab.ntm.wire.MessageDrop;
 import org.ntmlab.ntm.wire.MessageType;
 import org.ntmlab.ntm.wire.NtmHeader;
 import org.ntmlab.ntm.wire.Register;
@@ -56,7 +57,7 @@ final class SignallingReceiver implements DatagramEndpoint.Receiver {
     @Override
     public void onDatagram(ByteBuffer p, InetSocketAddress from, DatagramEndpoint via) {
         int at = p.position();
-        String bad = NtmHeader.precheck(p, at, p.remaining());
+        MessageDrop bad = NtmHeader.precheck(p, at, p.remaining());
         if (bad != null) {
             counters.count(bad);
             return;
@@ -76,14 +77,14 @@ final class SignallingReceiver implements DatagramEndpoint.Receiver {
             if (type == MessageType.REGISTER) {
                 nodes.fetchKeyThenRetry(p, from, via, id, this);
             } else {
-                counters.count("unknownKey");
+                counters.count(DcCounter.UNKNOWN_KEY);
             }
             return;
         }
         plain.clear();
         TrafficKey.Result res = node.assoc.receive().open(p, plain);
         if (res != TrafficKey.Result.OK) {
-            counters.count(res.name());
+            counters.count(res.drop());
             return;
         }
         plain.flip();
@@ -101,10 +102,10 @@ final class SignallingReceiver implements DatagramEndpoint.Receiver {
                 }
                 case MessageType.DIRECTION_REQUEST -> routes.onDirectionRequest(node, DirectionRequest.decode(plain));
                 case MessageType.ROUTE_DIRECTION_ACK -> routes.onRouteDirectionAck(node, DirectionAck.decode(plain));
-                default -> counters.count("unexpectedType");
+                default -> counters.count(MessageDrop.UNEXPECTED_TYPE);
             }
         } catch (MalformedMessageException e) {
-            counters.count("malformed");
+            counters.count(MessageDrop.MALFORMED);
             LOG.log(System.Logger.Level.DEBUG, "event=malformed from=" + from + " reason=" + e.getMessage());
         }
     }
@@ -113,27 +114,27 @@ final class SignallingReceiver implements DatagramEndpoint.Receiver {
     private void onRelayAck(ByteBuffer p, long relayId) {
         RelayState rs = relays.relay(relayId);
         if (rs == null) {
-            counters.count("unknownRelay");
+            counters.count(DcCounter.UNKNOWN_RELAY);
             return;
         }
         plain.clear();
         TrafficKey.Result res = rs.assoc.receive().open(p, plain);
         if (res != TrafficKey.Result.OK) {
-            counters.count(res.name());
+            counters.count(res.drop());
             return;
         }
         plain.flip();
         try {
             relays.onAuthoriseAck(IdBody.decode(plain, "RELAY_AUTHORISE_ACK").value());
         } catch (MalformedMessageException e) {
-            counters.count("malformed");
+            counters.count(MessageDrop.MALFORMED);
         }
     }
 
     /** A DC <-> DC message: as DCmn (answers, acks, positions) or as DCcn (queries, directions). */
     private void onDcMessage(ByteBuffer p, int type, InetSocketAddress from, DatagramEndpoint via) {
         if (!link.configured()) {
-            counters.count("dcNoPeers"); // no peer domain configured: nobody can talk to us
+            counters.count(DcCounter.DC_NO_PEERS); // no peer domain configured: nobody can talk to us
             return;
         }
         DcChannel.Peer peer = link.open(p, plain);
@@ -150,10 +151,10 @@ final class SignallingReceiver implements DatagramEndpoint.Receiver {
                 case MessageType.DC_POSITION -> dcmn.onDcPosition(peer, DcPosition.decode(plain), from, via);
                 case MessageType.DC_POSITION_ACK -> dccn.onDcPositionAck(peer, DcAck.decode(plain, "DC_POSITION_ACK"));
                 case MessageType.DC_FAILURE -> onDcFailure(peer, DcFailure.decode(plain));
-                default -> counters.count("dcUnexpected");
+                default -> counters.count(DcCounter.DC_UNEXPECTED);
             }
         } catch (MalformedMessageException e) {
-            counters.count("dcMalformed");
+            counters.count(DcCounter.DC_MALFORMED);
             LOG.log(System.Logger.Level.DEBUG, "event=dc-malformed from=" + from + " peer=" + peer.domain + " reason="
                     + e.getMessage());
         }

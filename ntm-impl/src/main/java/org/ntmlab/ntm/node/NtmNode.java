@@ -30,6 +30,7 @@ import org.ntmlab.ntm.transport.Network;
 import org.ntmlab.ntm.wire.DirectionFailure;
 import org.ntmlab.ntm.wire.KeepaliveAck;
 import org.ntmlab.ntm.wire.MalformedMessageException;
+import org.ntmlab.ntm.wire.MessageDrop;
 import org.ntmlab.ntm.wire.MessageType;
 import org.ntmlab.ntm.wire.NtmHeader;
 import org.ntmlab.ntm.wire.RegisterAck;
@@ -188,7 +189,7 @@ public final class NtmNode implements AutoCloseable {
      */
     private void onDatagram(ByteBuffer p, InetSocketAddress from, DatagramEndpoint via) {
         int at = p.position();
-        String bad = NtmHeader.precheck(p, at, p.remaining());
+        MessageDrop bad = NtmHeader.precheck(p, at, p.remaining());
         if (bad != null) {
             ctx.counters.count(bad);
             return;
@@ -200,14 +201,14 @@ public final class NtmNode implements AutoCloseable {
             return;
         }
         if (id != ctx.key.keyId()) {
-            ctx.counters.count("unknownKey");
+            ctx.counters.count(NodeCounter.UNKNOWN_KEY);
             return;
         }
         ByteBuffer plain = ctx.plain;
         plain.clear();
         TrafficKey.Result r = ctx.dcKeys.receive().open(p, plain);
         if (r != TrafficKey.Result.OK) {
-            ctx.counters.count("dc" + r.name());
+            ctx.counters.count(NodeCounter.dcDrop(r));
             return;
         }
         plain.flip();
@@ -218,10 +219,10 @@ public final class NtmNode implements AutoCloseable {
                 case MessageType.KEEPALIVE_ACK -> registration.onKeepaliveAck(KeepaliveAck.decode(plain), f);
                 case MessageType.ROUTE_DIRECTION -> resolution.onRouteDirection(RouteDirection.decode(plain), f);
                 case MessageType.DIRECTION_FAILURE -> resolution.onDirectionFailure(DirectionFailure.decode(plain));
-                default -> ctx.counters.count("unexpectedType");
+                default -> ctx.counters.count(MessageDrop.UNEXPECTED_TYPE);
             }
         } catch (MalformedMessageException e) {
-            ctx.counters.count("malformed");
+            ctx.counters.count(MessageDrop.MALFORMED);
         }
     }
 

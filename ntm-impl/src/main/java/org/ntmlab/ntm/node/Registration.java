@@ -181,7 +181,7 @@ final class Registration {
         try {
             return ctx.network.open(new InetSocketAddress(any, ctx.config.localPort()), ctx.loop, receiver);
         } catch (IOException | RuntimeException e) {
-            ctx.counters.count("openFailed");
+            ctx.counters.count(NodeCounter.OPEN_FAILED);
             LOG.log(System.Logger.Level.WARNING, "event=open-failed node=" + ctx.key.fqdn() + " bind=" + any
                     + " error=" + e.getMessage());
             return null;

@@ -75,7 +75,7 @@ final class Resolution {
         ctx.sendToDc(f, MessageType.ROUTE_DIRECTION_ACK, b -> new DirectionAck(rd.tunnelId(), rd.generation()).encode(b));
         Tunnel t = ctx.tunnels.get(rd.tunnelId());
         if (t != null && rd.generation() < t.generation()) {
-            ctx.counters.count("staleDirection");
+            ctx.counters.count(NodeCounter.STALE_DIRECTION);
             return;
         }
         boolean initiator = rd.role() == RouteDirection.INITIATOR;
@@ -84,7 +84,7 @@ final class Resolution {
             if (clash != null) {
                 // Packets are routed to a tunnel by the peer's virtual address: a second peer
                 // with the same address would get the first one's traffic (docs/protocol.md).
-                ctx.counters.count("virtualAddressClash");
+                ctx.counters.count(NodeCounter.VIRTUAL_ADDRESS_CLASH);
                 ctx.event("event=tunnel-refused peer=" + rd.peerFqdn() + " reason=\"" + clash + "\"");
                 pending.fail(rd.requestId(), clash);
                 return;
@@ -92,7 +92,7 @@ final class Resolution {
             t = new Tunnel(rd, ctx.config.suite(), ctx.loop.nanoTime());
             ctx.tunnels.put(t);
         } else if (t.initiator != initiator) {
-            ctx.counters.count("roleChanged"); // keys are bound to the role: ignore a contradicting direction
+            ctx.counters.count(NodeCounter.ROLE_CHANGED); // keys are bound to the role: ignore a contradicting direction
             return;
         } else if (t.isUp() && rd.generation() == t.generation() && t.follows(rd)) {
             return; // a retransmission of what we already follow

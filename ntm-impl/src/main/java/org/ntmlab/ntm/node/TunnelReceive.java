@@ -8,6 +8,7 @@ import org.ntmlab.ntm.stack.VirtualStack;
 import org.ntmlab.ntm.stack.tcp.TcpLayer;
 import org.ntmlab.ntm.wire.IdBody;
 import org.ntmlab.ntm.wire.MalformedMessageException;
+import org.ntmlab.ntm.wire.MessageDrop;
 import org.ntmlab.ntm.wire.MessageType;
 import org.ntmlab.ntm.wire.NtmHeader;
 
@@ -45,7 +46,7 @@ final class TunnelReceive {
     void onTunnelMessage(ByteBuffer p, int type, long id, InetSocketAddress from) {
         Tunnel t = ctx.tunnels.get(id);
         if (t == null) {
-            ctx.counters.count("unknownTunnel");
+            ctx.counters.count(NodeCounter.UNKNOWN_TUNNEL);
             return;
         }
         if (type == MessageType.RELAY_BIND_ACK) {
@@ -61,7 +62,7 @@ final class TunnelReceive {
             case MessageType.TUNNEL_RESPONSE -> onTunnelResponse(t);
             case MessageType.PROBE -> onProbe(t, from);
             case MessageType.PROBE_ACK -> onProbeAck(t, from);
-            default -> ctx.counters.count("unexpectedType");
+            default -> ctx.counters.count(MessageDrop.UNEXPECTED_TYPE);
         }
     }
 
@@ -76,7 +77,7 @@ final class TunnelReceive {
         TrafficKey.Result r = t.keys.receive().open(p, plain);
         if (r != TrafficKey.Result.OK) {
             t.dropped();
-            ctx.counters.count("tunnel" + r.name());
+            ctx.counters.count(NodeCounter.tunnelDrop(r));
             return false;
         }
         plain.flip();
@@ -96,7 +97,7 @@ final class TunnelReceive {
     private void onRelayBindAck(Tunnel t, ByteBuffer p) {
         plain.clear();
         if (t.relayKeys() == null || t.relayKeys().receive().open(p, plain) != TrafficKey.Result.OK) {
-            ctx.counters.count("badRelayAck");
+            ctx.counters.count(NodeCounter.BAD_RELAY_ACK);
             return;
         }
         if (t.awaitingResume() && t.isUp() && t.path() == Tunnel.Path.RELAY) {
@@ -118,7 +119,7 @@ final class TunnelReceive {
     /** TUNNEL_REQUEST (responder): answer TUNNEL_RESPONSE the way it came, then UP. */
     private void onTunnelRequest(Tunnel t, InetSocketAddress from) {
         if (t.opener()) {
-            ctx.counters.count("unexpectedType");
+            ctx.counters.count(MessageDrop.UNEXPECTED_TYPE);
             return;
         }
         t.requestReceived(from);
@@ -129,7 +130,7 @@ final class TunnelReceive {
     /** TUNNEL_RESPONSE (opener): UP. */
     private void onTunnelResponse(Tunnel t) {
         if (!t.opener()) {
-            ctx.counters.count("unexpectedType");
+            ctx.counters.count(MessageDrop.UNEXPECTED_TYPE);
             return;
         }
         tunnelUp(t, t.responseReceived(ctx.loop.nanoTime()));
@@ -144,14 +145,14 @@ final class TunnelReceive {
                 pathResumed(t, "peer-moved");
             }
         } catch (MalformedMessageException e) {
-            ctx.counters.count("malformed");
+            ctx.counters.count(MessageDrop.MALFORMED);
         }
     }
 
     /** PROBE_ACK: from outside the RS it proves a direct path (route optimisation). */
     private void onProbeAck(Tunnel t, InetSocketAddress from) {
         if (t.probeAcked(from)) {
-            ctx.counters.count("optimised");
+            ctx.counters.count(NodeCounter.OPTIMISED);
             ctx.event("event=route-optimised tunnel=" + Long.toHexString(t.id) + " endpoint=" + from);
         }
     }
@@ -187,7 +188,7 @@ final class TunnelReceive {
         if (t.peerV6 != null) {
             n += tcp.pathResumed(t.peerV6);
         }
-        ctx.counters.count("pathResumed");
+        ctx.counters.count(NodeCounter.PATH_RESUMED);
         ctx.event("event=path-resumed tunnel=" + Long.toHexString(t.id) + " reason=" + reason + " tcp=" + n);
     }
 }

@@ -41,13 +41,13 @@ final class TunnelSend {
     void sendInner(ByteBuffer ip) {
         Tunnel t = ctx.tunnels.forDestination(ip, ip.position());
         if (t == null || !t.everUp()) { // once up, keep sending while a move re-signals the path
-            ctx.counters.count("noTunnel");
+            ctx.counters.count(NodeCounter.NO_TUNNEL);
             return;
         }
         InetSocketAddress to = t.target();
         DatagramEndpoint ep = ctx.endpointFor(to);
         if (ep == null) {
-            ctx.counters.count("noEndpoint");
+            ctx.counters.count(NodeCounter.NO_ENDPOINT);
             return;
         }
         int len = ip.remaining();
@@ -63,7 +63,7 @@ final class TunnelSend {
     boolean sendTunnelMessage(Tunnel t, int type, Consumer<ByteBuffer> body, InetSocketAddress to) {
         DatagramEndpoint ep = ctx.endpointFor(to);
         if (ep == null) {
-            ctx.counters.count("noEndpoint");
+            ctx.counters.count(NodeCounter.NO_ENDPOINT);
             return false;
         }
         int fl = flags(t);

@@ -71,7 +71,7 @@ final class TunnelTimers {
     }
 
     private void failTunnel(Tunnel t, String reason) {
-        ctx.counters.count("tunnelFailures");
+        ctx.counters.count(NodeCounter.TUNNEL_FAILURES);
         ctx.event("event=tunnel-failed tunnel=" + Long.toHexString(t.id) + " reason=\"" + reason + "\"");
         pending.tunnelFailed(t, reason);
     }
@@ -91,7 +91,7 @@ final class TunnelTimers {
         }
         if (!t.probeRetry.tryAgain(PROBE_TRIES)) {
             ctx.event("event=optimisation-failed tunnel=" + Long.toHexString(t.id) + " peerMapped=" + t.peerMapped());
-            ctx.counters.count("optimisationFailed");
+            ctx.counters.count(NodeCounter.OPTIMISATION_FAILED);
             return;
         }
         send.sendProbe(t, MessageType.PROBE, t.probeNonce(), t.peerMapped());

@@ -22,6 +22,7 @@ import org.ntmlab.ntm.transport.FamilySockets;
 import org.ntmlab.ntm.transport.Network;
 import org.ntmlab.ntm.wire.IdBody;
 import org.ntmlab.ntm.wire.MalformedMessageException;
+import org.ntmlab.ntm.wire.MessageDrop;
 import org.ntmlab.ntm.wire.MessageType;
 import org.ntmlab.ntm.wire.NtmHeader;
 import org.ntmlab.ntm.wire.RelayAuthorise;
@@ -81,7 +82,7 @@ public final class RelayServer implements AutoCloseable {
 
     private void onDatagram(ByteBuffer p, InetSocketAddress from, DatagramEndpoint via) {
         int at = p.position();
-        String bad = NtmHeader.precheck(p, at, p.remaining());
+        MessageDrop bad = NtmHeader.precheck(p, at, p.remaining());
         if (bad != null) {
             counters.count(bad);
             return;
@@ -92,12 +93,12 @@ public final class RelayServer implements AutoCloseable {
             return;
         }
         if (!MessageType.isTunnelMessage(type)) {
-            counters.count("unexpectedType");
+            counters.count(MessageDrop.UNEXPECTED_TYPE);
             return;
         }
         RelayedTunnel t = tunnels.get(NtmHeader.id(p, at));
         if (t == null) {
-            counters.count("unauthorisedTunnel");
+            counters.count(RelayCounter.UNAUTHORISED_TUNNEL);
             return;
         }
         boolean fromInitiator = (NtmHeader.flags(p, at) & NtmHeader.FLAG_INITIATOR) != 0;
@@ -107,34 +108,34 @@ public final class RelayServer implements AutoCloseable {
         }
         InetSocketAddress bound = fromInitiator ? t.initiator : t.responder;
         if (bound == null || !bound.equals(from)) {
-            counters.count("unboundSource"); // only the bound ends may use the relay
+            counters.count(RelayCounter.UNBOUND_SOURCE); // only the bound ends may use the relay
             return;
         }
         InetSocketAddress to = fromInitiator ? t.responder : t.initiator;
         if (to == null) {
-            counters.count("peerNotBound");
+            counters.count(RelayCounter.PEER_NOT_BOUND);
             return;
         }
         DatagramEndpoint out = to.getAddress() instanceof Inet4Address ? v4 : v6;
         if (out == null) {
-            counters.count("noFamily");
+            counters.count(RelayCounter.NO_FAMILY);
             return;
         }
         t.lastUsedNanos = loop.nanoTime();
         t.relayed++;
-        counters.count("relayed");
+        counters.count(RelayCounter.RELAYED);
         out.send(p, to); // forwarded unchanged: end-to-end protection stays intact
     }
 
     private void onAuthorise(ByteBuffer p, InetSocketAddress from, DatagramEndpoint via) {
         if (NtmHeader.id(p, p.position()) != id) {
-            counters.count("wrongRelayId");
+            counters.count(RelayCounter.WRONG_RELAY_ID);
             return;
         }
         plain.clear();
         TrafficKey.Result r = dc.receive().open(p, plain);
         if (r != TrafficKey.Result.OK) {
-            counters.count(r.name());
+            counters.count(r.drop());
             return;
         }
         plain.flip();
@@ -142,7 +143,7 @@ public final class RelayServer implements AutoCloseable {
         try {
             auth = RelayAuthorise.decode(plain);
         } catch (MalformedMessageException e) {
-            counters.count("malformed");
+            counters.count(MessageDrop.MALFORMED);
             return;
         }
         RelayedTunnel t = tunnels.get(auth.tunnelId());
@@ -154,7 +155,7 @@ public final class RelayServer implements AutoCloseable {
                     + Long.toHexString(t.id));
             scheduleExpiry(t, auth.lifetimeSeconds());
         }
-        counters.count("authorised");
+        counters.count(RelayCounter.AUTHORISED);
         long tid = t.id;
         outbox.send(via, from, dc.send(), MessageType.RELAY_AUTHORISE_ACK, 0, id, b -> new IdBody(tid).encode(b));
     }
@@ -167,7 +168,7 @@ public final class RelayServer implements AutoCloseable {
             }
             if (loop.nanoTime() - t.lastUsedNanos >= life) {
                 tunnels.remove(t.id);
-                counters.count("expired");
+                counters.count(RelayCounter.EXPIRED);
             } else {
                 scheduleExpiry(t, lifetimeSeconds);
             }
@@ -180,7 +181,7 @@ public final class RelayServer implements AutoCloseable {
         plain.clear();
         TrafficKey.Result r = a.receive().open(p, plain);
         if (r != TrafficKey.Result.OK) {
-            counters.count("bind" + r.name());
+            counters.count(RelayCounter.bindDrop(r));
             return;
         }
         if (initiator) {
@@ -189,7 +190,7 @@ public final class RelayServer implements AutoCloseable {
             t.responder = from;
         }
         t.lastUsedNanos = loop.nanoTime();
-        counters.count("binds");
+        counters.count(RelayCounter.BINDS);
         LOG.log(System.Logger.Level.DEBUG, "event=relay-bind tunnel=" + Long.toHexString(t.id) + " side="
                 + (initiator ? "initiator" : "responder") + " from=" + from);
         outbox.send(via, from, a.send(), MessageType.RELAY_BIND_ACK, 0, t.id, null);

@@ -55,17 +55,17 @@ public final class NtmHeader {
 
     /**
      * Checks the parts of a header that need no key: length, version, reserved flags.
-     * Returns null when acceptable, or the counter name to increment.
+     * Returns null when acceptable, or the reason to count and drop it for.
      */
-    public static String precheck(ByteBuffer b, int at, int length) {
+    public static MessageDrop precheck(ByteBuffer b, int at, int length) {
         if (length < LENGTH) {
-            return "tooShort";
+            return MessageDrop.HEADER_TOO_SHORT;
         }
         if (version(b, at) != VERSION) {
-            return "badVersion";
+            return MessageDrop.BAD_VERSION;
         }
         if ((flags(b, at) & ~KNOWN_FLAGS) != 0) {
-            return "badFlags";
+            return MessageDrop.BAD_FLAGS;
         }
         return null;
     }

@@ -34,10 +34,13 @@ class MessageCodecTest {
         assertThat(HEX.formatHex(b.array())).isEqualTo("012f01030102030405060708" + "1122334455667788");
         assertThat(NtmHeader.precheck(b, 0, 20)).isNull();
         b.put(0, (byte) 2);
-        assertThat(NtmHeader.precheck(b, 0, 20)).isEqualTo("badVersion");
+        assertThat(NtmHeader.precheck(b, 0, 20)).isEqualTo(MessageDrop.BAD_VERSION);
+        assertThat(NtmHeader.precheck(b, 0, 20).key()).isEqualTo("badVersion");
         b.put(0, (byte) 1).put(3, (byte) 0x80);
-        assertThat(NtmHeader.precheck(b, 0, 20)).isEqualTo("badFlags");
-        assertThat(NtmHeader.precheck(b, 0, 19)).isEqualTo("tooShort");
+        assertThat(NtmHeader.precheck(b, 0, 20)).isEqualTo(MessageDrop.BAD_FLAGS);
+        assertThat(NtmHeader.precheck(b, 0, 20).key()).isEqualTo("badFlags");
+        assertThat(NtmHeader.precheck(b, 0, 19)).isEqualTo(MessageDrop.HEADER_TOO_SHORT);
+        assertThat(NtmHeader.precheck(b, 0, 19).key()).isEqualTo("tooShort");
     }
 
     @Test
