@@ -54,7 +54,13 @@ import org.testcontainers.utility.DockerImageName;
  */
 public final class Lab implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Lab.class);
-    private static final String CAPTURE_DIR = "/tmp/ntm-cap";
+    /**
+     * Where every container writes its captures: the lab's artifact directory, bind-mounted, so
+     * a capture is already in place when tcpdump stops. Copying them out through the Docker API
+     * took a minute per mobility run (issue 8: ~1.4 GB of pcaps through Testcontainers' tar
+     * stream), longer than the moves themselves.
+     */
+    static final String CAPTURE_DIR = "/tmp/ntm-cap";
 
     private final Topology topology;
     private final LabOptions options;
@@ -309,12 +315,15 @@ public final class Lab implements AutoCloseable {
                         cmd.withIpv6Address(IpLiteral.format(first.ipv6()));
                     }
                     cmd.getHostConfig().withCapAdd(Capability.NET_ADMIN, Capability.NET_RAW).withSysctls(sysctls);
+                    // Plain Docker binds: Testcontainers' withFileSystemBind first runs a check
+                    // container from alpine, i.e. a registry pull (no traffic may leave).
+                    List<Bind> binds = new ArrayList<>();
+                    binds.add(new Bind(artifactDir.toString(), new Volume(CAPTURE_DIR), AccessMode.rw));
                     if (jar != null) {
-                        // A plain Docker bind: Testcontainers' withFileSystemBind first runs a
-                        // check container from alpine, i.e. a registry pull (no traffic may leave).
-                        cmd.getHostConfig().withBinds(new Bind(jar.toAbsolutePath().toString(),
-                                new Volume(LabOptions.JAR_IN_CONTAINER), AccessMode.ro));
+                        binds.add(new Bind(jar.toAbsolutePath().toString(), new Volume(LabOptions.JAR_IN_CONTAINER),
+                                AccessMode.ro));
                     }
+                    cmd.getHostConfig().withBinds(binds);
                 });
         LabHost host = new LabHost(name, kind, c);
         hosts.put(name, host);
@@ -641,34 +650,36 @@ public final class Lab implements AutoCloseable {
         LOG.info("event=lab-closed topology={} run={} artifacts={}", topology.name(), runId, artifactDir);
     }
 
+    /**
+     * Files tcpdump wrote through the bind belong to the container's users (root, or the uid of
+     * its {@code tcpdump} user, which means someone else on the host); a researcher who runs the
+     * lab as a member of the docker group could not delete them with {@code mvn clean}. Hands
+     * them to the owner of the artifact directory.
+     */
+    private void giveCapturesToTheUser(List<LabHost> running) {
+        if (running.isEmpty()) {
+            return;
+        }
+        try {
+            int uid = (Integer) Files.getAttribute(artifactDir, "unix:uid");
+            int gid = (Integer) Files.getAttribute(artifactDir, "unix:gid");
+            running.get(0).exec("chown -R " + uid + ":" + gid + " " + CAPTURE_DIR);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("event=chown-failed dir={} error={}", artifactDir, e.toString());
+        }
+    }
+
     private void collectArtifacts() {
-        for (LabHost h : hosts.values()) {
-            if (h.containerId() == null) {
-                continue;
-            }
+        List<LabHost> running = hosts.values().stream().filter(h -> h.containerId() != null).toList();
+        // Captures are written straight into the artifact directory (CAPTURE_DIR is bound to it):
+        // stopping tcpdump, which flushes on SIGINT, is all that is left to do.
+        inParallel(running, h -> {
             try {
                 if (options.capture()) {
-                    for (String ifname : h.interfaces().values()) {
-                        h.stopBackground("tcpdump-" + ifname, "INT");
-                    }
-                    h.exec("sleep 0.2");
-                    for (String seg : h.interfaces().keySet()) {
-                        // links LabMobility attached later have no per-interface capture (its
-                        // tcpdump -i any covers them): copy what exists, one file at a time
-                        String file = h.name() + "-" + seg + ".pcap";
-                        if (h.exec("test -e " + CAPTURE_DIR + "/" + file).getExitCode() != 0) {
-                            continue;
-                        }
-                        try {
-                            h.container().copyFileFromContainer(CAPTURE_DIR + "/" + file,
-                                    artifactDir.resolve(file).toString());
-                        } catch (RuntimeException e) {
-                            LOG.warn("event=capture-copy-failed host={} file={} error={}", h.name(), file, e.toString());
-                        }
-                    }
+                    h.stopBackground("INT", h.interfaces().values().stream().map(i -> "tcpdump-" + i).toList());
                 }
             } catch (RuntimeException e) {
-                LOG.warn("event=capture-copy-failed host={} error={}", h.name(), e.toString());
+                LOG.warn("event=capture-stop-failed host={} error={}", h.name(), e.toString());
             }
             try {
                 Files.writeString(artifactDir.resolve(h.name() + ".log"), h.container().getLogs(),
@@ -676,7 +687,8 @@ public final class Lab implements AutoCloseable {
             } catch (IOException | RuntimeException e) {
                 LOG.warn("event=log-copy-failed host={} error={}", h.name(), e.toString());
             }
-        }
+        });
+        giveCapturesToTheUser(running);
         StringBuilder sb = new StringBuilder();
         sb.append("topology=").append(topology.name()).append(" source=").append(topology.source())
                 .append(" run=").append(runId).append('\n');

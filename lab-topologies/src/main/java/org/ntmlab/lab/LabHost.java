@@ -2,6 +2,7 @@ package org.ntmlab.lab;
 
 import java.io.IOException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.testcontainers.containers.Container.ExecResult;
 import org.testcontainers.containers.GenericContainer;
@@ -86,10 +87,27 @@ public final class LabHost {
                 + "' >/proc/1/fd/1 2>/proc/1/fd/2 </dev/null & echo $! > /run/ntm/" + tag + ".pid)");
     }
 
-    /** Stops a process started with {@link #startBackground} (SIGINT, so tcpdump flushes). */
+    /**
+     * Stops processes started with {@link #startBackground} (SIGINT lets tcpdump flush) and waits
+     * up to 3 s for them to exit, so a capture file is complete when this returns. One exec for
+     * all tags: each exec is a docker round trip.
+     */
     public void stopBackground(String tag, String signal) {
-        exec("[ -f /run/ntm/" + tag + ".pid ] && kill -" + signal + " $(cat /run/ntm/" + tag + ".pid) 2>/dev/null;"
-                + " rm -f /run/ntm/" + tag + ".pid");
+        stopBackground(signal, List.of(tag));
+    }
+
+    /** {@link #stopBackground(String, String)} for several processes, sent the same signal in one exec. */
+    public void stopBackground(String signal, List<String> tags) {
+        StringBuilder sh = new StringBuilder("pids=;");
+        for (String tag : tags) {
+            String pidFile = "/run/ntm/" + tag + ".pid";
+            sh.append(" [ -f ").append(pidFile).append(" ] && pids=\"$pids $(cat ").append(pidFile).append(")\"; rm -f ")
+                    .append(pidFile).append(';');
+        }
+        sh.append(" [ -n \"$pids\" ] || exit 0; kill -").append(signal).append(" $pids 2>/dev/null;")
+                .append(" for i in $(seq 60); do alive=0; for p in $pids; do kill -0 $p 2>/dev/null && alive=1; done;")
+                .append(" [ $alive = 0 ] && exit 0; sleep 0.05; done; exit 0");
+        exec(sh.toString());
     }
 
     @Override

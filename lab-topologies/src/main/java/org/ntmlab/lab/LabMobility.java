@@ -49,7 +49,7 @@ public final class LabMobility {
     /** The node's own event log, as NtmDeployment starts it. */
     public static final String NODE_EVENTS = "/run/ntm/events.log";
     private static final String IPMON_LOG = "/run/ntm/ipmon.log";
-    private static final String CAPTURE_DIR = "/tmp/ntm-cap";
+    private static final String CAPTURE_DIR = Lab.CAPTURE_DIR;
     /** First host number of the DHCP pool on private segments (the lab's fixed addresses start at 10). */
     static final int DHCP_FIRST_HOST = 100;
     /** Host number the mover uses on segments without DHCP (IPv6 has no DHCP here). */
@@ -193,6 +193,15 @@ public final class LabMobility {
                 // No link-local address on IPv4-only links: a new fe80:: at every link-up would be
                 // reported by netlink as an address change that is not the move's address.
                 cmds.add("ip link set " + l.ifname() + " addrgenmode none");
+            }
+            if (l.kind().hasIpv6()) {
+                // RetransTimer 100 ms instead of Linux's 1 s (RFC 4861 6.3.2 lets the network set
+                // it). Adding the fixed IPv6 address races with the first neighbour solicitation:
+                // its advertisement can arrive before the kernel accepts packets for the new
+                // address and is dropped, and the node's first REGISTER then waits a whole
+                // RetransTimer in the neighbour queue (seen under load: 1.0 s of a 1.1 s move).
+                // The lab's IPv6 segment has no router to announce a value, so the lab sets it.
+                cmds.add("ip ntable change name ndisc_cache dev " + l.ifname() + " retrans 100");
             }
             if (!l.segment().equals(current)) {
                 cmds.add("ip addr flush dev " + l.ifname());
@@ -425,12 +434,12 @@ public final class LabMobility {
             return new Artifacts(pcap, moveLog, nodeLog, kernelLog, merged);
         }
         collected = true;
+        // the capture is written into the artifact directory through the lab's bind mount
+        // (Lab.CAPTURE_DIR): stopping tcpdump (which waits for it to flush) is enough
         host.stopBackground("tcpdump-any", "INT");
         host.stopBackground("ipmon", "TERM");
-        host.exec("sleep 0.3");
         try {
             Files.createDirectories(dir);
-            host.container().copyFileFromContainer(CAPTURE_DIR + "/" + n + "-any.pcap", pcap.toString());
             String moves = host.exec("cat " + MOVE_LOG + " 2>/dev/null").getStdout();
             String events = host.exec("cat " + NODE_EVENTS + " 2>/dev/null").getStdout();
             String ipmon = host.exec("cat " + IPMON_LOG + " 2>/dev/null").getStdout();

@@ -196,10 +196,12 @@ abstract class AbstractDockerMobility {
     void timelineAndBudgets(int minMoves) throws Exception {
         LabMobility.Artifacts a = mobility.collect();
         EventLog log = EventLog.load(a.handoverEvents());
-        TimelineReport r = HandoverAnalyzer.analyse(List.of(a.capture()), log);
+        // decoded once for the timeline and the interruptions: a run's capture holds ~10^6 packets
+        List<DecodedPacket> packets = new PacketDecoder(NtmDetector.withPorts()).decodeAll(a.capture());
+        TimelineReport r = new HandoverAnalyzer(packets, log).analyse();
         Files.createDirectories(report);
         r.writeTo(report);
-        List<Interruption> gaps = interruptions(a.capture());
+        List<Interruption> gaps = interruptions(packets);
         java.util.Map<Long, Double> sigByMove = new java.util.TreeMap<>();
         for (MoveTimeline m : r.moves()) {
             if (m.milestone(Milestone.ADDRESS_ADDED).isPresent() && m.milestone(Milestone.APP_RESUMED).isPresent()) {
@@ -269,8 +271,7 @@ abstract class AbstractDockerMobility {
     record Interruption(int index, double ms) {
     }
 
-    private List<Interruption> interruptions(Path capture) throws Exception {
-        List<DecodedPacket> packets = new PacketDecoder(NtmDetector.withPorts()).decodeAll(capture);
+    private List<Interruption> interruptions(List<DecodedPacket> packets) throws Exception {
         Set<InetAddress> mine = new HashSet<>();
         mobility.links().values().forEach(l -> {
             if (l.staticV4() != null) {
