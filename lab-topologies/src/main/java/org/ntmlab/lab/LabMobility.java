@@ -13,7 +13,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import org.ntmlab.lab.topology.AddressPlan.HostAddress;
 import org.ntmlab.lab.topology.Cidr;
@@ -417,10 +416,10 @@ public final class LabMobility {
      * {@code <node>-any.pcap}, {@code <node>-move-events.log} (lab), {@code <node>-events.log}
      * (the node application's own log), {@code <node>-kernel-events.log} (ip monitor, as
      * {@code kernel-address-added/-removed} events) and {@code <node>-handover-events.log}:
-     * all three merged, with the node's {@code address-added addresses=<all>} lines turned
-     * into {@code address-added addr=<the address that appeared>} (or {@code address-changed}
-     * when no address appeared, e.g. after a removal), which is what the handover analyser
-     * matches. Call before {@link Lab#close()}; calling it again copies nothing new.
+     * the three as they are, one after the other (the analyser orders them by time). The
+     * node writes its events in the format the handover analyser reads ({@code address-added
+     * addr=<the new address>}, docs/pcap-analysis.md "Node event log"), so nothing is
+     * rewritten. Call before {@link Lab#close()}; calling it again copies nothing new.
      */
     public synchronized Artifacts collect() {
         Path dir = lab.artifactDir();
@@ -449,66 +448,13 @@ public final class LabMobility {
             Files.writeString(kernelLog, kernel, StandardCharsets.UTF_8);
             List<String> all = new ArrayList<>();
             all.addAll(moves.lines().toList());
-            all.addAll(normaliseNodeEvents(events, initialAddresses()));
+            all.addAll(events.lines().toList());
             all.addAll(kernel.lines().toList());
             Files.write(merged, all, StandardCharsets.UTF_8);
         } catch (IOException | RuntimeException e) {
             throw new LabException("cannot collect mobility artifacts of " + n + " into " + dir + ": " + e, e);
         }
         return new Artifacts(pcap, moveLog, nodeLog, kernelLog, merged);
-    }
-
-    private Set<String> initialAddresses() {
-        Set<String> s = new LinkedHashSet<>();
-        Link l = links.get(node.segment());
-        Optional.ofNullable(l.staticV4()).map(IpLiteral::format).ifPresent(s::add);
-        Optional.ofNullable(l.staticV6()).map(IpLiteral::format).ifPresent(s::add);
-        return s;
-    }
-
-    /**
-     * The node logs {@code event=address-added addresses=<every address now>} on any address
-     * change. Rewrites each such line to name the address that appeared ({@code addr=}), or
-     * renames it {@code address-changed} when none appeared (a removal).
-     */
-    static List<String> normaliseNodeEvents(String events, Set<String> initial) {
-        List<String> out = new ArrayList<>();
-        Set<String> prev = new LinkedHashSet<>(initial);
-        for (String line : events.lines().toList()) {
-            if (!line.contains(" event=address-added ")) {
-                out.add(line);
-                continue;
-            }
-            String list = field(line, "addresses");
-            Set<String> now = new LinkedHashSet<>();
-            if (list != null && !list.isEmpty()) {
-                for (String a : list.split(",")) {
-                    String c = canonical(a);
-                    if (!c.equals("127.0.0.1") && !c.equals("::1")) { // the node lists loopback too
-                        now.add(c);
-                    }
-                }
-            }
-            List<String> added = now.stream().filter(a -> !prev.contains(a)).toList();
-            if (added.isEmpty()) {
-                out.add(line.replace(" event=address-added ", " event=address-changed "));
-            } else {
-                out.add(line + " addr=" + added.get(0));
-            }
-            prev.clear();
-            prev.addAll(now);
-        }
-        return out;
-    }
-
-    private static String canonical(String a) {
-        int pct = a.indexOf('%');
-        String s = pct >= 0 ? a.substring(0, pct) : a;
-        try {
-            return IpLiteral.format(InetAddress.getByName(s));
-        } catch (IOException e) {
-            return s;
-        }
     }
 
     /**

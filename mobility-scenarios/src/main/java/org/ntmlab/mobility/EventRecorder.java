@@ -13,35 +13,19 @@ import org.ntmlab.pcap.timeline.EventLog;
 /**
  * One event log per scenario in the format of docs/pcap-analysis.md ("Node event log"): the
  * node's own signalling events (address-added, register-sent, register-acked, tunnel-updated,
- * ...) and the harness's {@code move-start} and {@code app-data-resumed}, on one clock.
+ * ...) unchanged and the harness's {@code move-start}, {@code app-data-resumed} and
+ * {@code tcp-resumed}, on one clock.
  */
 public final class EventRecorder {
 
     private final List<String> lines = new ArrayList<>();
 
-    /** Records every event {@code node} emits. */
-    public void follow(NtmNode node) {
-        node.onEvent(this::nodeLine);
-    }
-
     /**
-     * The node names its addresses {@code addresses=a,b}; pcap-analysis reads the new address
-     * from {@code addr=}. With exactly one address (a move leaves every segment and joins one)
-     * the line gets {@code addr=} too, so the analyser can match REGISTER and DATA on it.
+     * Records every event {@code node} emits, as the node wrote it: its lines are already in
+     * the format the analyser reads ({@code address-added addr=<the new address>}, ...).
      */
-    void nodeLine(String line) {
-        String out = line;
-        if (line.contains("event=address-added") && !line.contains(" addr=")) {
-            int i = line.indexOf(" addresses=");
-            if (i >= 0) {
-                int end = line.indexOf(' ', i + 1);
-                String list = line.substring(i + " addresses=".length(), end < 0 ? line.length() : end);
-                if (!list.isEmpty() && !list.contains(",")) {
-                    out = line + " addr=" + list;
-                }
-            }
-        }
-        add(out);
+    public void follow(NtmNode node) {
+        node.onEvent(this::add);
     }
 
     /** A harness event, e.g. {@code emit(t, fqdn, "move-start", "to=p1:10.1.0.20")}. */

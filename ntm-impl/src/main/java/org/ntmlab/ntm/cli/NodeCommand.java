@@ -61,7 +61,8 @@ class NodeCommand implements Callable<Integer> {
     @Option(names = "--control", defaultValue = "127.0.0.1:7070", description = "control channel TCP address")
     String control;
 
-    @Option(names = "--events", description = "append one key=value line per signalling event to this file")
+    @Option(names = "--events", description = "append one key=value line per signalling event to this file"
+            + " (the format pcap-analysis reads: docs/pcap-analysis.md, 'Node event log')")
     Path events;
 
     @Option(names = "--watch", defaultValue = "netlink", description = "how to notice address changes: netlink "

@@ -66,11 +66,18 @@ final class NodeContext {
         eventListeners.add(listener);
     }
 
-    /** One key=value line per signalling event (for the lab's handover timeline). */
-    void event(String line) {
+    /**
+     * One key=value line per signalling event (for the lab's handover timeline):
+     * {@code ts=<epoch seconds.micros> node=<fqdn> event=<name> <attributes>}, in the format
+     * pcap-analysis reads as it is (docs/pcap-analysis.md, "Node event log").
+     *
+     * @param name       one of {@link NodeEvents}
+     * @param attributes space-separated {@code key=value} pairs, or empty
+     */
+    void event(String name, String attributes) {
         java.time.Instant now = java.time.Instant.now();
         String full = "ts=" + now.getEpochSecond() + "." + String.format("%06d", now.getNano() / 1000) + " node="
-                + key.fqdn() + " " + line;
+                + key.fqdn() + " event=" + name + (attributes.isEmpty() ? "" : " " + attributes);
         LOG.log(System.Logger.Level.DEBUG, full);
         for (Consumer<String> l : eventListeners) {
             l.accept(full);

@@ -133,7 +133,10 @@ public final class NtmNode implements AutoCloseable {
         return ctx.virtualV6;
     }
 
-    /** Called with one key=value line per signalling event (for the lab's handover timeline). */
+    /**
+     * Called with one key=value line per signalling event (for the lab's handover timeline), in
+     * the format pcap-analysis reads as it is; the names are {@link NodeEvents}.
+     */
     public void onEvent(Consumer<String> listener) {
         ctx.loop.execute(() -> ctx.addEventListener(listener));
     }

@@ -52,6 +52,11 @@ final class Registration {
     private int keepaliveSeconds = KEEPALIVE_DEFAULT_SECONDS;
     /** Whether every datagram of the last REGISTER was taken by the network (no "unreachable"). */
     private boolean lastRegisterLeft;
+    /**
+     * The real addresses the node last knew (formatted as its events name them, IPv4 first;
+     * loopback left out): what the next address notification is compared with.
+     */
+    private List<String> knownAddresses = List.of();
 
     Registration(NodeContext ctx, VirtualStack stack, TunnelTimers timers, DatagramEndpoint.Receiver receiver) {
         this.ctx = ctx;
@@ -71,13 +76,14 @@ final class Registration {
 
     /** Opens the real sockets and registers (call on the loop). */
     void start() {
+        knownAddresses = eventAddresses();
         openEndpoints();
         registerNow();
     }
 
     /** Real addresses changed (a move, paper section 4.2): fix sockets per family, register again at once, resume tunnels. */
     void addressesChanged() {
-        ctx.event("event=address-added addresses=" + addressList());
+        logAddressChange();
         openEndpoints();
         registerTries = 0;
         if (registered.isDone()) {
@@ -99,13 +105,22 @@ final class Registration {
         if (!registering && !resuming) {
             return;
         }
-        ctx.event("event=route-added registering=" + registering + " resuming=" + resuming);
+        ctx.event(NodeEvents.ROUTE_ADDED, "registering=" + registering + " resuming=" + resuming);
         if (registering) {
             registerNow();
         }
         if (resuming) {
             timers.resume();
         }
+    }
+
+    /** The families with a socket, as {@code V4,V6} (one value: no space in it). */
+    private String families() {
+        StringBuilder sb = new StringBuilder();
+        for (Family f : ctx.endpoints.keySet()) {
+            sb.append(sb.length() == 0 ? "" : ",").append(f);
+        }
+        return sb.toString();
     }
 
     private boolean unacknowledgedFamily() {
@@ -117,12 +132,61 @@ final class Registration {
         return false;
     }
 
-    private String addressList() {
-        StringBuilder sb = new StringBuilder();
-        for (InetAddress a : realAddresses()) {
-            sb.append(sb.length() == 0 ? "" : ",").append(a.getHostAddress());
+    /**
+     * Logs what changed since the last known addresses: {@code address-added addr=<a>} per
+     * address that appeared, then {@code address-removed addr=<a>} per address that went away
+     * (each with {@code addresses=<all now>}), IPv4 before IPv6 within each; or
+     * {@code address-changed} when the notification added and removed nothing. Additions come
+     * first so that the first {@code address-added} after a move is the new address, of the
+     * family the node registers on first: that is the address pcap-analysis follows
+     * (docs/pcap-analysis.md, "Node event log").
+     */
+    private void logAddressChange() {
+        List<String> now = eventAddresses();
+        List<String> before = knownAddresses;
+        knownAddresses = now;
+        String all = "addresses=" + String.join(",", now);
+        boolean changed = false;
+        for (String a : now) {
+            if (!before.contains(a)) {
+                ctx.event(NodeEvents.ADDRESS_ADDED, "addr=" + a + " " + all);
+                changed = true;
+            }
         }
-        return sb.toString();
+        for (String a : before) {
+            if (!now.contains(a)) {
+                ctx.event(NodeEvents.ADDRESS_REMOVED, "addr=" + a + " " + all);
+                changed = true;
+            }
+        }
+        if (!changed) {
+            ctx.event(NodeEvents.ADDRESS_CHANGED, all);
+        }
+    }
+
+    /**
+     * The host's real addresses as the address events name them ({@link NodeEvents#format}),
+     * without loopback (it never moves, even when the DC is on it), each once, IPv4 first and
+     * otherwise in the host's order. One interface enumeration, as the address list it
+     * replaces. Link-local addresses do not get here on the kernel network
+     * ({@code KernelNetwork.localAddresses()} leaves them out; netlink still reports them, and
+     * such a notification logs {@code address-changed}); the memory labs use none.
+     */
+    private List<String> eventAddresses() {
+        List<String> v4 = new ArrayList<>();
+        List<String> v6 = new ArrayList<>();
+        for (InetAddress a : ctx.network.localAddresses()) {
+            if (a.isLoopbackAddress()) {
+                continue;
+            }
+            List<String> to = a instanceof Inet4Address ? v4 : v6;
+            String s = NodeEvents.format(a);
+            if (!to.contains(s)) {
+                to.add(s);
+            }
+        }
+        v4.addAll(v6);
+        return List.copyOf(v4);
     }
 
     /**
@@ -214,7 +278,7 @@ final class Registration {
                     0, ctx.key.keyId(), reg::encode);
         }
         lastRegisterLeft = left;
-        ctx.event("event=register-sent families=" + ctx.endpoints.keySet());
+        ctx.event(NodeEvents.REGISTER_SENT, "families=" + families());
         long retry = Math.min(REGISTER_RETRY_NANOS,
                 REGISTER_FIRST_RETRY_NANOS << Math.min(registerTries - 1, REGISTER_RETRY_MAX_DOUBLINGS));
         registerTimer = ctx.loop.schedule(retry, () -> {
@@ -231,8 +295,8 @@ final class Registration {
         stack.setAddresses(ack.virtualV4(), ack.virtualV6());
         ctx.observed.put(f, ack.observed());
         keepaliveSeconds = Math.max(KEEPALIVE_MIN_SECONDS, ack.keepaliveSeconds());
-        ctx.event("event=register-acked family=" + f + " observed=" + ack.observed() + " v4="
-                + ack.virtualV4().getHostAddress() + " v6=" + ack.virtualV6().getHostAddress());
+        ctx.event(NodeEvents.REGISTER_ACKED, "family=" + f + " observed=" + NodeEvents.format(ack.observed())
+                + " v4=" + NodeEvents.format(ack.virtualV4()) + " v6=" + NodeEvents.format(ack.virtualV6()));
         if (!registered.isDone()) {
             registered.complete(null);
             scheduleKeepalive();
@@ -243,7 +307,7 @@ final class Registration {
     void onKeepaliveAck(KeepaliveAck ack, Family f) {
         InetSocketAddress before = ctx.observed.put(f, ack.observed());
         if (before != null && !before.equals(ack.observed())) {
-            ctx.event("event=mapping-changed family=" + f + " observed=" + ack.observed());
+            ctx.event(NodeEvents.MAPPING_CHANGED, "family=" + f + " observed=" + NodeEvents.format(ack.observed()));
         }
     }
 

@@ -48,7 +48,7 @@ final class Resolution {
             return;
         }
         PendingResolves.Pending p = pending.add(fqdn, f);
-        ctx.event("event=direction-request peer=" + fqdn + " request=" + p.requestId);
+        ctx.event(NodeEvents.DIRECTION_REQUEST, "peer=" + fqdn + " request=" + p.requestId);
         sendDirectionRequest(p);
     }
 
@@ -85,7 +85,7 @@ final class Resolution {
                 // Packets are routed to a tunnel by the peer's virtual address: a second peer
                 // with the same address would get the first one's traffic (docs/protocol.md).
                 ctx.counters.count(NodeCounter.VIRTUAL_ADDRESS_CLASH);
-                ctx.event("event=tunnel-refused peer=" + rd.peerFqdn() + " reason=\"" + clash + "\"");
+                ctx.event(NodeEvents.TUNNEL_REFUSED, "peer=" + rd.peerFqdn() + " reason=\"" + clash + "\"");
                 pending.fail(rd.requestId(), clash);
                 return;
             }
@@ -100,8 +100,8 @@ final class Resolution {
             t.directed(rd);
         }
         pending.directed(rd.requestId(), t.id);
-        ctx.event("event=route-direction tunnel=" + Long.toHexString(t.id) + " peer=" + t.peerFqdn + " role="
-                + (initiator ? "initiator" : "responder") + " path=" + t.path() + " target=" + t.target());
+        ctx.event(NodeEvents.ROUTE_DIRECTION, "tunnel=" + Long.toHexString(t.id) + " peer=" + t.peerFqdn + " role="
+                + (initiator ? "initiator" : "responder") + " path=" + t.path() + " target=" + NodeEvents.format(t.target()));
         timers.directed(t);
     }
 

@@ -82,7 +82,7 @@ final class TunnelReceive {
         }
         plain.flip();
         if (t.peerSeenAt(from, counter > highestBefore)) {
-            ctx.event("event=peer-roamed tunnel=" + Long.toHexString(t.id) + " endpoint=" + from);
+            ctx.event(NodeEvents.PEER_ROAMED, "tunnel=" + Long.toHexString(t.id) + " endpoint=" + NodeEvents.format(from));
         }
         if (t.awaitingResume() && t.isUp()) {
             pathResumed(t, "first-packet"); // the first authenticated packet over the resumed path
@@ -153,7 +153,7 @@ final class TunnelReceive {
     private void onProbeAck(Tunnel t, InetSocketAddress from) {
         if (t.probeAcked(from)) {
             ctx.counters.count(NodeCounter.OPTIMISED);
-            ctx.event("event=route-optimised tunnel=" + Long.toHexString(t.id) + " endpoint=" + from);
+            ctx.event(NodeEvents.ROUTE_OPTIMISED, "tunnel=" + Long.toHexString(t.id) + " endpoint=" + NodeEvents.format(from));
         }
     }
 
@@ -164,8 +164,8 @@ final class TunnelReceive {
         }
         if (change != Tunnel.Up.STILL) {
             boolean again = change == Tunnel.Up.AGAIN;
-            ctx.event("event=" + (again ? "tunnel-updated" : "tunnel-up") + " tunnel=" + Long.toHexString(t.id)
-                    + " peer=" + t.peerFqdn + " path=" + t.path() + " target=" + t.target());
+            ctx.event(again ? NodeEvents.TUNNEL_UPDATED : NodeEvents.TUNNEL_UP, "tunnel=" + Long.toHexString(t.id)
+                    + " peer=" + t.peerFqdn + " path=" + t.path() + " target=" + NodeEvents.format(t.target()));
             if (again) {
                 pathResumed(t, "re-directed");
             }
@@ -189,6 +189,6 @@ final class TunnelReceive {
             n += tcp.pathResumed(t.peerV6);
         }
         ctx.counters.count(NodeCounter.PATH_RESUMED);
-        ctx.event("event=path-resumed tunnel=" + Long.toHexString(t.id) + " reason=" + reason + " tcp=" + n);
+        ctx.event(NodeEvents.PATH_RESUMED, "tunnel=" + Long.toHexString(t.id) + " reason=" + reason + " tcp=" + n);
     }
 }

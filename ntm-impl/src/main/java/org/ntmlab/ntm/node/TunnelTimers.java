@@ -72,7 +72,7 @@ final class TunnelTimers {
 
     private void failTunnel(Tunnel t, String reason) {
         ctx.counters.count(NodeCounter.TUNNEL_FAILURES);
-        ctx.event("event=tunnel-failed tunnel=" + Long.toHexString(t.id) + " reason=\"" + reason + "\"");
+        ctx.event(NodeEvents.TUNNEL_FAILED, "tunnel=" + Long.toHexString(t.id) + " reason=\"" + reason + "\"");
         pending.tunnelFailed(t, reason);
     }
 
@@ -90,7 +90,7 @@ final class TunnelTimers {
             return;
         }
         if (!t.probeRetry.tryAgain(PROBE_TRIES)) {
-            ctx.event("event=optimisation-failed tunnel=" + Long.toHexString(t.id) + " peerMapped=" + t.peerMapped());
+            ctx.event(NodeEvents.OPTIMISATION_FAILED, "tunnel=" + Long.toHexString(t.id) + " peerMapped=" + t.peerMapped());
             ctx.counters.count(NodeCounter.OPTIMISATION_FAILED);
             return;
         }

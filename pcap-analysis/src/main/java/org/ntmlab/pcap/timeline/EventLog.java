@@ -28,6 +28,11 @@ import java.util.Map;
  * Blank lines and lines starting with '#' are ignored; a line without {@code ts} or
  * {@code event}, or with an unreadable {@code ts}, is skipped and listed in {@link #skipped()}.
  * Anything before the first {@code key=} (e.g. a logger prefix) is ignored.
+ *
+ * <p>The event names are those of docs/pcap-analysis.md's table ("Node event log"), which
+ * {@code EventLogDocTest} holds these constants to; an NTM node writes its own events in this
+ * format (ntm-impl's {@code NodeEvents}, held to the same table), so its lines are read as
+ * they are.
  */
 public final class EventLog {
     public static final String MOVE_START = "move-start";

@@ -179,6 +179,46 @@ class HandoverAnalyzerTest {
         assertThat(log.skipped().get(1)).startsWith("events.log:8").contains("yesterday");
     }
 
+    /**
+     * Lines exactly as an NTM node writes them (ntm-impl's AddressEventsMemoryTest, a move to
+     * an IPv4 and an IPv6 network at once), with the harness's move-start: the new address is
+     * the first address-added, IPv4; address-removed and address-changed do not disturb it.
+     */
+    @Test
+    void theNodesOwnLinesGiveTheNewAddress() {
+        EventLog log = EventLog.parse(List.of(
+                "ts=1796488188.551204 node=mn.ntm.example event=move-start kind=cross from=global4 to=p1+global6",
+                "ts=1796488188.551682 node=mn.ntm.example event=address-added addr=10.1.0.22 addresses=10.1.0.22,2001:db8::52",
+                "ts=1796488188.551924 node=mn.ntm.example event=address-added addr=2001:db8::52 addresses=10.1.0.22,2001:db8::52",
+                "ts=1796488188.552265 node=mn.ntm.example event=address-removed addr=198.51.100.31 addresses=10.1.0.22,2001:db8::52",
+                "ts=1796488188.553463 node=mn.ntm.example event=register-sent families=V4,V6",
+                "ts=1796488188.556332 node=mn.ntm.example event=address-changed addresses=10.1.0.22,2001:db8::52",
+                "ts=1796488188.588504 node=mn.ntm.example event=register-acked family=V4 observed=203.0.113.1:7200"
+                        + " v4=100.127.1.1 v6=fd00:6e74:6d00:8626::101",
+                "ts=1796488188.593915 node=mn.ntm.example event=register-acked family=V6 observed=[2001:db8::52]:7200"
+                        + " v4=100.127.1.1 v6=fd00:6e74:6d00:8626::101"), "mn-events.log");
+        assertThat(log.skipped()).isEmpty();
+        assertThat(log.events().get(4).attribute("families")).hasValue("V4,V6");
+        assertThat(log.events().get(6).attribute("observed")).hasValue("203.0.113.1:7200");
+        TimelineReport r = new HandoverAnalyzer(List.of(), log).analyse();
+        assertThat(r.moves()).hasSize(1);
+        MoveTimeline m = r.moves().get(0);
+        assertThat(m.node()).isEqualTo("mn.ntm.example");
+        assertThat(m.newAddress()).isEqualTo("10.1.0.22");
+        assertThat(m.milestone(Milestone.ADDRESS_ADDED).orElseThrow().detail()).isEqualTo("line 2 address-added");
+        assertThat(m.msTo(Milestone.ADDRESS_ADDED)).isCloseTo(0.478, within(1e-9));
+        assertThat(m.msTo(Milestone.REGISTER_SENT)).isCloseTo(2.259, within(1e-9));
+        assertThat(m.msTo(Milestone.REGISTER_ACKED)).isCloseTo(37.3, within(1e-9));
+
+        // the same instant: the analyser keeps the node's order, so IPv4 (written first) is still the address
+        List<String> sameInstant = List.of(
+                "ts=1796488188.551204 node=mn.ntm.example event=move-start",
+                "ts=1796488188.551682 node=mn.ntm.example event=address-added addr=10.1.0.22 addresses=10.1.0.22,2001:db8::52",
+                "ts=1796488188.551682 node=mn.ntm.example event=address-added addr=2001:db8::52 addresses=10.1.0.22,2001:db8::52");
+        assertThat(new HandoverAnalyzer(List.of(), EventLog.parse(sameInstant, "x")).analyse().moves().get(0)
+                .newAddress()).isEqualTo("10.1.0.22");
+    }
+
     @Test
     void percentilesInterpolateBetweenRanks() {
         List<Double> v = new ArrayList<>(List.of(4.0, 1.0, 3.0, 2.0));
