@@ -19,7 +19,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Collectors;
 
 import org.ntmlab.ntm.node.traffic.TcpEchoCheck;
 import org.ntmlab.ntm.signalling.ProtocolConstants;
@@ -183,8 +182,7 @@ public final class ControlServer implements AutoCloseable {
                         + String.format(Locale.ROOT, "%.1f", (System.nanoTime() - t0) / 1e6);
             }
             case "tunnels":
-                return "OK [" + node.tunnels().get(2, TimeUnit.SECONDS).stream().map(TunnelInfo::toJson)
-                        .collect(Collectors.joining(",")) + "]";
+                return "OK " + TunnelInfo.toJsonArray(node.tunnels().get(2, TimeUnit.SECONDS));
             case "udp-echo": {
                 need(f, 2, "udp-echo <addr|fqdn> [port] [count] [size]");
                 return udpEcho(target(f[1]), intArg(f, 2, NtmNode.ECHO_PORT), intArg(f, 3, 5), intArg(f, 4, 64));
