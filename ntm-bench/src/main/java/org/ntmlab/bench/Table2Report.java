@@ -275,42 +275,46 @@ public final class Table2Report {
         return System.getProperty("os.arch");
     }
 
+    /** table2.json: the rows of every table and every benchmark, numbers with 4 decimals (null if unknown). */
     static String json(Map<String, Measured> m, boolean quick) {
-        StringBuilder b = new StringBuilder("{\n  \"unit\": \"us per 1024-byte UDP packet\",\n");
-        b.append("  \"quick\": ").append(quick).append(",\n");
-        b.append("  \"java\": \"").append(System.getProperty("java.vm.version")).append("\",\n");
-        b.append("  \"cpu\": \"").append(cpu().replace("\"", "'")).append("\",\n");
-        for (int s = -1; s < AEAD_SUITES.length; s++) {
-            String[] aead = s < 0 ? null : AEAD_SUITES[s];
-            b.append("  \"").append(aead == null ? "cbcHmac" : aead[3]).append("\": {\n");
-            for (String dir : new String[] {"send", "receive"}) {
-                Row[] rows = aead == null ? paperRows(m, dir) : aeadRows(m, dir, aead[0], aead[2]);
-                b.append("    \"").append(dir).append("\": [\n");
-                for (int i = 0; i < rows.length; i++) {
-                    Row r = rows[i];
-                    b.append("      {\"item\": \"").append(r.label()).append("\", \"paperUs\": ").append(num(r.paperUs()))
-                            .append(", \"oursUs\": ").append(num(r.oursUs())).append(", \"ratio\": ")
-                            .append(num(r.paperUs() / r.oursUs())).append(", \"allocBytesPerOp\": ")
-                            .append(num(r.allocBytes())).append(", \"source\": \"").append(r.source()).append("\"}")
-                            .append(i + 1 < rows.length ? ",\n" : "\n");
+        return ReportJson.write(Integer.MAX_VALUE, (g, layout) -> {
+            g.writeStartObject();
+            g.writeStringField("unit", "us per 1024-byte UDP packet");
+            g.writeBooleanField("quick", quick);
+            g.writeStringField("java", System.getProperty("java.vm.version"));
+            g.writeStringField("cpu", cpu());
+            for (int s = -1; s < AEAD_SUITES.length; s++) {
+                String[] aead = s < 0 ? null : AEAD_SUITES[s];
+                g.writeObjectFieldStart(aead == null ? "cbcHmac" : aead[3]);
+                for (String dir : new String[] {"send", "receive"}) {
+                    g.writeArrayFieldStart(dir);
+                    for (Row r : aead == null ? paperRows(m, dir) : aeadRows(m, dir, aead[0], aead[2])) {
+                        g.writeStartObject();
+                        g.writeStringField("item", r.label());
+                        ReportJson.number(g, "paperUs", r.paperUs(), 4);
+                        ReportJson.number(g, "oursUs", r.oursUs(), 4);
+                        ReportJson.number(g, "ratio", r.paperUs() / r.oursUs(), 4);
+                        ReportJson.number(g, "allocBytesPerOp", r.allocBytes(), 4);
+                        g.writeStringField("source", r.source());
+                        g.writeEndObject();
+                    }
+                    g.writeEndArray();
                 }
-                b.append("    ]").append(dir.equals("send") ? ",\n" : "\n");
+                g.writeEndObject();
             }
-            b.append("  },\n");
-        }
-        b.append("  \"benchmarks\": [\n");
-        int i = 0;
-        for (Measured x : m.values()) {
-            b.append("    {\"name\": \"").append(x.name()).append("\", \"medianNs\": ").append(num(x.p50Ns()))
-                    .append(", \"meanNs\": ").append(num(x.meanNs())).append(", \"p90Ns\": ").append(num(x.p90Ns()))
-                    .append(", \"allocBytesPerOp\": ")
-                    .append(num(x.allocBytes())).append("}").append(++i < m.size() ? ",\n" : "\n");
-        }
-        return b.append("  ]\n}\n").toString();
-    }
-
-    private static String num(double v) {
-        return Double.isNaN(v) || Double.isInfinite(v) ? "null" : String.format(Locale.ROOT, "%.4f", v);
+            g.writeArrayFieldStart("benchmarks");
+            for (Measured x : m.values()) {
+                g.writeStartObject();
+                g.writeStringField("name", x.name());
+                ReportJson.number(g, "medianNs", x.p50Ns(), 4);
+                ReportJson.number(g, "meanNs", x.meanNs(), 4);
+                ReportJson.number(g, "p90Ns", x.p90Ns(), 4);
+                ReportJson.number(g, "allocBytesPerOp", x.allocBytes(), 4);
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        });
     }
 
     private static String fmt(double v, int decimals) {

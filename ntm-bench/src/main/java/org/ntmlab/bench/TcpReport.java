@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import org.ntmlab.ntm.node.NtmNode;
 import org.ntmlab.ntm.stack.tcp.NtmSocket;
 import org.ntmlab.ntm.stack.tcp.TcpStats;
@@ -452,61 +453,83 @@ public final class TcpReport {
         return bytes % (1 << 20) == 0 ? Long.toString(bytes >> 20) : String.format(Locale.ROOT, "%.2f", bytes / 1048576.0);
     }
 
+    /**
+     * tcp.json: every measured quantity, numbers with 3 decimals (null if unknown); one line per
+     * top-level field, a few short ones grouped on a line.
+     */
     static String json(Result r) {
-        StringBuilder b = new StringBuilder("{\n");
-        b.append("  \"quick\": ").append(r.settings().quick()).append(",\n");
-        b.append("  \"java\": \"").append(System.getProperty("java.vm.version")).append("\",\n");
-        b.append("  \"cpus\": ").append(Runtime.getRuntime().availableProcessors()).append(",\n");
-        b.append("  \"loadBefore\": \"").append(r.loadBefore()).append("\", \"loadAfter\": \"").append(r.loadAfter())
-                .append("\",\n");
-        b.append("  \"bulkBytes\": ").append(r.settings().bulkBytes()).append(", \"trials\": ")
-                .append(r.settings().trials()).append(", \"rrSamples\": ").append(r.settings().rrSamples()).append(",\n");
-        b.append("  \"datagramBytes\": ").append(r.datagramSize()).append(", \"mss\": ").append(r.mss()).append(",\n");
-        b.append("  \"udpReceivedPerSecond\": ").append(summary(r.udpReceived())).append(",\n");
-        b.append("  \"udpSentPerSecond\": ").append(summary(r.udpSent())).append(",\n");
-        b.append("  \"udpPacedReceivedPerSecond\": ").append(summary(r.udpPaced())).append(",\n");
-        b.append("  \"ceilingMBps\": ").append(num(r.ceilingMBps())).append(",\n");
-        b.append("  \"kernelTcpMBps\": ").append(summary(r.kernelMBps())).append(",\n");
-        b.append("  \"ntmTcpMBps\": ").append(summary(r.ntmMBps())).append(",\n");
-        if (r.ntmBufferedMBps() != null) {
-            b.append("  \"whatIfNtmTcpDefaultSocketBuffersMBps\": ").append(summary(r.ntmBufferedMBps()))
-                    .append(", \"whatIfDefaultBuffersUdpRcvbufErrors\": ").append(r.bufferedDrops()).append(",\n");
-        }
-        b.append("  \"ntmPercentOfCeiling\": ").append(num(r.percentOfCeiling())).append(",\n");
-        b.append("  \"roundTripUs\": {\"kernel\": ").append(latency(r.kernelRr())).append(", \"ntm\": ")
-                .append(latency(r.ntmRr())).append(", \"ntmLoopEcho\": ").append(latency(r.ntmRrLoopEcho()))
-                .append("},\n");
-        b.append("  \"ntmCpuPercent\": {");
-        int i = 0;
-        for (var e : r.cpuPercent().entrySet()) {
-            b.append(i++ > 0 ? ", " : "").append('"').append(e.getKey()).append("\": ").append(num(e.getValue()));
-        }
-        b.append("},\n  \"ntmLimits\": {");
-        i = 0;
-        for (var e : r.limits().entrySet()) {
-            b.append(i++ > 0 ? ", " : "").append('"').append(e.getKey()).append("\": ").append(num(e.getValue()));
-        }
-        b.append("},\n  \"ntmCounters\": {");
-        i = 0;
-        for (var e : r.ntmCounters().entrySet()) {
-            b.append(i++ > 0 ? ", " : "").append('"').append(e.getKey()).append("\": ").append(e.getValue());
-        }
-        b.append("},\n  \"gcCount\": ").append(r.gcCount()).append(", \"gcMillis\": ").append(r.gcMillis()).append("\n}\n");
-        return b.toString();
+        return ReportJson.write(1, (g, layout) -> {
+            g.writeStartObject();
+            g.writeBooleanField("quick", r.settings().quick());
+            g.writeStringField("java", System.getProperty("java.vm.version"));
+            g.writeNumberField("cpus", Runtime.getRuntime().availableProcessors());
+            g.writeStringField("loadBefore", r.loadBefore());
+            layout.sameLine();
+            g.writeStringField("loadAfter", r.loadAfter());
+            g.writeNumberField("bulkBytes", r.settings().bulkBytes());
+            layout.sameLine();
+            g.writeNumberField("trials", r.settings().trials());
+            layout.sameLine();
+            g.writeNumberField("rrSamples", r.settings().rrSamples());
+            g.writeNumberField("datagramBytes", r.datagramSize());
+            layout.sameLine();
+            g.writeNumberField("mss", r.mss());
+            summary(g, "udpReceivedPerSecond", r.udpReceived());
+            summary(g, "udpSentPerSecond", r.udpSent());
+            summary(g, "udpPacedReceivedPerSecond", r.udpPaced());
+            ReportJson.number(g, "ceilingMBps", r.ceilingMBps(), 3);
+            summary(g, "kernelTcpMBps", r.kernelMBps());
+            summary(g, "ntmTcpMBps", r.ntmMBps());
+            if (r.ntmBufferedMBps() != null) {
+                summary(g, "whatIfNtmTcpDefaultSocketBuffersMBps", r.ntmBufferedMBps());
+                layout.sameLine();
+                g.writeNumberField("whatIfDefaultBuffersUdpRcvbufErrors", r.bufferedDrops());
+            }
+            ReportJson.number(g, "ntmPercentOfCeiling", r.percentOfCeiling(), 3);
+            g.writeObjectFieldStart("roundTripUs");
+            latency(g, "kernel", r.kernelRr());
+            latency(g, "ntm", r.ntmRr());
+            latency(g, "ntmLoopEcho", r.ntmRrLoopEcho());
+            g.writeEndObject();
+            g.writeObjectFieldStart("ntmCpuPercent");
+            for (var e : r.cpuPercent().entrySet()) {
+                ReportJson.number(g, e.getKey(), e.getValue(), 3);
+            }
+            g.writeEndObject();
+            g.writeObjectFieldStart("ntmLimits");
+            for (var e : r.limits().entrySet()) {
+                ReportJson.number(g, e.getKey(), e.getValue(), 3);
+            }
+            g.writeEndObject();
+            g.writeObjectFieldStart("ntmCounters");
+            for (var e : r.ntmCounters().entrySet()) {
+                g.writeNumberField(e.getKey(), e.getValue());
+            }
+            g.writeEndObject();
+            g.writeNumberField("gcCount", r.gcCount());
+            layout.sameLine();
+            g.writeNumberField("gcMillis", r.gcMillis());
+            g.writeEndObject();
+        });
     }
 
-    private static String summary(Summary x) {
-        return "{\"median\": " + num(x.median()) + ", \"min\": " + num(x.min()) + ", \"max\": " + num(x.max())
-                + ", \"n\": " + x.n() + "}";
+    private static void summary(JsonGenerator g, String name, Summary x) throws IOException {
+        g.writeObjectFieldStart(name);
+        ReportJson.number(g, "median", x.median(), 3);
+        ReportJson.number(g, "min", x.min(), 3);
+        ReportJson.number(g, "max", x.max(), 3);
+        g.writeNumberField("n", x.n());
+        g.writeEndObject();
     }
 
-    private static String latency(Latency l) {
-        return "{\"p50\": " + num(l.p50()) + ", \"p90\": " + num(l.p90()) + ", \"p99\": " + num(l.p99())
-                + ", \"mean\": " + num(l.mean()) + ", \"n\": " + l.n() + "}";
-    }
-
-    private static String num(double v) {
-        return Double.isNaN(v) || Double.isInfinite(v) ? "null" : String.format(Locale.ROOT, "%.3f", v);
+    private static void latency(JsonGenerator g, String name, Latency l) throws IOException {
+        g.writeObjectFieldStart(name);
+        ReportJson.number(g, "p50", l.p50(), 3);
+        ReportJson.number(g, "p90", l.p90(), 3);
+        ReportJson.number(g, "p99", l.p99(), 3);
+        ReportJson.number(g, "mean", l.mean(), 3);
+        g.writeNumberField("n", l.n());
+        g.writeEndObject();
     }
 
     private static String fmt(double v, int decimals) {

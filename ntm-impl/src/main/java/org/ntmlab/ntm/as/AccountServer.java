@@ -1,6 +1,8 @@
 package org.ntmlab.ntm.as;
 
 import org.ntmlab.ntm.keys.NodeKey;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -34,7 +36,7 @@ import javax.net.ssl.SSLServerSocket;
  */
 public final class AccountServer implements AutoCloseable {
 
-    private static final System.Logger LOG = System.getLogger(AccountServer.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(AccountServer.class);
     /** Longest request line accepted; anything longer is hostile. */
     static final int MAX_LINE = 1024;
     /** Idle connections are dropped after this. */
@@ -85,7 +87,7 @@ public final class AccountServer implements AutoCloseable {
                 workers.execute(() -> serve(s));
             } catch (IOException e) {
                 if (!closed) {
-                    LOG.log(System.Logger.Level.WARNING, "event=accept-failed error=" + e.getMessage());
+                    LOG.warn("event=accept-failed error={}", e.getMessage());
                 }
             }
         }
@@ -105,7 +107,7 @@ public final class AccountServer implements AutoCloseable {
         } catch (SocketException e) {
             // peer went away or handshake failed: nothing to answer
         } catch (IOException | RuntimeException e) {
-            LOG.log(System.Logger.Level.INFO, "event=connection-error error=" + e);
+            LOG.info("event=connection-error error={}", e.toString());
         }
     }
 
@@ -153,7 +155,7 @@ public final class AccountServer implements AutoCloseable {
         }
         if (!ok) {
             refusals.incrementAndGet();
-            LOG.log(System.Logger.Level.INFO, "event=login-refused user=" + user + " peer=" + peer);
+            LOG.info("event=login-refused user={} peer={}", user, peer);
             return "ERR bad credentials";
         }
         byte[] secret = new byte[32];
@@ -165,8 +167,7 @@ public final class AccountServer implements AutoCloseable {
         NodeKey k = new NodeKey(keyId, a.fqdn(), secret);
         issued.put(keyId, k);
         logins.incrementAndGet();
-        LOG.log(System.Logger.Level.INFO, "event=login user=" + user + " fqdn=" + a.fqdn() + " keyId="
-                + Long.toHexString(keyId));
+        LOG.info("event=login user={} fqdn={} keyId={}", user, a.fqdn(), Long.toHexString(keyId));
         return "OK " + Long.toHexString(keyId) + " " + a.fqdn() + " " + Base64.getEncoder().encodeToString(secret);
     }
 

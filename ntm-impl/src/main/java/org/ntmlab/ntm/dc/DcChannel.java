@@ -17,6 +17,8 @@ import org.ntmlab.ntm.transport.DatagramEndpoint;
 import org.ntmlab.ntm.wire.NtmHeader;
 import org.ntmlab.ntm.signalling.Outbox;
 import org.ntmlab.ntm.signalling.ProtocolConstants.Dc;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The authenticated channel between this DC and the DCs of its peer domains (docs/protocol.md,
@@ -29,7 +31,7 @@ import org.ntmlab.ntm.signalling.ProtocolConstants.Dc;
  */
 final class DcChannel {
 
-    private static final System.Logger LOG = System.getLogger(DcChannel.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(DcChannel.class);
 
     /** A peer domain: the secret, our send key, the peer's sessions we know. */
     static final class Peer {
@@ -157,7 +159,7 @@ final class DcChannel {
         long skew = clockMillis.getAsLong() - sentAt;
         if (Math.abs(skew) > Dc.DC_FRESHNESS_MS) {
             counters.count(DcCounter.DC_STALE);
-            LOG.log(System.Logger.Level.INFO, "event=dc-stale peer=" + peer.domain + " skewMs=" + skew);
+            LOG.info("event=dc-stale peer={} skewMs={}", peer.domain, skew);
             return null;
         }
         if (newSession) {
@@ -178,8 +180,7 @@ final class DcChannel {
         peer.currentKey = key;
         bySession.put(sid, peer);
         counters.count(DcCounter.DC_SESSIONS);
-        LOG.log(System.Logger.Level.INFO, "event=dc-session peer=" + peer.domain + " session="
-                + String.format("%016x", sid));
+        LOG.info("event=dc-session peer={} session={}", peer.domain, String.format("%016x", sid));
     }
 
     private boolean trialAllowed() {

@@ -25,6 +25,8 @@ import org.ntmlab.ntm.transport.DatagramEndpoint;
 import org.ntmlab.ntm.transport.EventLoop;
 import org.ntmlab.ntm.transport.Family;
 import org.ntmlab.ntm.transport.Network;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.DClass;
@@ -48,7 +50,7 @@ import org.xbill.DNS.Type;
  */
 final class DcLocator implements AutoCloseable {
 
-    private static final System.Logger LOG = System.getLogger(DcLocator.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(DcLocator.class);
     /** RFC 2782 service name: {@code _Service._Proto.Name}. */
     static final String SERVICE_PREFIX = "_ntm-dc._udp.";
     /** The target name a DC publishes for itself: {@code ntm-dc.<domain>}. */
@@ -354,8 +356,7 @@ final class DcLocator implements AutoCloseable {
                 cache.put(domain, new Cached(out, loop.nanoTime() + TimeUnit.SECONDS.toNanos(ttlSeconds)));
             }
             counters.count(DcCounter.DC_LOCATED);
-            LOG.log(System.Logger.Level.INFO, "event=dc-located domain=" + domain + " target=" + target + " addresses="
-                    + out + " ttl=" + ttlSeconds);
+            LOG.info("event=dc-located domain={} target={} addresses={} ttl={}", domain, target, out, ttlSeconds);
             waiters.forEach(w -> w.located(out, null));
         }
 
@@ -363,7 +364,7 @@ final class DcLocator implements AutoCloseable {
             cancel();
             running.remove(domain);
             counters.count(DcCounter.DC_LOCATE_FAILURES);
-            LOG.log(System.Logger.Level.INFO, "event=dc-locate-failed domain=" + domain + " reason=\"" + reason + "\"");
+            LOG.info("event=dc-locate-failed domain={} reason=\"{}\"", domain, reason);
             waiters.forEach(w -> w.located(null, reason));
         }
     }

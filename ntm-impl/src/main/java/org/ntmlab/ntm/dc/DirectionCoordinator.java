@@ -19,6 +19,8 @@ import org.ntmlab.ntm.transport.EventLoop;
 import org.ntmlab.ntm.transport.Family;
 import org.ntmlab.ntm.transport.FamilySockets;
 import org.ntmlab.ntm.transport.Network;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Direction Coordinator (paper section 3.1): keeps each node's real, mapped and virtual
@@ -49,7 +51,7 @@ import org.ntmlab.ntm.transport.Network;
  */
 public final class DirectionCoordinator implements AutoCloseable {
 
-    private static final System.Logger LOG = System.getLogger(DirectionCoordinator.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(DirectionCoordinator.class);
 
     private final EventLoop loop;
     private final Map<Family, DatagramEndpoint> endpoints = new EnumMap<>(Family.class);
@@ -92,8 +94,8 @@ public final class DirectionCoordinator implements AutoCloseable {
             close();
             throw e;
         }
-        LOG.log(System.Logger.Level.INFO, "event=dc-start domain=" + config.domain() + " peers="
-                + inter.peerSecrets().keySet() + " resolvers=" + inter.resolvers() + " advertise=" + advertise);
+        LOG.info("event=dc-start domain={} peers={} resolvers={} advertise={}", config.domain(),
+                inter.peerSecrets().keySet(), inter.resolvers(), advertise);
     }
 
     /** The signalling addresses this DC publishes in its DNS ({@code _ntm-dc._udp.<domain>}). */

@@ -20,6 +20,8 @@ import org.ntmlab.ntm.wire.DcReach;
 import org.ntmlab.ntm.wire.DirectionAck;
 import org.ntmlab.ntm.wire.MessageType;
 import org.ntmlab.ntm.wire.RouteDirection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * This DC as DCcn: the CN is ours, the MN and the tunnel belong to another domain's DC (paper
@@ -32,7 +34,7 @@ import org.ntmlab.ntm.wire.RouteDirection;
  */
 final class InterDomainCn {
 
-    private static final System.Logger LOG = System.getLogger(InterDomainCn.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(InterDomainCn.class);
 
     private final String domain;
     private final EventLoop loop;
@@ -105,8 +107,8 @@ final class InterDomainCn {
             ft = new ForeignTunnel(id, peer, cn);
             tunnels.foreign.put(id, ft);
             counters.count(DcCounter.FOREIGN_TUNNELS);
-            LOG.log(System.Logger.Level.INFO, "event=foreign-tunnel tunnel=" + Long.toHexString(id) + " cn=" + cnName
-                    + " mn=" + rd.peerFqdn() + " dc=" + peer.domain);
+            LOG.info("event=foreign-tunnel tunnel={} cn={} mn={} dc={}", Long.toHexString(id), cnName, rd.peerFqdn(),
+                    peer.domain);
         }
         if (ft.cn != cn) {
             ft.cn = cn; // the CN logged in again: same name, new session
@@ -180,8 +182,7 @@ final class InterDomainCn {
         }
         if (ft.positionAttempts++ >= Dc.MAX_RETRANSMITS) {
             counters.count(DcCounter.DC_POSITION_TIMEOUTS);
-            LOG.log(System.Logger.Level.INFO, "event=dc-position-timeout tunnel=" + Long.toHexString(ft.id) + " dc="
-                    + ft.owner.domain);
+            LOG.info("event=dc-position-timeout tunnel={} dc={}", Long.toHexString(ft.id), ft.owner.domain);
             return;
         }
         List<DcReach> position = InterDomainLink.reaches(ft.cn);

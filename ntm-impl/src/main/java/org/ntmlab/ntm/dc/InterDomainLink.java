@@ -17,6 +17,8 @@ import org.ntmlab.ntm.transport.Network;
 import org.ntmlab.ntm.wire.DcFailure;
 import org.ntmlab.ntm.wire.DcReach;
 import org.ntmlab.ntm.wire.MessageType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * This DC's link to the DCs of other domains, shared by its two roles there, DCmn
@@ -29,7 +31,7 @@ import org.ntmlab.ntm.wire.MessageType;
  */
 final class InterDomainLink implements AutoCloseable {
 
-    private static final System.Logger LOG = System.getLogger(InterDomainLink.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(InterDomainLink.class);
 
     private final DcConfig config;
     private final EventLoop loop;
@@ -100,8 +102,8 @@ final class InterDomainLink implements AutoCloseable {
     /** DC_FAILURE: tells {@code peer} why its message {@code about} for {@code id} was refused. */
     void sendFailure(DcChannel.Peer peer, InetSocketAddress to, DatagramEndpoint via, int about, long id,
                      String reason) {
-        LOG.log(System.Logger.Level.INFO, "event=dc-refused peer=" + peer.domain + " about="
-                + MessageType.name(about) + " id=" + Long.toHexString(id) + " reason=\"" + reason + "\"");
+        LOG.info("event=dc-refused peer={} about={} id={} reason=\"{}\"", peer.domain, MessageType.name(about),
+                Long.toHexString(id), reason);
         channel.send(via, to, peer, MessageType.DC_FAILURE, b -> new DcFailure(about, id, reason).encode(b));
     }
 

@@ -18,6 +18,8 @@ import org.ntmlab.ntm.wire.DcPosition;
 import org.ntmlab.ntm.wire.DcQuery;
 import org.ntmlab.ntm.wire.MessageType;
 import org.ntmlab.ntm.wire.RouteDirection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * This DC as DCmn: the MN is ours, the CN's name belongs to another domain (paper section 3.2:
@@ -30,7 +32,7 @@ import org.ntmlab.ntm.wire.RouteDirection;
  */
 final class InterDomainMn {
 
-    private static final System.Logger LOG = System.getLogger(InterDomainMn.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(InterDomainMn.class);
 
     private final String domain;
     private final EventLoop loop;
@@ -74,8 +76,7 @@ final class InterDomainMn {
         RemoteRequest rr = new RemoteRequest(mn, requestId, cnName, cnDomain, peer, key);
         requests.put(key, rr);
         counters.count(DcCounter.REMOTE_REQUESTS);
-        LOG.log(System.Logger.Level.INFO, "event=remote-request mn=" + mn.fqdn + " cn=" + cnName
-                + " domain=" + cnDomain);
+        LOG.info("event=remote-request mn={} cn={} domain={}", mn.fqdn, cnName, cnDomain);
         link.locate(cnDomain, (addresses, error) -> {
             if (rr.done) {
                 return;
@@ -150,8 +151,7 @@ final class InterDomainMn {
         }
         RemoteEnd cn = new RemoteEnd(rr.cnFqdn, a.cnV4(), a.cnV6(), InterDomainLink.position(a.position()), peer,
                 from);
-        LOG.log(System.Logger.Level.INFO, "event=dc-answer cn=" + cn.fqdn + " dc=" + peer.domain + " at=" + from
-                + " position=" + cn.position);
+        LOG.info("event=dc-answer cn={} dc={} at={} position={}", cn.fqdn, peer.domain, from, cn.position);
         routes.createTunnel(rr.tunnelId, mn, rr.requestId, null, cn, PathRules.decide(mn.position(), cn.position),
                 rr.key);
     }
@@ -204,8 +204,7 @@ final class InterDomainMn {
         }
         r.position = now;
         counters.count(DcCounter.DC_POSITIONS);
-        LOG.log(System.Logger.Level.INFO, "event=dc-position tunnel=" + Long.toHexString(t.id) + " cn=" + r.fqdn
-                + " position=" + r.position);
+        LOG.info("event=dc-position tunnel={} cn={} position={}", Long.toHexString(t.id), r.fqdn, r.position);
         routes.redirect(t, r.fqdn);
     }
 

@@ -22,6 +22,8 @@ import org.ntmlab.ntm.wire.KeepaliveAck;
 import org.ntmlab.ntm.wire.MessageType;
 import org.ntmlab.ntm.wire.Register;
 import org.ntmlab.ntm.wire.RegisterAck;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The DC's nodes (paper section 3.2: a node registers its real addresses with its DC, gets its
@@ -33,7 +35,7 @@ import org.ntmlab.ntm.wire.RegisterAck;
  */
 final class NodeRegistry {
 
-    private static final System.Logger LOG = System.getLogger(NodeRegistry.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(NodeRegistry.class);
 
     private final DcConfig config;
     private final EventLoop loop;
@@ -106,14 +108,14 @@ final class NodeRegistry {
             pendingLookups.remove(keyId);
             if (err != null || k == null) {
                 counters.count(DcCounter.UNKNOWN_KEY);
-                LOG.log(System.Logger.Level.INFO, "event=unknown-key keyId=" + Long.toHexString(keyId)
-                        + (err != null ? " error=" + err.getMessage() : ""));
+                LOG.info("event=unknown-key keyId={}{}", Long.toHexString(keyId),
+                        err != null ? " error=" + err.getMessage() : "");
                 return;
             }
             if (!config.domain().equals(InterDcConfig.domainOf(k.fqdn()))) {
                 counters.count(DcCounter.FOREIGN_DOMAIN_KEY);
-                LOG.log(System.Logger.Level.INFO, "event=foreign-domain-key keyId=" + Long.toHexString(keyId)
-                        + " fqdn=" + k.fqdn() + " domain=" + config.domain());
+                LOG.info("event=foreign-domain-key keyId={} fqdn={} domain={}", Long.toHexString(keyId), k.fqdn(),
+                        config.domain());
                 return;
             }
             if (!nodesByKey.containsKey(keyId)) {
@@ -150,8 +152,8 @@ final class NodeRegistry {
                 .noneMatch(a -> Family.of(a) == fam));
         boolean moved = known && !before.equals(node.position().toString());
         counters.count(DcCounter.REGISTERED);
-        LOG.log(System.Logger.Level.INFO, "event=register node=" + node.fqdn + " family=" + f + " observed=" + from
-                + " natted=" + natted + " v4=" + node.v4.getHostAddress() + " v6=" + node.v6.getHostAddress());
+        LOG.info("event=register node={} family={} observed={} natted={} v4={} v6={}", node.fqdn, f, from, natted,
+                node.v4.getHostAddress(), node.v6.getHostAddress());
         outbox.send(via, from, node.assoc.send(), MessageType.REGISTER_ACK, 0, node.keyId,
                 b -> new RegisterAck(node.v4, node.v6, from, config.keepaliveSeconds()).encode(b));
         return moved;

@@ -14,6 +14,8 @@ import org.ntmlab.ntm.wire.DirectionFailure;
 import org.ntmlab.ntm.wire.DirectionRequest;
 import org.ntmlab.ntm.wire.MessageType;
 import org.ntmlab.ntm.wire.RouteDirection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Route directions (paper section 3.2: the MN sends its DC a direction request with the CN's
@@ -27,7 +29,7 @@ import org.ntmlab.ntm.wire.RouteDirection;
  */
 final class RouteDirections {
 
-    private static final System.Logger LOG = System.getLogger(RouteDirections.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(RouteDirections.class);
 
     private final EventLoop loop;
     private final SecureRandom random;
@@ -118,10 +120,9 @@ final class RouteDirections {
             cn.tunnels.add(t);
         }
         counters.count(d.relay() ? DcCounter.DIRECTIONS_RELAY : DcCounter.DIRECTIONS_DIRECT);
-        LOG.log(System.Logger.Level.INFO, "event=direction mn=" + mn.fqdn + " cn=" + t.cnEnd().fqdn + " tunnel="
-                + Long.toHexString(t.id) + " path=" + (d.relay() ? "relay" : "direct") + " mnFamily=" + d.mnFamily()
-                + " cnFamily=" + d.cnFamily() + " optimise=" + d.optimise()
-                + (remote != null ? " cnDc=" + remote.peer.domain : ""));
+        LOG.info("event=direction mn={} cn={} tunnel={} path={} mnFamily={} cnFamily={} optimise={}{}", mn.fqdn,
+                t.cnEnd().fqdn, Long.toHexString(t.id), d.relay() ? "relay" : "direct", d.mnFamily(), d.cnFamily(),
+                d.optimise(), remote != null ? " cnDc=" + remote.peer.domain : "");
         if (rs != null) {
             relays.authorise(t);
         } else {
@@ -132,8 +133,7 @@ final class RouteDirections {
     /** DIRECTION_FAILURE to the MN: its request {@code requestId} cannot be served. */
     void fail(NodeRecord mn, long requestId, String reason) {
         counters.count(DcCounter.DIRECTION_FAILURES);
-        LOG.log(System.Logger.Level.INFO, "event=direction-failure mn=" + mn.fqdn + " request=" + requestId
-                + " reason=\"" + reason + "\"");
+        LOG.info("event=direction-failure mn={} request={} reason=\"{}\"", mn.fqdn, requestId, reason);
         NodeRecord.Binding b = mn.latestBinding();
         if (b == null) {
             return;
@@ -154,8 +154,8 @@ final class RouteDirections {
         }
         if (t.attempts++ >= Dc.MAX_RETRANSMITS) {
             counters.count(DcCounter.DIRECTION_TIMEOUTS);
-            LOG.log(System.Logger.Level.INFO, "event=direction-timeout tunnel=" + Long.toHexString(t.id)
-                    + " mnAcked=" + t.mnAcked() + " cnAcked=" + t.cnAcked());
+            LOG.info("event=direction-timeout tunnel={} mnAcked={} cnAcked={}", Long.toHexString(t.id), t.mnAcked(),
+                    t.cnAcked());
             return;
         }
         if (!t.cnAcked()) {
@@ -265,8 +265,8 @@ final class RouteDirections {
         }
         t.redirect(d);
         counters.count(DcCounter.REDIRECTS);
-        LOG.log(System.Logger.Level.INFO, "event=redirect tunnel=" + Long.toHexString(t.id) + " moved="
-                + moved + " path=" + (d.relay() ? "relay" : "direct"));
+        LOG.info("event=redirect tunnel={} moved={} path={}", Long.toHexString(t.id), moved,
+                d.relay() ? "relay" : "direct");
         if (d.relay()) {
             t.relayRequested();
             relays.authorise(t);

@@ -21,6 +21,8 @@ import org.ntmlab.ntm.wire.MessageDrop;
 import org.ntmlab.ntm.wire.MessageType;
 import org.ntmlab.ntm.wire.NtmHeader;
 import org.ntmlab.ntm.wire.Register;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Every datagram on the DC's signalling sockets (paper section 3.1: all NTMobile signalling is
@@ -32,7 +34,7 @@ import org.ntmlab.ntm.wire.Register;
  */
 final class SignallingReceiver implements DatagramEndpoint.Receiver {
 
-    private static final System.Logger LOG = System.getLogger(SignallingReceiver.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(SignallingReceiver.class);
 
     private final ByteBuffer plain = ByteBuffer.allocate(Dc.PLAINTEXT_BUFFER_BYTES);
     private final Counters counters;
@@ -106,7 +108,7 @@ final class SignallingReceiver implements DatagramEndpoint.Receiver {
             }
         } catch (MalformedMessageException e) {
             counters.count(MessageDrop.MALFORMED);
-            LOG.log(System.Logger.Level.DEBUG, "event=malformed from=" + from + " reason=" + e.getMessage());
+            LOG.debug("event=malformed from={} reason={}", from, e.getMessage());
         }
     }
 
@@ -155,15 +157,14 @@ final class SignallingReceiver implements DatagramEndpoint.Receiver {
             }
         } catch (MalformedMessageException e) {
             counters.count(DcCounter.DC_MALFORMED);
-            LOG.log(System.Logger.Level.DEBUG, "event=dc-malformed from=" + from + " peer=" + peer.domain + " reason="
-                    + e.getMessage());
+            LOG.debug("event=dc-malformed from={} peer={} reason={}", from, peer.domain, e.getMessage());
         }
     }
 
     /** DC_FAILURE: a peer DC refused our DC_QUERY, DC_DIRECTION (we are DCmn) or DC_POSITION (DCcn). */
     private void onDcFailure(DcChannel.Peer peer, DcFailure f) {
-        LOG.log(System.Logger.Level.INFO, "event=dc-failure peer=" + peer.domain + " about="
-                + MessageType.name(f.about()) + " id=" + Long.toHexString(f.id()) + " reason=\"" + f.reason() + "\"");
+        LOG.info("event=dc-failure peer={} about={} id={} reason=\"{}\"", peer.domain, MessageType.name(f.about()),
+                Long.toHexString(f.id()), f.reason());
         switch (f.about()) {
             case MessageType.DC_QUERY -> dcmn.onQueryRefused(peer, f);
             case MessageType.DC_DIRECTION -> dcmn.onDirectionRefused(peer, f);

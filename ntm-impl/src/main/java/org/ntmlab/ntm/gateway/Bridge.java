@@ -7,8 +7,9 @@ import java.net.Socket;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Joins two connected sockets (a kernel socket and an {@link org.ntmlab.ntm.stack.tcp.NtmSocket})
@@ -17,7 +18,7 @@ import java.util.logging.Logger;
  * are closed once both directions ended or either failed.
  */
 final class Bridge {
-    private static final Logger LOG = Logger.getLogger(Bridge.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(Bridge.class);
     private static final int BUFFER = 16 * 1024;
 
     private Bridge() {
@@ -48,7 +49,7 @@ final class Bridge {
             to.shutdownOutput();
             clean = true;
         } catch (IOException e) {
-            LOG.log(Level.FINE, "event=bridgeError bridge={0} error={1}", new Object[] {name, e.toString()});
+            LOG.debug("event=bridgeError bridge={} error={}", name, e.toString());
         }
         if (!clean || open.decrementAndGet() == 0) {
             closeQuietly(from);

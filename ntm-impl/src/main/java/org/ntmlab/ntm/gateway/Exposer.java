@@ -5,10 +5,10 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.util.concurrent.ExecutorService;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import org.ntmlab.ntm.stack.tcp.NtmServerSocket;
 import org.ntmlab.ntm.stack.tcp.NtmSocket;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reverse of {@link PortForwarder}: accepts NTM connections on a virtual port
@@ -16,7 +16,7 @@ import org.ntmlab.ntm.stack.tcp.NtmSocket;
  * unmodified server becomes reachable from NTM peers.
  */
 public final class Exposer implements AutoCloseable {
-    private static final Logger LOG = Logger.getLogger(Exposer.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(Exposer.class);
     static final int CONNECT_TIMEOUT_MS = 10_000;
 
     private final NtmServerSocket server;
@@ -39,10 +39,10 @@ public final class Exposer implements AutoCloseable {
                 if (server.isClosed()) {
                     return;
                 }
-                LOG.log(Level.WARNING, "event=exposeAcceptError error={0}", e.toString());
+                LOG.warn("event=exposeAcceptError error={}", e.toString());
                 continue;
             } catch (IOException e) {
-                LOG.log(Level.WARNING, "event=exposeAcceptError error={0}", e.toString());
+                LOG.warn("event=exposeAcceptError error={}", e.toString());
                 continue;
             }
             threads.execute(() -> {
@@ -52,8 +52,7 @@ public final class Exposer implements AutoCloseable {
                     local.setTcpNoDelay(true);
                     Bridge.start(remote, local, threads, "expose " + target);
                 } catch (IOException e) {
-                    LOG.log(Level.INFO, "event=exposeConnectFailed target={0} error={1}",
-                            new Object[] {target, e.toString()});
+                    LOG.info("event=exposeConnectFailed target={} error={}", target, e.toString());
                     Bridge.closeQuietly(local);
                     Bridge.closeQuietly(remote);
                 }

@@ -5,9 +5,9 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.concurrent.ExecutorService;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import org.ntmlab.ntm.stack.tcp.NtmSocket;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Local port forwarding ("ssh -L" style): every connection to a local kernel port is
@@ -15,7 +15,7 @@ import org.ntmlab.ntm.stack.tcp.NtmSocket;
  * unmodified client reach a service on an NTM peer.
  */
 public final class PortForwarder implements AutoCloseable {
-    private static final Logger LOG = Logger.getLogger(PortForwarder.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(PortForwarder.class);
 
     private final ServerSocket server;
     private final String peerHost;
@@ -45,7 +45,7 @@ public final class PortForwarder implements AutoCloseable {
                 local = server.accept();
             } catch (IOException e) {
                 if (!closed) {
-                    LOG.log(Level.WARNING, "event=forwardAcceptError error={0}", e.toString());
+                    LOG.warn("event=forwardAcceptError error={}", e.toString());
                 }
                 continue;
             }
@@ -55,7 +55,7 @@ public final class PortForwarder implements AutoCloseable {
                     NtmSocket remote = connector.connect(peerHost, peerPort);
                     Bridge.start(local, remote, threads, "forward " + peerHost + ":" + peerPort);
                 } catch (IOException e) {
-                    LOG.info("event=forwardConnectFailed peer=" + peerHost + ":" + peerPort + " error=" + e);
+                    LOG.info("event=forwardConnectFailed peer={}:{} error={}", peerHost, peerPort, e.toString());
                     Bridge.closeQuietly(local);
                 }
             });

@@ -12,9 +12,9 @@ import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import org.ntmlab.ntm.stack.tcp.NtmSocket;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * SOCKS5 server (RFC 1928) that lets unmodified applications reach NTM peers: it listens on
@@ -25,7 +25,7 @@ import org.ntmlab.ntm.stack.tcp.NtmSocket;
  * not become an open proxy.
  */
 public final class Socks5Server implements AutoCloseable {
-    private static final Logger LOG = Logger.getLogger(Socks5Server.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(Socks5Server.class);
 
     static final int VERSION = 5;
     static final int METHOD_NO_AUTH = 0x00;
@@ -77,7 +77,7 @@ public final class Socks5Server implements AutoCloseable {
                 threads.execute(() -> handle(client));
             } catch (IOException e) {
                 if (!closed) {
-                    LOG.log(Level.WARNING, "event=socksAcceptError error={0}", e.toString());
+                    LOG.warn("event=socksAcceptError error={}", e.toString());
                 }
             }
         }
@@ -150,7 +150,7 @@ public final class Socks5Server implements AutoCloseable {
                 upstream = connector.connect(host, port);
             } catch (IOException e) {
                 int rep = replyFor(e);
-                LOG.fine("event=socksConnectFailed host=" + host + " port=" + port + " rep=" + rep + " error=" + e);
+                LOG.debug("event=socksConnectFailed host={} port={} rep={} error={}", host, port, rep, e.toString());
                 reply(out, rep, null, 0);
                 client.close();
                 return;
@@ -159,7 +159,7 @@ public final class Socks5Server implements AutoCloseable {
             client.setSoTimeout(0);
             Bridge.start(client, upstream, threads, "socks " + host + ":" + port);
         } catch (IOException e) {
-            LOG.log(Level.FINE, "event=socksClientError error={0}", e.toString());
+            LOG.debug("event=socksClientError error={}", e.toString());
             Bridge.closeQuietly(client);
             if (upstream != null) {
                 Bridge.closeQuietly(upstream);

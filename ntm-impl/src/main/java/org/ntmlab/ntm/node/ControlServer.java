@@ -19,12 +19,13 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Collectors;
 
 import org.ntmlab.ntm.node.traffic.TcpEchoCheck;
 import org.ntmlab.ntm.signalling.ProtocolConstants;
 import org.ntmlab.ntm.node.traffic.UdpStreamCheck;
 import org.ntmlab.ntm.stack.tcp.NtmSocket;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The control channel of `ntm node` (docs/protocol.md, "Node control channel"): a line
@@ -33,7 +34,7 @@ import org.ntmlab.ntm.stack.tcp.NtmSocket;
  */
 public final class ControlServer implements AutoCloseable {
 
-    private static final System.Logger LOG = System.getLogger(ControlServer.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(ControlServer.class);
     /** Control connections served at once; more are refused with {@code ERR busy}. */
     static final int MAX_CONNECTIONS = 16;
     /** Longest command line accepted. */
@@ -82,11 +83,11 @@ public final class ControlServer implements AutoCloseable {
                 t.start();
             } catch (IOException e) {
                 if (!closed) {
-                    LOG.log(System.Logger.Level.WARNING, "event=control-accept-failed error=" + e.getMessage());
+                    LOG.warn("event=control-accept-failed error={}", e.getMessage());
                 }
             } catch (Throwable e) {
                 // e.g. OutOfMemoryError creating a thread: this connection is lost, the loop lives on
-                LOG.log(System.Logger.Level.WARNING, "event=control-accept-failed error=" + oneLine(e));
+                LOG.warn("event=control-accept-failed error={}", oneLine(e));
             }
         }
     }
@@ -121,8 +122,8 @@ public final class ControlServer implements AutoCloseable {
                     return;
                 } catch (Throwable e) {
                     // any failure of one command, even an Error, is that command's reply only
-                    LOG.log(System.Logger.Level.WARNING, "event=control-command-failed command="
-                            + line.strip().split("\\s+", 2)[0] + " error=" + oneLine(e));
+                    LOG.warn("event=control-command-failed command={} error={}", line.strip().split("\\s+", 2)[0],
+                            oneLine(e));
                     reply = "ERR " + (e instanceof OutOfMemoryError ? "out of memory: " : "") + oneLine(e);
                 }
                 out.write(reply + "\n");
@@ -181,8 +182,7 @@ public final class ControlServer implements AutoCloseable {
                         + String.format(Locale.ROOT, "%.1f", (System.nanoTime() - t0) / 1e6);
             }
             case "tunnels":
-                return "OK [" + node.tunnels().get(2, TimeUnit.SECONDS).stream().map(TunnelInfo::toJson)
-                        .collect(Collectors.joining(",")) + "]";
+                return "OK " + TunnelInfo.toJsonArray(node.tunnels().get(2, TimeUnit.SECONDS));
             case "udp-echo": {
                 need(f, 2, "udp-echo <addr|fqdn> [port] [count] [size]");
                 return udpEcho(target(f[1]), intArg(f, 2, NtmNode.ECHO_PORT), intArg(f, 3, 5), intArg(f, 4, 64));

@@ -20,6 +20,8 @@ import org.ntmlab.ntm.transport.DatagramEndpoint;
 import org.ntmlab.ntm.transport.EventLoop;
 import org.ntmlab.ntm.transport.Family;
 import org.ntmlab.ntm.transport.Network;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What the parts of one node share (registration, resolution, tunnel send, receive and
@@ -29,7 +31,7 @@ import org.ntmlab.ntm.transport.Network;
  */
 final class NodeContext {
 
-    private static final System.Logger LOG = System.getLogger(NtmNode.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(NtmNode.class);
 
     final NodeConfig config;
     final NodeKey key;
@@ -75,10 +77,13 @@ final class NodeContext {
      * @param attributes space-separated {@code key=value} pairs, or empty
      */
     void event(String name, String attributes) {
+        if (eventListeners.isEmpty() && !LOG.isDebugEnabled()) {
+            return; // nobody reads it: skip the clock and the formatting
+        }
         java.time.Instant now = java.time.Instant.now();
         String full = "ts=" + now.getEpochSecond() + "." + String.format("%06d", now.getNano() / 1000) + " node="
                 + key.fqdn() + " event=" + name + (attributes.isEmpty() ? "" : " " + attributes);
-        LOG.log(System.Logger.Level.DEBUG, full);
+        LOG.debug("{}", full);
         for (Consumer<String> l : eventListeners) {
             l.accept(full);
         }

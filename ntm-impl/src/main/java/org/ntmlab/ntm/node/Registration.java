@@ -27,6 +27,8 @@ import org.ntmlab.ntm.wire.KeepaliveAck;
 import org.ntmlab.ntm.wire.MessageType;
 import org.ntmlab.ntm.wire.Register;
 import org.ntmlab.ntm.wire.RegisterAck;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The node's registration with its DC (paper section 3.2: at start the node registers its
@@ -37,7 +39,7 @@ import org.ntmlab.ntm.wire.RegisterAck;
  */
 final class Registration {
 
-    private static final System.Logger LOG = System.getLogger(NtmNode.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(NtmNode.class);
 
     private final NodeContext ctx;
     private final VirtualStack stack;
@@ -246,8 +248,7 @@ final class Registration {
             return ctx.network.open(new InetSocketAddress(any, ctx.config.localPort()), ctx.loop, receiver);
         } catch (IOException | RuntimeException e) {
             ctx.counters.count(NodeCounter.OPEN_FAILED);
-            LOG.log(System.Logger.Level.WARNING, "event=open-failed node=" + ctx.key.fqdn() + " bind=" + any
-                    + " error=" + e.getMessage());
+            LOG.warn("event=open-failed node={} bind={} error={}", ctx.key.fqdn(), any, e.getMessage());
             return null;
         }
     }

@@ -26,6 +26,8 @@ import org.ntmlab.ntm.wire.MessageDrop;
 import org.ntmlab.ntm.wire.MessageType;
 import org.ntmlab.ntm.wire.NtmHeader;
 import org.ntmlab.ntm.wire.RelayAuthorise;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Relay Server (paper section 3.1): relays encapsulated packets between two ends that
@@ -36,7 +38,7 @@ import org.ntmlab.ntm.wire.RelayAuthorise;
  */
 public final class RelayServer implements AutoCloseable {
 
-    private static final System.Logger LOG = System.getLogger(RelayServer.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(RelayServer.class);
 
     private final long id;
     private final EventLoop loop;
@@ -78,7 +80,6 @@ public final class RelayServer implements AutoCloseable {
     public InetSocketAddress localAddressV6() {
         return v6 == null ? null : v6.localAddress();
     }
-
 
     private void onDatagram(ByteBuffer p, InetSocketAddress from, DatagramEndpoint via) {
         int at = p.position();
@@ -151,8 +152,7 @@ public final class RelayServer implements AutoCloseable {
             // new tunnel, or the DC re-authorised it with a new secret after a move
             t = new RelayedTunnel(auth.tunnelId(), auth.relaySecret(), suite);
             tunnels.put(t.id, t);
-            LOG.log(System.Logger.Level.INFO, "event=relay-authorised rs=" + id + " tunnel="
-                    + Long.toHexString(t.id));
+            LOG.info("event=relay-authorised rs={} tunnel={}", id, Long.toHexString(t.id));
             scheduleExpiry(t, auth.lifetimeSeconds());
         }
         counters.count(RelayCounter.AUTHORISED);
@@ -191,8 +191,10 @@ public final class RelayServer implements AutoCloseable {
         }
         t.lastUsedNanos = loop.nanoTime();
         counters.count(RelayCounter.BINDS);
-        LOG.log(System.Logger.Level.DEBUG, "event=relay-bind tunnel=" + Long.toHexString(t.id) + " side="
-                + (initiator ? "initiator" : "responder") + " from=" + from);
+        if (LOG.isDebugEnabled()) { // on the RS's receive path: build the hex id only when it is logged
+            LOG.debug("event=relay-bind tunnel={} side={} from={}", Long.toHexString(t.id),
+                    initiator ? "initiator" : "responder", from);
+        }
         outbox.send(via, from, a.send(), MessageType.RELAY_BIND_ACK, 0, t.id, null);
     }
 

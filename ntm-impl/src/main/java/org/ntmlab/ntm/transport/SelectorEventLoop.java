@@ -11,6 +11,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
  * The event loop of one node or server: a single thread blocked in {@link Selector#select}
  * that runs socket handlers, queued tasks and timers. A task that throws is logged and the
@@ -18,7 +21,7 @@ import java.util.function.Consumer;
  */
 public final class SelectorEventLoop implements EventLoop {
 
-    private static final System.Logger LOG = System.getLogger(SelectorEventLoop.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(SelectorEventLoop.class);
 
     private final Selector selector;
     private final Thread thread;
@@ -141,7 +144,7 @@ public final class SelectorEventLoop implements EventLoop {
                     safely(task);
                 }
             } catch (IOException | RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "event=loop-error loop=" + thread.getName(), e);
+                LOG.warn("event=loop-error loop={}", thread.getName(), e);
             }
         }
         try {
@@ -170,7 +173,7 @@ public final class SelectorEventLoop implements EventLoop {
             r.run();
         } catch (RuntimeException | AssertionError e) {
             taskFailures++;
-            LOG.log(System.Logger.Level.WARNING, "event=task-failed loop=" + thread.getName(), e);
+            LOG.warn("event=task-failed loop={}", thread.getName(), e);
         }
     }
 

@@ -2,7 +2,11 @@ package org.ntmlab.pcap.report;
 
 import java.util.Locale;
 
-/** A tiny streaming JSON writer, enough for the reports here (objects, arrays, strings, numbers). */
+/**
+ * A tiny streaming JSON writer, enough for the reports here (objects, arrays, strings, numbers),
+ * with RFC 8259 string escaping. Not Jackson, unlike the other modules' JSON: pcap-analysis has no
+ * runtime dependencies (its pom and docs/pcap-analysis.md), so that pcap-tool runs from its own jar.
+ */
 public final class JsonWriter {
     private final StringBuilder out = new StringBuilder();
     private final boolean[] needComma = new boolean[64];

@@ -11,10 +11,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import org.ntmlab.ntm.stack.InternetChecksum;
 import org.ntmlab.ntm.transport.EventLoop;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The virtual TCP of one node (RFC 9293), independent of IP framing. The IP layer calls
@@ -24,7 +24,7 @@ import org.ntmlab.ntm.transport.EventLoop;
  * blocking {@link NtmSocket} API hands work over with {@code execute}.
  */
 public final class TcpLayer {
-    private static final Logger LOG = Logger.getLogger(TcpLayer.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(TcpLayer.class);
 
     private final EventLoop loop;
     private final TcpConfig config;
@@ -230,7 +230,7 @@ public final class TcpLayer {
             replyReset(src, dst, srcBytes, dstBytes, rx);
         } catch (RuntimeException e) {
             internalErrors++;
-            LOG.log(Level.WARNING, "event=tcpInternalError segment=" + rx, e);
+            LOG.warn("event=tcpInternalError segment={}", rx, e);
         }
     }
 
@@ -346,6 +346,6 @@ public final class TcpLayer {
 
     void internalError(String what, RuntimeException e) {
         internalErrors++;
-        LOG.log(Level.WARNING, "event=tcpInternalError where=" + what, e);
+        LOG.warn("event=tcpInternalError where={}", what, e);
     }
 }
