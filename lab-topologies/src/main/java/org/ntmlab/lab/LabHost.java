@@ -105,7 +105,11 @@ public final class LabHost {
                     .append(pidFile).append(';');
         }
         sh.append(" [ -n \"$pids\" ] || exit 0; kill -").append(signal).append(" $pids 2>/dev/null;")
-                .append(" for i in $(seq 60); do alive=0; for p in $pids; do kill -0 $p 2>/dev/null && alive=1; done;")
+                // a process that exited stays a zombie (PID 1 is `sleep infinity`, which reaps
+                // nothing), so "alive" means a state other than Z, not just that kill -0 works
+                .append(" for i in $(seq 60); do alive=0; for p in $pids; do")
+                .append(" s=$(awk '/^State:/{print $2}' /proc/$p/status 2>/dev/null);")
+                .append(" [ -n \"$s\" ] && [ \"$s\" != Z ] && alive=1; done;")
                 .append(" [ $alive = 0 ] && exit 0; sleep 0.05; done; exit 0");
         exec(sh.toString());
     }
