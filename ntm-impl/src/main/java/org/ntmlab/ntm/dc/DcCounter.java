@@ -13,9 +13,9 @@ public enum DcCounter implements Counter {
 
     // ---- signalling from nodes and RSs (SignallingReceiver, NodeRegistry)
 
-    /** A node's message under a key id the DC does not have (not a REGISTER), or one the AS look-up did not find. */
+    /** A node's message under a key id the AS look-up did not find, or a message that no node sends under an unknown key id. */
     UNKNOWN_KEY("unknownKey"),
-    /** REGISTER under a new key id while too many AS look-ups run: dropped without a look-up. */
+    /** A node message under a new key id while too many AS look-ups run (or one runs for that id): dropped without a look-up. */
     LOOKUP_BUSY("lookupBusy"),
     /** The AS issued the key for a name of another domain: this DC does not serve it. */
     FOREIGN_DOMAIN_KEY("foreignDomainKey"),
@@ -23,8 +23,10 @@ public enum DcCounter implements Counter {
     FQDN_MISMATCH("fqdnMismatch"),
     /** REGISTER accepted (first or again, per family). */
     REGISTERED("registered"),
-    /** KEEPALIVE on a family the node has not registered: ignored, the node registers again. */
+    /** KEEPALIVE on a family the node has not registered: answered with REREGISTER. */
     KEEPALIVE_UNREGISTERED("keepaliveUnregistered"),
+    /** REREGISTER sent: an authenticated node message the DC holds no registration for (e.g. after a DC restart). */
+    REREGISTER_SENT("reregisterSent"),
     /** RELAY_AUTHORISE_ACK under an RS id the DC does not know. */
     UNKNOWN_RELAY("unknownRelay"),
 

@@ -124,6 +124,13 @@ public final class DirectionCoordinator implements AutoCloseable {
         return f;
     }
 
+    /** AS key look-ups running now (from any thread): bounded by {@code ProtocolConstants.Dc.MAX_PENDING_KEY_LOOKUPS}. */
+    public CompletableFuture<Integer> pendingKeyLookups() {
+        CompletableFuture<Integer> f = new CompletableFuture<>();
+        loop.execute(() -> f.complete(nodes.pendingLookups()));
+        return f;
+    }
+
     @Override
     public void close() {
         Set.copyOf(endpoints.values()).forEach(DatagramEndpoint::close);

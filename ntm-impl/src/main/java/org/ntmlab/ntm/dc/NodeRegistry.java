@@ -22,6 +22,7 @@ import org.ntmlab.ntm.wire.KeepaliveAck;
 import org.ntmlab.ntm.wire.MessageType;
 import org.ntmlab.ntm.wire.Register;
 import org.ntmlab.ntm.wire.RegisterAck;
+import org.ntmlab.ntm.wire.Reregister;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,22 +87,20 @@ final class NodeRegistry {
     }
 
     /**
-     * First REGISTER under a key id: ask the AS for the key (off the loop), then handle the
-     * message again through {@code retry}. Unknown ids are remembered only while a lookup runs.
-     * A key for a name of another domain is refused: that name's DC serves it (and answers DNS
-     * for it).
-     *
-     * <p>Known issue (security audit; a separate fix): once
-     * {@link Dc#MAX_PENDING_KEY_LOOKUPS} look-ups run, each further new id is
-     * added to {@code pendingLookups} and then refused without a look-up, so it is never
-     * removed: the set leaks entries above the limit.
+     * First node message under a key id (a REGISTER of a new login, or any node message after
+     * this DC restarted): ask the AS for the key (off the loop), then handle the message again
+     * through {@code retry}. Unknown ids are remembered only while a lookup runs, and at most
+     * {@link Dc#MAX_PENDING_KEY_LOOKUPS} at once: an id beyond that, or one already being looked
+     * up, is dropped ({@code lookupBusy}) without being remembered. A key for a name of another
+     * domain is refused: that name's DC serves it (and answers DNS for it).
      */
     void fetchKeyThenRetry(ByteBuffer p, InetSocketAddress from, DatagramEndpoint via, long keyId,
                            DatagramEndpoint.Receiver retry) {
-        if (!pendingLookups.add(keyId) || pendingLookups.size() > Dc.MAX_PENDING_KEY_LOOKUPS) {
+        if (pendingLookups.contains(keyId) || pendingLookups.size() >= Dc.MAX_PENDING_KEY_LOOKUPS) {
             counters.count(DcCounter.LOOKUP_BUSY);
             return;
         }
+        pendingLookups.add(keyId);
         byte[] copy = new byte[p.remaining()];
         p.get(p.position(), copy);
         keys.lookup(keyId).whenComplete((k, err) -> loop.execute(() -> {
@@ -168,6 +167,7 @@ final class NodeRegistry {
         NodeRecord.Binding b = node.bindings.get(f);
         if (b == null) {
             counters.count(DcCounter.KEEPALIVE_UNREGISTERED);
+            askToRegister(node, Reregister.FAMILY_UNREGISTERED, MessageType.KEEPALIVE, from, via);
             return false;
         }
         boolean moved = !b.observed().equals(from);
@@ -175,5 +175,24 @@ final class NodeRegistry {
         outbox.send(via, from, node.assoc.send(), MessageType.KEEPALIVE_ACK, 0, node.keyId,
                 buf -> new KeepaliveAck(from).encode(buf));
         return moved;
+    }
+
+    /** Number of AS key look-ups running (at most {@link Dc#MAX_PENDING_KEY_LOOKUPS}). */
+    int pendingLookups() {
+        return pendingLookups.size();
+    }
+
+    /**
+     * REREGISTER, sealed with the node's key, in answer to an authenticated message ({@code about})
+     * that this DC holds no registration for ({@code reason}): the node registers again at once.
+     * Only ever sent after the node's message opened with its key, so a forged key id or message
+     * gets no answer.
+     */
+    void askToRegister(NodeRecord node, int reason, int about, InetSocketAddress from, DatagramEndpoint via) {
+        counters.count(DcCounter.REREGISTER_SENT);
+        LOG.info("event=reregister node={} reason={} about={} from={}", node.fqdn, reason, MessageType.name(about),
+                from);
+        outbox.send(via, from, node.assoc.send(), MessageType.REREGISTER, 0, node.keyId,
+                buf -> new Reregister(reason, about).encode(buf));
     }
 }

@@ -21,6 +21,7 @@ import org.ntmlab.ntm.wire.MessageDrop;
 import org.ntmlab.ntm.wire.MessageType;
 import org.ntmlab.ntm.wire.NtmHeader;
 import org.ntmlab.ntm.wire.Register;
+import org.ntmlab.ntm.wire.Reregister;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,7 +77,9 @@ final class SignallingReceiver implements DatagramEndpoint.Receiver {
         }
         NodeRecord node = nodes.byKey(id);
         if (node == null) {
-            if (type == MessageType.REGISTER) {
+            if (MessageType.isNodeToDc(type)) {
+                // REGISTER of a new login, or a node this DC forgot (it restarted): fetch the key
+                // from the AS; the message is handled again once it is there
                 nodes.fetchKeyThenRetry(p, from, via, id, this);
             } else {
                 counters.count(DcCounter.UNKNOWN_KEY);
@@ -90,6 +93,11 @@ final class SignallingReceiver implements DatagramEndpoint.Receiver {
             return;
         }
         plain.flip();
+        if (type != MessageType.REGISTER && node.bindings.isEmpty()) {
+            // authenticated, but we hold no registration (a restarted DC): ask the node to register
+            nodes.askToRegister(node, Reregister.UNKNOWN_NODE, type, from, via);
+            return;
+        }
         try {
             switch (type) {
                 case MessageType.REGISTER -> {

@@ -22,18 +22,30 @@ import java.util.Map;
  * first node of every domain was 100.64.1.1, and a node's packets for one peer went into the
  * other's tunnel. Two domains can still land in the same IPv4 /16 (1 in 64); the node then
  * refuses the second tunnel with a clear error instead of misdelivering (NtmNode).
+ *
+ * <p>Within the block a name's host number is derived from the name itself (issue 10: a
+ * restarted DC must give every node the addresses it had, whatever order they register again
+ * in, or the peers' open sockets break): SHA-256 of the lower-case FQDN, its first four bytes
+ * as an unsigned number modulo the {@link #SLOTS} host numbers .1.1 .. .255.254, plus .1.1
+ * ({@link #slotOf}). When two names of the domain map to one number, the first to register
+ * takes it and the other the next free one (linear probing, wrapping around): only such names
+ * depend on the order, and after a restart they may swap when they register in the other order.
+ * The IPv6 interface id is the same number.
  */
 public final class VirtualAddressPool {
 
     /** Hosts are numbered from .1.1 of the block: .0 and the first /24 are skipped. */
     private static final int FIRST_HOST = 256 + 1;
     private static final int V4_BLOCK_SIZE = 1 << 16;
+    /** Host numbers .1.1 .. .255.254 of the /16 (the last one, .255.255, is left out). */
+    static final int SLOTS = V4_BLOCK_SIZE - 1 - FIRST_HOST;
 
     private final String domain;
     private final int v4Base;
     private final byte[] v6Prefix = new byte[8];
     private final Map<String, InetAddress[]> byName = new HashMap<>();
-    private int next = FIRST_HOST;
+    /** Host numbers taken, and by which name. */
+    private final Map<Integer, String> byNumber = new HashMap<>();
 
     public VirtualAddressPool(String domain) {
         this.domain = domain.toLowerCase(Locale.ROOT);
@@ -50,14 +62,28 @@ public final class VirtualAddressPool {
 
     /** Returns {v4, v6} for {@code fqdn}, allocating on first use. */
     public synchronized InetAddress[] addressesFor(String fqdn) {
-        return byName.computeIfAbsent(fqdn.toLowerCase(Locale.ROOT), n -> allocate());
+        return byName.computeIfAbsent(fqdn.toLowerCase(Locale.ROOT), this::allocate);
     }
 
-    private InetAddress[] allocate() {
-        if (next >= V4_BLOCK_SIZE - 1) {
-            throw new IllegalStateException("virtual IPv4 block " + v4Block() + " of " + domain + " exhausted");
+    /**
+     * The host number {@code fqdn} gets unless another name took it first: {@code FIRST_HOST +
+     * (first 4 bytes of SHA-256(lower-case fqdn), unsigned) mod SLOTS}, in 257 .. 65534.
+     */
+    static int slotOf(String fqdn) {
+        byte[] h = sha256(fqdn.toLowerCase(Locale.ROOT));
+        long u = ((h[0] & 0xFFL) << 24) | ((h[1] & 0xFFL) << 16) | ((h[2] & 0xFFL) << 8) | (h[3] & 0xFFL);
+        return FIRST_HOST + (int) (u % SLOTS);
+    }
+
+    private InetAddress[] allocate(String name) {
+        int n = slotOf(name);
+        for (int probed = 0; byNumber.containsKey(n); probed++) {
+            if (probed >= SLOTS) {
+                throw new IllegalStateException("virtual IPv4 block " + v4Block() + " of " + domain + " exhausted");
+            }
+            n = n + 1 < FIRST_HOST + SLOTS ? n + 1 : FIRST_HOST; // linear probing, wrapping around
         }
-        int n = next++;
+        byNumber.put(n, name);
         int v4 = v4Base + n;
         byte[] a4 = {(byte) (v4 >>> 24), (byte) (v4 >>> 16), (byte) (v4 >>> 8), (byte) v4};
         byte[] a6 = new byte[16];

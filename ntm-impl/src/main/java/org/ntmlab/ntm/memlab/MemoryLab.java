@@ -33,13 +33,54 @@ public final class MemoryLab extends Table1Network {
     private static final InetSocketAddress DC_V4 = new InetSocketAddress("198.51.100.10", DC_PORT);
     private static final InetSocketAddress DC_V6 = new InetSocketAddress("2001:db8::10", DC_PORT);
 
-    public final DirectionCoordinator dc;
+    /** The DC at 198.51.100.10 / 2001:db8::10; {@link #restartDc()} replaces it. */
+    public volatile DirectionCoordinator dc;
+    /** The DC's host, whose addresses {@link #partitionDc()} takes away. */
+    public final MemoryHost dcHost;
+    private final DcConfig dcConfig;
+    private int dcStarts = 1;
 
     public MemoryLab(NatBehaviour nat, CipherSuite suite) throws Exception {
+        this(nat, suite, 10);
+    }
+
+    /** A lab whose DC asks its nodes for a keepalive every {@code keepaliveSeconds} (short ones for fault tests). */
+    public MemoryLab(NatBehaviour nat, CipherSuite suite, int keepaliveSeconds) throws Exception {
         super(42, nat, suite);
-        MemoryHost dcHost = net.host("dc").attach(global4, "198.51.100.10").attach(global6, "2001:db8::10");
-        DcConfig cfg = new DcConfig(DOMAIN, DC_V4, DC_V6, List.of(), List.of(relayInfo()), suite, 10);
-        dc = startDc(cfg, dcHost, "dc");
+        dcHost = net.host("dc").attach(global4, "198.51.100.10").attach(global6, "2001:db8::10");
+        dcConfig = new DcConfig(DOMAIN, DC_V4, DC_V6, List.of(), List.of(relayInfo()), suite, keepaliveSeconds);
+        dc = startDc(dcConfig, dcHost, "dc");
+    }
+
+    /** Stops the DC: its sockets close, everything it knew is gone (a crash, as far as the nodes can tell). */
+    public void stopDc() {
+        dc.close();
+    }
+
+    /**
+     * Starts a new DC with the same configuration (domain, RS secret, keepalive) on the same
+     * addresses and a new loop, as a restarted process: it knows no node until they come back
+     * (it fetches their keys from {@link #keys}, the AS). Call {@link #stopDc()} first.
+     */
+    public DirectionCoordinator startDcAgain() throws Exception {
+        dc = startDc(dcConfig, dcHost, "dc-" + (++dcStarts));
+        return dc;
+    }
+
+    /** {@link #stopDc()} then {@link #startDcAgain()}. */
+    public DirectionCoordinator restartDc() throws Exception {
+        stopDc();
+        return startDcAgain();
+    }
+
+    /** Cuts the DC off the network (its addresses go away: nothing reaches it, it reaches nobody); the DC keeps its state. */
+    public void partitionDc() {
+        dcHost.detach("198.51.100.10").detach("2001:db8::10");
+    }
+
+    /** Ends {@link #partitionDc()}: the DC is reachable again on its addresses. */
+    public void healDc() {
+        dcHost.attach(global4, "198.51.100.10").attach(global6, "2001:db8::10");
     }
 
     /** Adds a node named {@code name}.ntm.example on {@code segment} at {@code address} and registers it. */

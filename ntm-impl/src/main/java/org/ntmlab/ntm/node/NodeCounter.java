@@ -33,6 +33,12 @@ public enum NodeCounter implements Counter {
     VIRTUAL_ADDRESS_CLASH("virtualAddressClash"),
     /** ROUTE_DIRECTION gives this node the other role in a tunnel: the keys are bound to the role, ignored. */
     ROLE_CHANGED("roleChanged"),
+    /** A KEEPALIVE sent again: no KEEPALIVE_ACK within {@code KEEPALIVE_ACK_TIMEOUT_NANOS}. */
+    KEEPALIVE_RETRIES("keepaliveRetries"),
+    /** The registration was lost (no KEEPALIVE_ACK after every try, or REREGISTER from the DC): registering again. */
+    REGISTRATION_LOST("registrationLost"),
+    /** An authenticated REREGISTER from the DC (it holds no registration of ours, e.g. after a restart). */
+    REREGISTER_REQUESTS("reregisterRequests"),
 
     // ---- tunnel send
 

@@ -24,6 +24,13 @@ public final class NodeEvents {
     public static final String ROUTE_ADDED = "route-added";
     public static final String REGISTER_SENT = "register-sent";
     public static final String REGISTER_ACKED = "register-acked";
+    /**
+     * The registration with the DC is lost and the node registers again (never giving up):
+     * {@code reason=keepalive-timeout} (no KEEPALIVE_ACK), {@code register-timeout} (no REGISTER_ACK
+     * after a move), {@code dc-unknown-node} or {@code dc-family-unregistered} (the DC's REREGISTER,
+     * then also {@code family=}).
+     */
+    public static final String REGISTRATION_LOST = "registration-lost";
     /** The DC saw us at another address than before on a family (our NAT re-mapped us). */
     public static final String MAPPING_CHANGED = "mapping-changed";
     public static final String DIRECTION_REQUEST = "direction-request";

@@ -34,6 +34,7 @@ import org.ntmlab.ntm.wire.MessageDrop;
 import org.ntmlab.ntm.wire.MessageType;
 import org.ntmlab.ntm.wire.NtmHeader;
 import org.ntmlab.ntm.wire.RegisterAck;
+import org.ntmlab.ntm.wire.Reregister;
 import org.ntmlab.ntm.wire.RouteDirection;
 
 /**
@@ -220,6 +221,7 @@ public final class NtmNode implements AutoCloseable {
             switch (type) {
                 case MessageType.REGISTER_ACK -> registration.onRegisterAck(RegisterAck.decode(plain), f);
                 case MessageType.KEEPALIVE_ACK -> registration.onKeepaliveAck(KeepaliveAck.decode(plain), f);
+                case MessageType.REREGISTER -> registration.onReregister(Reregister.decode(plain), f);
                 case MessageType.ROUTE_DIRECTION -> resolution.onRouteDirection(RouteDirection.decode(plain), f);
                 case MessageType.DIRECTION_FAILURE -> resolution.onDirectionFailure(DirectionFailure.decode(plain));
                 default -> ctx.counters.count(MessageDrop.UNEXPECTED_TYPE);

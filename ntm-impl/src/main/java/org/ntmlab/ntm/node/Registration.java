@@ -1,12 +1,17 @@
 package org.ntmlab.ntm.node;
 
+import static org.ntmlab.ntm.signalling.ProtocolConstants.Node.KEEPALIVE_ACK_TIMEOUT_NANOS;
 import static org.ntmlab.ntm.signalling.ProtocolConstants.Node.KEEPALIVE_DEFAULT_SECONDS;
 import static org.ntmlab.ntm.signalling.ProtocolConstants.Node.KEEPALIVE_MIN_SECONDS;
+import static org.ntmlab.ntm.signalling.ProtocolConstants.Node.KEEPALIVE_TRIES;
 import static org.ntmlab.ntm.signalling.ProtocolConstants.Node.REGISTER_FIRST_RETRY_NANOS;
 import static org.ntmlab.ntm.signalling.ProtocolConstants.Node.REGISTER_MAX_ADDRESSES;
 import static org.ntmlab.ntm.signalling.ProtocolConstants.Node.REGISTER_RETRY_MAX_DOUBLINGS;
 import static org.ntmlab.ntm.signalling.ProtocolConstants.Node.REGISTER_RETRY_NANOS;
 import static org.ntmlab.ntm.signalling.ProtocolConstants.Node.REGISTER_TRIES;
+import static org.ntmlab.ntm.signalling.ProtocolConstants.Node.REREGISTER_FIRST_RETRY_NANOS;
+import static org.ntmlab.ntm.signalling.ProtocolConstants.Node.REREGISTER_MAX_DOUBLINGS;
+import static org.ntmlab.ntm.signalling.ProtocolConstants.Node.REREGISTER_MAX_RETRY_NANOS;
 
 import java.io.IOException;
 import java.net.Inet4Address;
@@ -27,6 +32,7 @@ import org.ntmlab.ntm.wire.KeepaliveAck;
 import org.ntmlab.ntm.wire.MessageType;
 import org.ntmlab.ntm.wire.Register;
 import org.ntmlab.ntm.wire.RegisterAck;
+import org.ntmlab.ntm.wire.Reregister;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +42,13 @@ import org.slf4j.LoggerFactory;
  * section 4.2: when its addresses change it registers again). Owns the real sockets per family,
  * REGISTER / REGISTER_ACK with retransmission, KEEPALIVE / KEEPALIVE_ACK and the addresses the
  * DC observed, and reacts to address and route changes. Loop-thread only.
+ *
+ * <p>Liveness (issue 10): every KEEPALIVE expects a KEEPALIVE_ACK within
+ * {@code KEEPALIVE_ACK_TIMEOUT_NANOS}; after {@code KEEPALIVE_TRIES} sends without one, or on an
+ * authenticated REREGISTER from the DC (a restarted DC does not know us), the registration is
+ * lost: {@link #isRegistered()} turns false, {@link NodeEvents#REGISTRATION_LOST} is written and
+ * the node registers again with a jittered exponential backoff that never gives up. Tunnels do
+ * not depend on the DC and keep carrying data meanwhile.
  */
 final class Registration {
 
@@ -51,6 +64,14 @@ final class Registration {
     private EventLoop.Timer registerTimer;
     private EventLoop.Timer keepaliveTimer;
     private int registerTries;
+    /** True once the DC has acknowledged a REGISTER: from then on registering never gives up. */
+    private boolean everRegistered;
+    /** The registration was lost: REGISTERs follow the jittered backoff until one is acknowledged. */
+    private boolean recovering;
+    /** Pending wait for a KEEPALIVE_ACK, or null when no KEEPALIVE is unanswered. */
+    private EventLoop.Timer keepaliveAckTimer;
+    /** KEEPALIVEs sent in the current round without a KEEPALIVE_ACK (0: no round running). */
+    private int keepaliveTries;
     private int keepaliveSeconds = KEEPALIVE_DEFAULT_SECONDS;
     /** Whether every datagram of the last REGISTER was taken by the network (no "unreachable"). */
     private boolean lastRegisterLeft;
@@ -260,11 +281,16 @@ final class Registration {
         if (ctx.closed) {
             return;
         }
-        if (registerTries++ >= REGISTER_TRIES && !registered.isDone()) {
+        if (!recovering && registerTries >= REGISTER_TRIES && !registered.isDone()) {
+            if (everRegistered) {
+                lose("register-timeout", null); // after a move: keep trying, with the backoff
+                return;
+            }
             registered.completeExceptionally(new IOException("DC at " + ctx.config.dcV4() + " / "
                     + ctx.config.dcV6() + " did not answer " + REGISTER_TRIES + " REGISTER messages"));
             return;
         }
+        registerTries++;
         if (ctx.endpoints.isEmpty()) {
             openEndpoints(); // a socket may have failed to open during a move: try again
         }
@@ -280,7 +306,7 @@ final class Registration {
         }
         lastRegisterLeft = left;
         ctx.event(NodeEvents.REGISTER_SENT, "families=" + families());
-        long retry = Math.min(REGISTER_RETRY_NANOS,
+        long retry = recovering ? reregisterBackoff(registerTries) : Math.min(REGISTER_RETRY_NANOS,
                 REGISTER_FIRST_RETRY_NANOS << Math.min(registerTries - 1, REGISTER_RETRY_MAX_DOUBLINGS));
         registerTimer = ctx.loop.schedule(retry, () -> {
             if (!registered.isDone() || unacknowledgedFamily()) {
@@ -299,13 +325,71 @@ final class Registration {
         ctx.event(NodeEvents.REGISTER_ACKED, "family=" + f + " observed=" + NodeEvents.format(ack.observed())
                 + " v4=" + NodeEvents.format(ack.virtualV4()) + " v6=" + NodeEvents.format(ack.virtualV6()));
         if (!registered.isDone()) {
+            everRegistered = true;
+            recovering = false;
+            registerTries = 0;
             registered.complete(null);
+            endKeepaliveRound();
             scheduleKeepalive();
         }
     }
 
-    /** KEEPALIVE_ACK: the DC's view of our address; a change means our NAT re-mapped us. */
+    /**
+     * The wait before REGISTER number {@code tries + 1} while recovering a lost registration:
+     * {@code REREGISTER_FIRST_RETRY_NANOS} doubled per try up to {@code REREGISTER_MAX_RETRY_NANOS},
+     * drawn uniformly from the upper half of that (jitter: the nodes of a restarted DC spread out).
+     */
+    private long reregisterBackoff(int tries) {
+        long nominal = Math.min(REREGISTER_MAX_RETRY_NANOS,
+                REREGISTER_FIRST_RETRY_NANOS << Math.min(Math.max(tries - 1, 0), REREGISTER_MAX_DOUBLINGS));
+        return nominal / 2 + (long) (ctx.random.nextDouble() * (nominal / 2));
+    }
+
+    /**
+     * The registration is lost ({@link NodeEvents#REGISTRATION_LOST} with {@code reason}, and
+     * {@code family} when only one family's is): forget what the DC observed, report unregistered,
+     * and register again at once, then with the backoff, without giving up.
+     */
+    private void lose(String reason, Family family) {
+        endKeepaliveRound();
+        ctx.counters.count(NodeCounter.REGISTRATION_LOST);
+        ctx.event(NodeEvents.REGISTRATION_LOST, "reason=" + reason + (family == null ? "" : " family=" + family));
+        LOG.info("event=registration-lost node={} reason={}", ctx.key.fqdn(), reason);
+        ctx.observed.clear();
+        if (registered.isDone()) {
+            registered = new CompletableFuture<>();
+        }
+        recovering = true;
+        registerTries = 0;
+        registerNow();
+    }
+
+    /**
+     * REREGISTER (authenticated: it opened with our DC key): the DC holds no registration of ours
+     * (it restarted), or none on family {@code f}. Register again at once; while registering
+     * already, the REGISTER is on its way.
+     */
+    void onReregister(Reregister r, Family f) {
+        ctx.counters.count(NodeCounter.REREGISTER_REQUESTS);
+        if (ctx.closed || !isRegistered()) {
+            return;
+        }
+        if (r.reason() == Reregister.FAMILY_UNREGISTERED) {
+            ctx.observed.remove(f);
+            if (!ctx.observed.isEmpty()) { // registered on another family: only this one is re-done
+                endKeepaliveRound();
+                ctx.event(NodeEvents.REGISTRATION_LOST, "reason=dc-" + r.reasonName() + " family=" + f);
+                registerTries = 0;
+                registerNow();
+                return;
+            }
+        }
+        lose("dc-" + r.reasonName(), r.reason() == Reregister.FAMILY_UNREGISTERED ? f : null);
+    }
+
+    /** KEEPALIVE_ACK: the DC still holds us; its view of our address, a change means our NAT re-mapped us. */
     void onKeepaliveAck(KeepaliveAck ack, Family f) {
+        endKeepaliveRound();
         InetSocketAddress before = ctx.observed.put(f, ack.observed());
         if (before != null && !before.equals(ack.observed())) {
             ctx.event(NodeEvents.MAPPING_CHANGED, "family=" + f + " observed=" + NodeEvents.format(ack.observed()));
@@ -320,12 +404,39 @@ final class Registration {
             if (ctx.closed) {
                 return;
             }
-            for (Family f : ctx.endpoints.keySet()) {
-                ctx.sendToDc(f, MessageType.KEEPALIVE, null);
+            if (isRegistered() && keepaliveTries == 0) {
+                sendKeepalive();
             }
-            timers.keepalive();
+            timers.keepalive(); // tunnels do not depend on the DC: their probes go on in any case
             scheduleKeepalive();
         });
+    }
+
+    /** One KEEPALIVE per family, then wait {@code KEEPALIVE_ACK_TIMEOUT_NANOS} for an ack. */
+    private void sendKeepalive() {
+        keepaliveTries++;
+        for (Family f : ctx.endpoints.keySet()) {
+            ctx.sendToDc(f, MessageType.KEEPALIVE, null);
+        }
+        keepaliveAckTimer = ctx.loop.schedule(KEEPALIVE_ACK_TIMEOUT_NANOS, () -> {
+            keepaliveAckTimer = null;
+            if (ctx.closed || !isRegistered()) {
+                keepaliveTries = 0;
+            } else if (keepaliveTries < KEEPALIVE_TRIES) {
+                ctx.counters.count(NodeCounter.KEEPALIVE_RETRIES);
+                sendKeepalive();
+            } else {
+                lose("keepalive-timeout", null);
+            }
+        });
+    }
+
+    private void endKeepaliveRound() {
+        keepaliveTries = 0;
+        if (keepaliveAckTimer != null) {
+            keepaliveAckTimer.cancel();
+            keepaliveAckTimer = null;
+        }
     }
 
     /** Closes the real sockets and stops the keepalive (call on the loop). */
@@ -337,6 +448,10 @@ final class Registration {
         ctx.endpoints.clear();
         if (keepaliveTimer != null) {
             keepaliveTimer.cancel();
+        }
+        endKeepaliveRound();
+        if (registerTimer != null) {
+            registerTimer.cancel();
         }
     }
 

@@ -51,6 +51,37 @@ public final class ProtocolConstants {
         /** Shortest keepalive interval a node accepts from a REGISTER_ACK (guards against 0). */
         public static final int KEEPALIVE_MIN_SECONDS = 1;
 
+        // -- liveness of the registration (issue 10: a DC that restarted or cannot be reached;
+        //    docs/protocol.md "State machines", "Registration")
+
+        /**
+         * Wait for a KEEPALIVE_ACK before the KEEPALIVE is sent again: the DC answers at once, so
+         * 1 s is several round trips even on a slow path (satellite ~600 ms), and it also covers the
+         * AS key look-up of a restarted DC, which answers with REREGISTER instead.
+         */
+        public static final long KEEPALIVE_ACK_TIMEOUT_NANOS = millisToNanos(1000);
+        /**
+         * KEEPALIVEs (the first and its retries, {@link #KEEPALIVE_ACK_TIMEOUT_NANOS} apart) without
+         * any KEEPALIVE_ACK before the node declares its registration lost and registers again: 3
+         * tolerates two lost exchanges in a row (a false alarm costs one REGISTER and its ack), and
+         * a dead DC is noticed within one keepalive interval plus 3 s.
+         */
+        public static final int KEEPALIVE_TRIES = 3;
+        /**
+         * First wait between REGISTERs after the registration was lost, doubled per try up to
+         * {@link #REREGISTER_MAX_RETRY_NANOS}; each wait is drawn uniformly from its upper half
+         * (jitter), so that the nodes of a restarted DC do not all come back in step.
+         */
+        public static final long REREGISTER_FIRST_RETRY_NANOS = millisToNanos(250);
+        /**
+         * Cap of the re-registration backoff: a node whose DC comes back after a long outage
+         * registers within 4 s (2-4 s with the jitter) of its return, well under 10 s; such
+         * re-registration never gives up (unlike the first {@code start()}).
+         */
+        public static final long REREGISTER_MAX_RETRY_NANOS = millisToNanos(4000);
+        /** Cap on the doublings of {@link #REREGISTER_FIRST_RETRY_NANOS} (250 ms doubled 4 times is 4 s). */
+        public static final int REREGISTER_MAX_DOUBLINGS = 4;
+
         // -- resolution (paper 3.2: a name resolution triggers the route-direction request)
 
         /** Wait between DIRECTION_REQUEST retransmissions (docs/protocol.md "Direction": 500 ms). */
@@ -149,9 +180,9 @@ public final class ProtocolConstants {
         public static final int RELAY_LIFETIME_SECONDS = 3600;
 
         /**
-         * Key look-ups at the AS that may run at once for REGISTERs under unknown key ids;
-         * more are dropped ({@code lookupBusy}), so made-up ids cannot queue work at the AS
-         * without bound. (Known leak above this limit: see {@code dc.NodeRegistry.fetchKeyThenRetry}.)
+         * Key look-ups at the AS that may run at once for node messages (REGISTER, KEEPALIVE, ...)
+         * under unknown key ids; more are dropped ({@code lookupBusy}) and not remembered, so
+         * made-up ids can neither queue work at the AS nor grow the DC's state without bound.
          */
         public static final int MAX_PENDING_KEY_LOOKUPS = 1024;
 

@@ -14,6 +14,8 @@ public final class MessageType {
     public static final int ROUTE_DIRECTION = 0x06;
     public static final int ROUTE_DIRECTION_ACK = 0x07;
     public static final int DIRECTION_FAILURE = 0x08;
+    /** DC -> node: the DC holds no registration of the node (restarted): register again (issue 10). */
+    public static final int REREGISTER = 0x09;
     public static final int RELAY_AUTHORISE = 0x10;
     public static final int RELAY_AUTHORISE_ACK = 0x11;
     public static final int TUNNEL_REQUEST = 0x20;
@@ -31,6 +33,14 @@ public final class MessageType {
     public static final int DC_POSITION = 0x34;
     public static final int DC_POSITION_ACK = 0x35;
     public static final int DC_FAILURE = 0x36;
+
+    /**
+     * Messages a node sends its DC under its key id: REGISTER, KEEPALIVE, DIRECTION_REQUEST,
+     * ROUTE_DIRECTION_ACK. A DC that does not hold the key fetches it from the AS for any of them.
+     */
+    public static boolean isNodeToDc(int type) {
+        return type == REGISTER || type == KEEPALIVE || type == DIRECTION_REQUEST || type == ROUTE_DIRECTION_ACK;
+    }
 
     /** Messages protected with a tunnel key (id field = tunnel id), 0x20..0x2F. */
     public static boolean isTunnelMessage(int type) {
@@ -52,6 +62,7 @@ public final class MessageType {
             case ROUTE_DIRECTION -> "ROUTE_DIRECTION";
             case ROUTE_DIRECTION_ACK -> "ROUTE_DIRECTION_ACK";
             case DIRECTION_FAILURE -> "DIRECTION_FAILURE";
+            case REREGISTER -> "REREGISTER";
             case RELAY_AUTHORISE -> "RELAY_AUTHORISE";
             case RELAY_AUTHORISE_ACK -> "RELAY_AUTHORISE_ACK";
             case TUNNEL_REQUEST -> "TUNNEL_REQUEST";

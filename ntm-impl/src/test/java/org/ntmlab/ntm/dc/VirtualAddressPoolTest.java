@@ -3,6 +3,14 @@ package org.ntmlab.ntm.dc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,7 +38,7 @@ class VirtualAddressPoolTest {
             byte[] v4 = a[0].getAddress();
             assertThat(v4[0] & 0xFF).as(d).isEqualTo(100);
             assertThat(v4[1] & 0xC0).as(d + ": inside 100.64.0.0/10").isEqualTo(64);
-            assertThat(v4[2] & 0xFF).as(d + ": first host is .1.1 of the block").isEqualTo(1);
+            assertThat(v4[2] & 0xFF).as(d + ": hosts start at .1.1 of the block").isBetween(1, 255);
             assertThat(a[1].getHostAddress()).as(d).startsWith("fd00:6e74:6d00:");
         }
     }
@@ -52,5 +60,68 @@ class VirtualAddressPoolTest {
                 .containsExactly(new VirtualAddressPool("B.ntm.example").addressesFor("x.b.ntm.example"));
         assertThat(new VirtualAddressPool("b.ntm.example").v4Block()).matches("100\\.(6[4-9]|[7-9]\\d|1[01]\\d|12[0-7])"
                 + "\\.0\\.0/16");
+    }
+
+    /**
+     * Issue 10: a restarted DC gives every name the addresses it had, whatever order the nodes
+     * register again in (bob moved from .1.1 to .1.3 when the order changed).
+     */
+    @Test
+    void addressesDependOnTheNameNotOnTheOrderOfRegistration() {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            names.add("node" + i + ".ntm.example");
+        }
+        VirtualAddressPool first = new VirtualAddressPool("ntm.example");
+        Map<String, List<InetAddress>> before = new HashMap<>();
+        names.forEach(n -> before.put(n, List.of(first.addressesFor(n))));
+        List<String> shuffled = new ArrayList<>(names);
+        Collections.shuffle(shuffled, new Random(7));
+        VirtualAddressPool restarted = new VirtualAddressPool("ntm.example");
+        shuffled.forEach(n -> assertThat(List.of(restarted.addressesFor(n))).as(n).isEqualTo(before.get(n)));
+        assertThat(new HashSet<>(before.values())).as("distinct addresses").hasSize(names.size());
+    }
+
+    /**
+     * n106 and n184 hash to one host number: the first to register takes it, the other the next
+     * one (linear probing); in the other order they swap, and only they.
+     */
+    @Test
+    void twoNamesOfOneHostNumberTakeItAndTheNextInOrderOfRegistration() throws Exception {
+        String a = "n106.ntm.example";
+        String b = "n184.ntm.example";
+        assertThat(VirtualAddressPool.slotOf(a)).isEqualTo(VirtualAddressPool.slotOf(b));
+        String c = "bob.ntm.example";
+        VirtualAddressPool p = new VirtualAddressPool("ntm.example");
+        InetAddress[] pa = p.addressesFor(a);
+        InetAddress[] pb = p.addressesFor(b);
+        InetAddress[] pc = p.addressesFor(c);
+        int slot = VirtualAddressPool.slotOf(a);
+        assertThat(pa[0].getAddress()[2] & 0xFF).isEqualTo(slot >> 8);
+        assertThat(pa[0].getAddress()[3] & 0xFF).isEqualTo(slot & 0xFF);
+        assertThat(toInt(pb[0])).isEqualTo(toInt(pa[0]) + 1);
+        assertThat(toInt(pb[1])).isEqualTo(toInt(pa[1]) + 1);
+
+        VirtualAddressPool q = new VirtualAddressPool("ntm.example");
+        assertThat(q.addressesFor(c)).containsExactly(pc);
+        assertThat(q.addressesFor(b)).containsExactly(pa);
+        assertThat(q.addressesFor(a)).containsExactly(pb);
+    }
+
+    @Test
+    void hostNumbersStayInsideTheBlockAndNeverRepeat() {
+        VirtualAddressPool p = new VirtualAddressPool("ntm.example");
+        Set<InetAddress> seen = new HashSet<>();
+        // 20,000 names in 65,278 numbers: thousands of collisions, each probed to a free number
+        for (int i = 0; i < 20000; i++) {
+            int s = VirtualAddressPool.slotOf("w" + i + ".ntm.example");
+            assertThat(s).isBetween(257, 257 + VirtualAddressPool.SLOTS - 1);
+            assertThat(seen.add(p.addressesFor("w" + i + ".ntm.example")[0])).isTrue();
+        }
+    }
+
+    private static long toInt(InetAddress a) {
+        byte[] b = a.getAddress();
+        return ((b[b.length - 2] & 0xFFL) << 8) | (b[b.length - 1] & 0xFFL);
     }
 }

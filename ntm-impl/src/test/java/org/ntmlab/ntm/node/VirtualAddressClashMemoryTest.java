@@ -17,8 +17,10 @@ import org.ntmlab.ntm.transport.memory.NatBehaviour;
  * A node routes packets to a tunnel by the peer's virtual address (docs/protocol.md "Virtual
  * addresses"), so two peers, or a peer and the node itself, must never share one. Domains draw
  * from blocks chosen by a hash of their names; {@code c87.ntm.example} lands in the same IPv4
- * /16 as {@code a.ntm.example} (1 chance in 64 for any two domains), so the n-th node of each has
- * the same virtual IPv4 address. The node must refuse such a tunnel with a clear error, not send
+ * /16 as {@code a.ntm.example} (1 chance in 64 for any two domains), and a host number is a hash
+ * of the FQDN within the block (docs/protocol.md "Virtual addresses"), so {@code p55281.a} and
+ * {@code mn.c87}, {@code x62977.a} and {@code q.c87} have the same virtual IPv4 address (names
+ * found by trying: 1 chance in 65,278 for any two). The node must refuse such a tunnel with a clear error, not send
  * one peer's packets to the other (which is what happened with one shared pool: bob.ntm.example
  * and carol.b.ntm.example were both 100.64.1.1 and curl's SYN for bob went to carol).
  */
@@ -33,11 +35,11 @@ class VirtualAddressClashMemoryTest {
                 Map.of(DOMAIN_C, secretAc))) {
             lab.dc(DOMAIN_C, "198.51.100.12", "2001:db8::12", Map.of(InterDomainLab.DOMAIN_A, secretAc),
                     List.of(InterDomainLab.dns("198.51.100.10")), false);
-            // first and second node of each domain: same numbers in the same /16
+            // names whose hashes give the same host numbers in the same /16
             NtmNode mn = lab.node("mn", DOMAIN_C, lab.global4, "198.51.100.40");
-            NtmNode p = lab.node("p", InterDomainLab.DOMAIN_A, lab.global4, "198.51.100.41");
+            NtmNode p = lab.node("p55281", InterDomainLab.DOMAIN_A, lab.global4, "198.51.100.41");
             NtmNode q = lab.node("q", DOMAIN_C, lab.global4, "198.51.100.42");
-            NtmNode x = lab.node("x", InterDomainLab.DOMAIN_A, lab.global4, "198.51.100.43");
+            NtmNode x = lab.node("x62977", InterDomainLab.DOMAIN_A, lab.global4, "198.51.100.43");
             assertThat(p.virtualV4()).as("the blocks of a and c87 coincide").isEqualTo(mn.virtualV4());
             assertThat(x.virtualV4()).isEqualTo(q.virtualV4());
 
