@@ -54,6 +54,19 @@ class MessageCodecTest {
     }
 
     @Test
+    void reregisterRoundTripAndTrailingBytesAreRefused() throws Exception {
+        Reregister r = new Reregister(Reregister.UNKNOWN_NODE, MessageType.KEEPALIVE);
+        byte[] wire = encode(r::encode);
+        assertThat(HEX.formatHex(wire)).isEqualTo("0103");
+        assertThat(Reregister.decode(ByteBuffer.wrap(wire))).isEqualTo(r);
+        assertThat(r.reasonName()).isEqualTo("unknown-node");
+        assertThatThrownBy(() -> Reregister.decode(ByteBuffer.wrap(new byte[] {1, 3, 0})))
+                .isInstanceOf(MalformedMessageException.class);
+        assertThatThrownBy(() -> Reregister.decode(ByteBuffer.wrap(new byte[] {1})))
+                .isInstanceOf(MalformedMessageException.class);
+    }
+
+    @Test
     void registerAckRoundTrip() throws Exception {
         RegisterAck a = new RegisterAck(InetAddress.getByName("100.64.1.1"), InetAddress.getByName("fd00::101"),
                 new InetSocketAddress("203.0.113.1", 40000), 10);
