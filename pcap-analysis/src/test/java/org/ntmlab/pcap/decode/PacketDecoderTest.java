@@ -64,7 +64,8 @@ class PacketDecoderTest {
         assertThat(NtmMessageType.of(0x02)).isEqualTo(NtmMessageType.REGISTER_ACK);
         assertThat(NtmMessageType.of(0x06)).isEqualTo(NtmMessageType.ROUTE_DIRECTION);
         assertThat(NtmMessageType.of(0x2F)).isEqualTo(NtmMessageType.DATA);
-        assertThat(NtmMessageType.of(0x09)).isNull();
+        assertThat(NtmMessageType.of(0x09)).isEqualTo(NtmMessageType.REREGISTER);
+        assertThat(NtmMessageType.of(0x0A)).isNull();
     }
 
     @Test
@@ -87,7 +88,7 @@ class PacketDecoderTest {
         byte[] badVersion = good.clone();
         badVersion[0] = 2;
         byte[] unknownType = good.clone();
-        unknownType[1] = 0x09;
+        unknownType[1] = 0x0A;
         byte[] badSuite = good.clone();
         badSuite[2] = 4;
         byte[] undefinedFlag = good.clone();
