@@ -15,8 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
@@ -50,15 +48,26 @@ public final class AccountServer implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    private final Map<Long, NodeKey> issued = new ConcurrentHashMap<>();
+    private final IssuedKeys issued;
     private final SecureRandom random = new SecureRandom();
     private final AtomicLong logins = new AtomicLong();
     private final AtomicLong refusals = new AtomicLong();
     private volatile boolean closed;
 
+    /** An AS whose issued keys live in memory only (lost on restart): for tests. */
     public AccountServer(AccountStore accounts, String dcToken, SSLContext tls, InetSocketAddress bind)
             throws IOException {
+        this(accounts, IssuedKeys.inMemory(), dcToken, tls, bind);
+    }
+
+    /**
+     * An AS that keeps the keys it issues in {@code issued} (a file for a real AS, so that a DC
+     * restarted after the AS still finds the keys of registered nodes; issue 10).
+     */
+    public AccountServer(AccountStore accounts, IssuedKeys issued, String dcToken, SSLContext tls,
+                         InetSocketAddress bind) throws IOException {
         this.accounts = accounts;
+        this.issued = issued;
         this.dcToken = dcToken.getBytes(StandardCharsets.UTF_8);
         this.server = (SSLServerSocket) tls.getServerSocketFactory().createServerSocket();
         server.setEnabledProtocols(new String[] {"TLSv1.3"});
@@ -163,9 +172,14 @@ public final class AccountServer implements AutoCloseable {
         long keyId;
         do {
             keyId = random.nextLong();
-        } while (keyId == 0 || issued.containsKey(keyId));
+        } while (keyId == 0 || issued.contains(keyId));
         NodeKey k = new NodeKey(keyId, a.fqdn(), secret);
-        issued.put(keyId, k);
+        try {
+            issued.add(k); // saved before it is handed out: a key the node holds survives an AS crash
+        } catch (IOException e) {
+            LOG.warn("event=key-not-saved user={} error={}", user, e.toString());
+            return "ERR AS cannot save the key";
+        }
         logins.incrementAndGet();
         LOG.info("event=login user={} fqdn={} keyId={}", user, a.fqdn(), Long.toHexString(keyId));
         return "OK " + Long.toHexString(keyId) + " " + a.fqdn() + " " + Base64.getEncoder().encodeToString(secret);

@@ -7,6 +7,7 @@ import java.util.concurrent.CountDownLatch;
 
 import org.ntmlab.ntm.as.AccountServer;
 import org.ntmlab.ntm.as.AccountStore;
+import org.ntmlab.ntm.as.IssuedKeys;
 import org.ntmlab.ntm.as.LabCa;
 import org.ntmlab.ntm.as.PasswordHasher;
 
@@ -23,6 +24,10 @@ final class AsCommand implements Callable<Integer> {
 
     @Option(names = "--accounts", required = true, description = "accounts file (created if absent)")
     Path accounts;
+
+    @Option(names = "--keys", description = "file of the node keys issued, kept across restarts with mode 0600"
+            + " (default: the accounts file's name + .keys)")
+    Path keys;
 
     @Option(names = "--tls-dir", required = true, description = "lab CA directory (see `ntm ca`); created if empty")
     Path tlsDir;
@@ -57,9 +62,12 @@ final class AsCommand implements Callable<Integer> {
             }
         }
         LabCa.ensure(tlsDir, tlsNames == null ? LabCa.defaultNames() : tlsNames);
-        try (AccountServer as = new AccountServer(store, Args.text(dcToken), LabCa.serverContext(tlsDir),
+        Path keyFile = keys != null ? keys : accounts.resolveSibling(accounts.getFileName() + ".keys");
+        IssuedKeys issued = IssuedKeys.open(keyFile);
+        try (AccountServer as = new AccountServer(store, issued, Args.text(dcToken), LabCa.serverContext(tlsDir),
                 Args.hostPort("--bind", bind))) {
-            System.out.println("ntm as listening on " + as.localAddress() + " accounts=" + store.all().size());
+            System.out.println("ntm as listening on " + as.localAddress() + " accounts=" + store.all().size()
+                    + " keys=" + issued.size() + " (" + keyFile + ")");
             new CountDownLatch(1).await();
         }
         return 0;

@@ -50,6 +50,10 @@ public enum DcCounter implements Counter {
     FOREIGN_TUNNEL_ACK("foreignTunnelAck"),
     /** A tunnel decided again after an end moved (paper section 4.2). */
     REDIRECTS("redirects"),
+    /** An older tunnel of a pair retired: the pair asked for a new one (docs/protocol.md "Tunnel liveness"). */
+    TUNNELS_RETIRED("tunnelsRetired"),
+    /** A DIRECTION_REQUEST refused: an end has {@code MAX_TUNNELS_PER_NODE} tunnels at this DC. */
+    TUNNEL_LIMIT("tunnelLimit"),
     /** A move needs a relay path and no RS serves both families: the tunnel is not directed again. */
     REDIRECT_NO_RELAY("redirectNoRelay"),
     /** The RS did not ack RELAY_AUTHORISE after every retransmission: the MN's request fails. */

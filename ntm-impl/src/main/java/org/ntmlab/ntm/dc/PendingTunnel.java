@@ -111,6 +111,8 @@ final class PendingTunnel {
     /** ROUTE_DIRECTION sends of the current round, toward {@code MAX_RETRANSMITS}. */
     int attempts;
     EventLoop.Timer retransmit;
+    /** When the DC created it (loop clock): a tunnel younger than {@code TUNNEL_RETIRE_MIN_AGE_NANOS} is not retired. */
+    long createdNanos;
     private Directions directions = Directions.NOT_SENT;
     private RelayGrant relayGrant = RelayGrant.NOT_GRANTED;
 
@@ -192,7 +194,7 @@ final class PendingTunnel {
         return true;
     }
 
-    /** DCcn refused the CN's direction: stop retransmitting. */
+    /** DCcn refused the CN's direction, or a newer tunnel of the pair retired it: stop retransmitting. */
     void close() {
         directions = Directions.CLOSED;
         if (retransmit != null) {

@@ -93,8 +93,38 @@ final class RouteDirections {
             fail(mn, req.requestId(), "a node cannot open a tunnel to itself");
             return;
         }
+        retireOlder(mn, cn);
+        if (mn.tunnels.size() >= Dc.MAX_TUNNELS_PER_NODE || cn.tunnels.size() >= Dc.MAX_TUNNELS_PER_NODE) {
+            counters.count(DcCounter.TUNNEL_LIMIT);
+            fail(mn, req.requestId(), "too many tunnels (" + Dc.MAX_TUNNELS_PER_NODE + " per node)");
+            return;
+        }
         PathDecision d = PathRules.decide(mn.position(), cn.position());
         createTunnel(tunnels.newTunnelId(), mn, req.requestId(), cn, null, d, key);
+    }
+
+    /**
+     * {@code mn} asks for a tunnel to {@code cn} again: it has none that works (its old one went
+     * DOWN, or the peer restarted under the same name), so their older tunnels are retired, except
+     * those younger than {@code TUNNEL_RETIRE_MIN_AGE_NANOS} (both ends may ask at once). The ends
+     * drop theirs when the new one is UP (docs/protocol.md "Tunnel liveness"). Matched by name: a
+     * peer that registered again has a new record.
+     */
+    private void retireOlder(NodeRecord mn, NodeRecord cn) {
+        long now = loop.nanoTime();
+        java.util.Set<PendingTunnel> either = new java.util.LinkedHashSet<>(mn.tunnels);
+        either.addAll(cn.tunnels); // one of them may have registered again: its new record lists none
+        for (PendingTunnel t : either) {
+            if (t.remote != null || now - t.createdNanos < Dc.TUNNEL_RETIRE_MIN_AGE_NANOS) {
+                continue;
+            }
+            String other = t.mn.fqdn.equals(mn.fqdn) ? t.cn.fqdn : t.mn.fqdn;
+            if (other.equals(cn.fqdn)) {
+                tunnels.retire(t);
+                counters.count(DcCounter.TUNNELS_RETIRED);
+                LOG.info("event=tunnel-retired tunnel={} mn={} cn={}", Long.toHexString(t.id), t.mn.fqdn, t.cn.fqdn);
+            }
+        }
     }
 
     /** Records a tunnel decided here (local CN, or remote CN as DCmn), picks the RS, starts directing. */
@@ -109,6 +139,7 @@ final class RouteDirections {
             }
         }
         PendingTunnel t = new PendingTunnel(id, mn, cn, remote, requestId, d, rs);
+        t.createdNanos = loop.nanoTime();
         random.nextBytes(t.tunnelSecret);
         if (rs != null) {
             relays.assign(t);

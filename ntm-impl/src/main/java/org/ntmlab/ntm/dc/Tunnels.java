@@ -30,6 +30,25 @@ final class Tunnels {
         return owned.containsKey(id) || foreign.containsKey(id);
     }
 
+    /**
+     * Forgets {@code t}: its retransmissions stop, it leaves every index and its ends' lists,
+     * and its RS carries one tunnel less. Returns the RS whose load dropped, or null.
+     */
+    RelayState retire(PendingTunnel t) {
+        t.close();
+        owned.remove(t.id);
+        byRequest.values().removeIf(o -> o == t);
+        t.mn.tunnels.remove(t);
+        if (t.cn != null) {
+            t.cn.tunnels.remove(t);
+        }
+        if (t.relay != null && t.relay.load > 0) {
+            t.relay.load--;
+            return t.relay;
+        }
+        return null;
+    }
+
     /** A fresh random tunnel id, not 0 and not in use here. */
     long newTunnelId() {
         long id;

@@ -45,7 +45,10 @@ abstract class Table1Network implements AutoCloseable {
     public final Segment p1;
     public final Segment p2;
     public final CipherSuite suite;
-    public final RelayServer rs;
+    /** The RS at 198.51.100.20 / 2001:db8::20; {@link #restartRs()} replaces it. */
+    public volatile RelayServer rs;
+    private final MemoryHost rsHost;
+    private int rsStarts = 1;
     /** The AS's keys, by key id: DCs look them up here, and a node's key is put here first. */
     public final Map<Long, NodeKey> keys = new ConcurrentHashMap<>();
     public final Map<String, NtmNode> nodes = new HashMap<>();
@@ -64,8 +67,42 @@ abstract class Table1Network implements AutoCloseable {
         net.natRouter("r1", p1, global4, "203.0.113.1", nat);
         net.natRouter("r2", p2, global4, "203.0.113.2", nat);
         random.nextBytes(rsSecret);
-        MemoryHost rsHost = net.host("rs").attach(global4, "198.51.100.20").attach(global6, "2001:db8::20");
+        rsHost = net.host("rs").attach(global4, "198.51.100.20").attach(global6, "2001:db8::20");
         rs = closeables.add(new RelayServer(1, rsSecret, suite, RS_V4, RS_V6, rsHost, loop("rs")));
+    }
+
+    /**
+     * Stops the RS and starts a new one with the same id, DC secret and addresses, as a restarted
+     * process: it knows no tunnel until the DC authorises them again.
+     */
+    public RelayServer restartRs() throws Exception {
+        stopRs();
+        return startRsAgain();
+    }
+
+    /** Stops the RS: its sockets close and every tunnel it relayed is forgotten (a crash, as the ends see it). */
+    public void stopRs() {
+        rs.close();
+    }
+
+    /** Starts a new RS in place of the one {@link #stopRs()} stopped (see {@link #restartRs()}). */
+    public RelayServer startRsAgain() throws Exception {
+        rs = closeables.add(new RelayServer(1, rsSecret, suite, RS_V4, RS_V6, rsHost, loop("rs-" + (++rsStarts))));
+        return rs;
+    }
+
+    /**
+     * Stops node {@code name} and starts it again on the same host, address and name with a
+     * fresh key (a new login at the AS), as a restarted process; waits until it has registered.
+     */
+    public NtmNode restartNode(String name) throws Exception {
+        NtmNode old = nodes.get(name);
+        old.close();
+        MemoryHost h = hosts.get(name);
+        NtmNode n = closeables.addFirst(newNode(old.fqdn(), h, old.config().dcV4(), old.config().dcV6(), name + "-" + System.nanoTime()));
+        n.start().get(5, TimeUnit.SECONDS);
+        nodes.put(name, n);
+        return n;
     }
 
     /** The lab's RS as a DC that uses it knows it. */
@@ -92,14 +129,20 @@ abstract class Table1Network implements AutoCloseable {
                       String address) throws Exception {
         MemoryHost h = net.host(name).attach(segment, address);
         hosts.put(name, h);
+        NtmNode n = closeables.addFirst(newNode(fqdn, h, dcV4, dcV6, name));
+        n.start().get(5, TimeUnit.SECONDS);
+        nodes.put(name, n);
+        return n;
+    }
+
+    /** A node {@code fqdn} on {@code h} with a fresh key (known to the lab's stand-in AS, {@link #keys}). */
+    private NtmNode newNode(String fqdn, MemoryHost h, InetSocketAddress dcV4, InetSocketAddress dcV6, String loopName) {
         byte[] secret = new byte[32];
         random.nextBytes(secret);
         NodeKey k = new NodeKey(random.nextLong(), fqdn, secret);
         keys.put(k.keyId(), k);
-        NtmNode n = closeables.addFirst(new NtmNode(new NodeConfig(dcV4, dcV6, NODE_PORT, suite), k, h, loop(name)));
+        NtmNode n = new NtmNode(new NodeConfig(dcV4, dcV6, NODE_PORT, suite), k, h, loop(loopName));
         h.onAddressChange(n::addressesChanged); // stands in for netlink on the in-memory network
-        n.start().get(5, TimeUnit.SECONDS);
-        nodes.put(name, n);
         return n;
     }
 

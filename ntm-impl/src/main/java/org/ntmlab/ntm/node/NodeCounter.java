@@ -71,7 +71,19 @@ public enum NodeCounter implements Counter {
     /** A tunnel works again after a move (or a re-direction): TCP to the peer resends now. */
     PATH_RESUMED("pathResumed"),
     /** A tunnel could not be set up (the RS did not answer RELAY_BIND, or the peer TUNNEL_REQUEST): its resolves fail. */
-    TUNNEL_FAILURES("tunnelFailures");
+    TUNNEL_FAILURES("tunnelFailures"),
+    /** A liveness PROBE sent: the tunnel heard nothing from its peer since the last check. */
+    LIVENESS_PROBES("livenessProbes"),
+    /** A tunnel went DOWN (liveness probes unanswered, or its re-set-up failed). */
+    TUNNELS_DOWN("tunnelsDown"),
+    /** A DOWN tunnel came back UP: an authenticated packet from its peer arrived after all. */
+    TUNNELS_REVIVED("tunnelsRevived"),
+    /** A re-resolve started for the peer of a DOWN tunnel (docs/protocol.md "Tunnel liveness"). */
+    RERESOLVES("reresolves"),
+    /** An older tunnel to a peer removed because a newer one to the same peer is UP. */
+    TUNNELS_SUPERSEDED("tunnelsSuperseded"),
+    /** A ROUTE_DIRECTION for a new tunnel refused: the node holds {@code MAX_TUNNELS} already. */
+    TUNNEL_TABLE_FULL("tunnelTableFull");
 
     private final String key;
 

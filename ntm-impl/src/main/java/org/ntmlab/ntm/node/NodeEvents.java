@@ -43,6 +43,15 @@ public final class NodeEvents {
     public static final String PATH_RESUMED = "path-resumed";
     public static final String TUNNEL_FAILED = "tunnel-failed";
     public static final String OPTIMISATION_FAILED = "optimisation-failed";
+    /**
+     * A tunnel stopped working: {@code reason=} says why (liveness probes unanswered, or its
+     * set-up after a re-direction failed). Its peer is re-resolved when data waits for it.
+     */
+    public static final String TUNNEL_DOWN = "tunnel-down";
+    /** A DOWN tunnel heard its peer again and is UP. */
+    public static final String TUNNEL_REVIVED = "tunnel-revived";
+    /** A tunnel left the table: {@code reason=superseded} (a newer one to the peer is UP), {@code expired}, {@code failed}. */
+    public static final String TUNNEL_REMOVED = "tunnel-removed";
 
     private NodeEvents() {
     }

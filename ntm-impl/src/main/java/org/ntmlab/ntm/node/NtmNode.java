@@ -65,6 +65,7 @@ public final class NtmNode implements AutoCloseable {
     private final Registration registration;
     private final Resolution resolution;
     private final TunnelReceive receive;
+    private final TunnelTimers timers;
 
     public NtmNode(NodeConfig config, NodeKey key, Network network, EventLoop loop) {
         this.ctx = new NodeContext(config, key, network, loop);
@@ -74,10 +75,12 @@ public final class NtmNode implements AutoCloseable {
                 (src, dst, segment) -> stack.sendTransport(Ip.PROTO_TCP, src, dst, segment), stack::sourceFor);
         stack.setTcp(tcp::onSegment);
         PendingResolves pending = new PendingResolves();
-        TunnelTimers timers = new TunnelTimers(ctx, send, pending);
+        this.timers = new TunnelTimers(ctx, send, pending);
         this.registration = new Registration(ctx, stack, timers, this::onDatagram);
         this.resolution = new Resolution(ctx, registration, timers, pending);
         this.receive = new TunnelReceive(ctx, stack, tcp, send, timers, pending);
+        send.onDownTunnel(resolution::reresolve);
+        timers.onDead(resolution::reresolve);
     }
 
     /** The virtual TCP layer (RFC 9293); sockets: {@code new NtmSocket(node.tcp(), node.resolver(), host, port)}. */
@@ -107,6 +110,11 @@ public final class NtmNode implements AutoCloseable {
                 return null;
             }
         };
+    }
+
+    /** What the node was started with (its DC's addresses, port, cipher suite). */
+    public NodeConfig config() {
+        return ctx.config;
     }
 
     public String fqdn() {
@@ -153,13 +161,16 @@ public final class NtmNode implements AutoCloseable {
             stack.bindUdp(ECHO_PORT, (src, srcPort, dst, payload) -> stack.sendUdp(ECHO_PORT, src, srcPort, payload));
             TcpEchoService.start(tcp, ECHO_PORT);
             registration.start();
+            timers.startLiveness();
         });
         return registration.registered();
     }
 
     /** Real addresses changed (a move): fix sockets per family and register again at once. */
     public void addressesChanged() {
-        ctx.loop.execute(registration::addressesChanged);
+        if (!ctx.closed) {
+            ctx.loop.execute(registration::addressesChanged);
+        }
     }
 
     /**

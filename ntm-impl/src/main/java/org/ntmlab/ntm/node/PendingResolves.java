@@ -69,15 +69,30 @@ final class PendingResolves {
         }
     }
 
+    /** Whether a resolve of {@code fqdn} is in progress. */
+    boolean resolving(String fqdn) {
+        for (Pending p : byRequest.values()) {
+            if (p.fqdn.equalsIgnoreCase(fqdn)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Forgets request {@code requestId} (its future is completed by the caller). */
     void remove(long requestId) {
         byRequest.remove(requestId);
     }
 
-    /** Tunnel {@code t} is up: every resolve waiting for it completes. */
+    /**
+     * Tunnel {@code t} is up: every resolve waiting for it completes, and so does every resolve of
+     * the same peer (both ends may ask at once after a failure; the DC answers the first one, and
+     * the other end is directed as its responder).
+     */
     void tunnelUp(Tunnel t) {
         for (Pending p : List.copyOf(byRequest.values())) {
-            if (p.tunnelId == t.id) {
+            if (p.tunnelId == t.id || p.fqdn.equalsIgnoreCase(t.peerFqdn)) {
+                p.cancelTimer();
                 byRequest.remove(p.requestId);
                 p.future.complete(t.info());
             }

@@ -2,6 +2,9 @@ package org.ntmlab.ntm.node;
 
 import static org.ntmlab.ntm.signalling.ProtocolConstants.Node.DIRECTION_RETRY_NANOS;
 import static org.ntmlab.ntm.signalling.ProtocolConstants.Node.DIRECTION_TRIES;
+import static org.ntmlab.ntm.signalling.ProtocolConstants.Node.MAX_TUNNELS;
+import static org.ntmlab.ntm.signalling.ProtocolConstants.Node.RERESOLVE_FIRST_BACKOFF_NANOS;
+import static org.ntmlab.ntm.signalling.ProtocolConstants.Node.RERESOLVE_MAX_BACKOFF_NANOS;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -52,6 +55,23 @@ final class Resolution {
         sendDirectionRequest(p);
     }
 
+    /**
+     * {@code t} is DOWN and data waits for its peer (or it just died carrying data): ask the DC
+     * for a new tunnel, unless a resolve of the peer runs already or the backoff says wait. The
+     * new tunnel supersedes {@code t} once it is UP (docs/protocol.md "Tunnel liveness").
+     */
+    void reresolve(Tunnel t) {
+        if (!registration.isRegistered() || pending.resolving(t.peerFqdn)
+                || !t.reresolveDue(ctx.loop.nanoTime(), RERESOLVE_FIRST_BACKOFF_NANOS, RERESOLVE_MAX_BACKOFF_NANOS)) {
+            return;
+        }
+        ctx.counters.count(NodeCounter.RERESOLVES);
+        PendingResolves.Pending p = pending.add(t.peerFqdn, new CompletableFuture<>());
+        ctx.event(NodeEvents.DIRECTION_REQUEST, "peer=" + t.peerFqdn + " request=" + p.requestId
+                + " reason=tunnel-down tunnel=" + Long.toHexString(t.id));
+        sendDirectionRequest(p);
+    }
+
     private void sendDirectionRequest(PendingResolves.Pending p) {
         if (p.future.isDone() || p.tunnelId != 0) {
             return;
@@ -80,6 +100,13 @@ final class Resolution {
         }
         boolean initiator = rd.role() == RouteDirection.INITIATOR;
         if (t == null) {
+            if (ctx.tunnels.size() >= MAX_TUNNELS) {
+                ctx.counters.count(NodeCounter.TUNNEL_TABLE_FULL);
+                ctx.event(NodeEvents.TUNNEL_REFUSED, "peer=" + rd.peerFqdn() + " reason=\"tunnel table full ("
+                        + MAX_TUNNELS + ")\"");
+                pending.fail(rd.requestId(), "tunnel table full");
+                return;
+            }
             String clash = virtualAddressClash(rd);
             if (clash != null) {
                 // Packets are routed to a tunnel by the peer's virtual address: a second peer

@@ -27,7 +27,13 @@ import org.ntmlab.ntm.wire.RouteDirection;
  * trafficAfterRedirection()   any other        CONNECTING, responder up once  UP
  * probeAcked(from)            PROBE_ACK        relayed, peer NATed, not yet   path := DIRECT (route optimisation)
  * peerSeenAt(from, newest)    any              direct path                    peer endpoint := from (roaming)
+ * livenessCheck(now)          (1 s tick)       UP, nothing heard, probes out  DOWN after TUNNEL_DEAD_PROBES
+ * failed()                    (retries spent)  BINDING, CONNECTING, was up    DOWN (never up: removed by the caller)
+ * heard()                     any authentic.   DOWN                           UP (revived: the peer was only away)
  * </pre>
+ *
+ * A DOWN tunnel carries no data; the next packet to its peer re-resolves through the DC, whose
+ * new tunnel supersedes this one when it is UP (docs/protocol.md "Tunnel liveness").
  *
  * Orthogonal to it, the {@link Resume} sub-state says whether this end moved and still waits
  * for proof that the path works again: {@link #moved()} (a tunnel that was up once) makes it
@@ -46,7 +52,22 @@ final class Tunnel {
         /** Initiator waiting for TUNNEL_RESPONSE, or responder waiting for TUNNEL_REQUEST. */
         CONNECTING,
         /** Data flows. */
-        UP
+        UP,
+        /**
+         * No authenticated packet answered {@code TUNNEL_DEAD_PROBES} liveness probes (the peer or
+         * the RS restarted or is cut off), or the set-up after a re-direction failed.
+         */
+        DOWN
+    }
+
+    /** What a liveness check found. */
+    enum Liveness {
+        /** Heard from the peer since the last check, or nothing to check. */
+        ALIVE,
+        /** Nothing heard while a probe or data was out: send a liveness PROBE. */
+        PROBE,
+        /** The probes went unanswered: the tunnel is DOWN now. */
+        DEAD
     }
 
     /** Path in use. */
@@ -116,6 +137,17 @@ final class Tunnel {
     private long rxBytes;
     private long rxDropped;
     private long roams;
+
+    // liveness (docs/protocol.md "Tunnel liveness"): counts, not clock reads, on the data path
+    /** Authenticated packets from the peer (any type), at the last liveness check. */
+    private long heard;
+    private long heardAtCheck;
+    private long txAtCheck;
+    /** Liveness PROBEs sent since the peer was last heard. */
+    private int unansweredProbes;
+    private long downNanos;
+    private long reresolveNotBefore;
+    private long reresolveBackoff;
 
     /** A tunnel the DC has just directed for the first time; it follows {@code rd} at once. */
     Tunnel(RouteDirection rd, CipherSuite suite, long createdNanos) {
@@ -262,9 +294,101 @@ final class Tunnel {
         return true;
     }
 
+    /**
+     * An authenticated packet from the peer (or through our RS from the peer) opened. Returns
+     * true when it revived a DOWN tunnel.
+     */
+    boolean heard() {
+        heard++;
+        if (state != State.DOWN) {
+            return false;
+        }
+        state = State.UP;
+        unansweredProbes = 0;
+        return true;
+    }
+
+    /**
+     * The periodic liveness check (every {@code TUNNEL_LIVENESS_TICK_NANOS}). A tunnel that heard
+     * its peer since the last check is alive; one that sent data or has a probe out and heard
+     * nothing gets a probe; after {@code deadProbes} unanswered probes it is DOWN.
+     */
+    Liveness livenessCheck(int deadProbes, long nowNanos) {
+        if (state != State.UP) {
+            return Liveness.ALIVE;
+        }
+        boolean heardSince = heard != heardAtCheck;
+        boolean sentSince = txPackets != txAtCheck;
+        heardAtCheck = heard;
+        txAtCheck = txPackets;
+        if (heardSince) {
+            unansweredProbes = 0;
+            return Liveness.ALIVE;
+        }
+        if (!sentSince && unansweredProbes == 0) {
+            return Liveness.ALIVE; // idle both ways: the keepalive PROBE starts a check
+        }
+        if (unansweredProbes >= deadProbes) {
+            down(nowNanos);
+            return Liveness.DEAD;
+        }
+        unansweredProbes++;
+        return Liveness.PROBE;
+    }
+
+    /** The keepalive PROBE left: it counts as a liveness probe until the peer answers. */
+    void keepaliveProbeSent() {
+        if (state == State.UP && unansweredProbes == 0) {
+            unansweredProbes = 1;
+            heardAtCheck = heard;
+        }
+    }
+
+    /**
+     * The set-up after a re-direction failed (RELAY_BIND or TUNNEL_REQUEST unanswered). A tunnel
+     * that was up once goes DOWN; returns false for one that never was (the caller removes it).
+     */
+    boolean failed(long nowNanos) {
+        relayBindRetry.cancel();
+        requestRetry.cancel();
+        probeRetry.cancel();
+        if (upNanos == 0) {
+            return false;
+        }
+        down(nowNanos);
+        return true;
+    }
+
+    private void down(long nowNanos) {
+        state = State.DOWN;
+        downNanos = nowNanos;
+        relayBindRetry.cancel();
+        requestRetry.cancel();
+        probeRetry.cancel();
+        resume = Resume.NONE;
+    }
+
+    /**
+     * Whether a DOWN tunnel's peer may be re-resolved now; if so, the next one waits twice as long
+     * as the last ({@code first} doubling to {@code max}).
+     */
+    boolean reresolveDue(long nowNanos, long first, long max) {
+        if (state != State.DOWN || reresolveBackoff != 0 && nowNanos - reresolveNotBefore < 0) {
+            return false;
+        }
+        reresolveBackoff = reresolveBackoff == 0 ? first : Math.min(max, reresolveBackoff * 2);
+        reresolveNotBefore = nowNanos + reresolveBackoff;
+        return true;
+    }
+
+    /** Whether this tunnel is DOWN since at least {@code expiryNanos}. */
+    boolean expired(long nowNanos, long expiryNanos) {
+        return state == State.DOWN && nowNanos - downNanos >= expiryNanos;
+    }
+
     /** This end moved (paper section 4.2). Returns false for a tunnel that was never up: nothing to resume. */
     boolean moved() {
-        if (upNanos == 0) {
+        if (upNanos == 0 || state == State.DOWN) {
             return false;
         }
         resume = Resume.NOTICE_PENDING;
@@ -307,6 +431,10 @@ final class Tunnel {
         return state == State.UP;
     }
 
+    boolean isDown() {
+        return state == State.DOWN;
+    }
+
     Path path() {
         return path;
     }
@@ -323,9 +451,12 @@ final class Tunnel {
         return optimised;
     }
 
-    /** Whether data may be sent: the tunnel was up once (a move re-signals it without stopping data). */
-    boolean everUp() {
-        return upNanos != 0;
+    /**
+     * Whether data may be sent: the tunnel was up once (a move re-signals it without stopping
+     * data) and is not DOWN.
+     */
+    boolean carriesData() {
+        return upNanos != 0 && state != State.DOWN;
     }
 
     Association relayKeys() {

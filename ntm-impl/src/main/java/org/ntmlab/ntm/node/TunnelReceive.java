@@ -81,6 +81,11 @@ final class TunnelReceive {
             return false;
         }
         plain.flip();
+        if (t.heard()) {
+            ctx.counters.count(NodeCounter.TUNNELS_REVIVED);
+            ctx.event(NodeEvents.TUNNEL_REVIVED, "tunnel=" + Long.toHexString(t.id) + " peer=" + t.peerFqdn);
+            pathResumed(t, "revived");
+        }
         if (t.peerSeenAt(from, counter > highestBefore)) {
             ctx.event(NodeEvents.PEER_ROAMED, "tunnel=" + Long.toHexString(t.id) + " endpoint=" + NodeEvents.format(from));
         }
@@ -168,10 +173,34 @@ final class TunnelReceive {
                     + " peer=" + t.peerFqdn + " path=" + t.path() + " target=" + NodeEvents.format(t.target()));
             if (again) {
                 pathResumed(t, "re-directed");
+            } else if (supersedeOlder(t)) {
+                pathResumed(t, "replaced"); // TCP waited on a backed-off timer while the old tunnel was dead
             }
         }
         pending.tunnelUp(t);
         timers.optimise(t);
+    }
+
+    /**
+     * {@code t} is UP for the first time: older tunnels to the same peer (DOWN ones the re-resolve
+     * replaced, or a pair both ends asked for at once) leave the table, so that both ends settle
+     * on the newest tunnel, as the DC does (docs/protocol.md "Tunnel liveness"). Returns whether
+     * there was any.
+     */
+    private boolean supersedeOlder(Tunnel t) {
+        boolean any = false;
+        for (Tunnel o : ctx.tunnels.byPeer(t.peerFqdn)) {
+            if (o == t) {
+                break; // byPeer is in creation order: only those before t are older
+            }
+            ctx.tunnels.remove(o);
+            o.failed(ctx.loop.nanoTime()); // stops its retries
+            ctx.counters.count(NodeCounter.TUNNELS_SUPERSEDED);
+            ctx.event(NodeEvents.TUNNEL_REMOVED, "tunnel=" + Long.toHexString(o.id) + " peer=" + o.peerFqdn
+                    + " reason=superseded by=" + Long.toHexString(t.id));
+            any = true;
+        }
+        return any;
     }
 
     /**

@@ -33,15 +33,25 @@ final class TunnelSend {
     private final ByteBuffer tx = ByteBuffer.allocate(ProtocolConstants.Node.DATAGRAM_BUFFER_BYTES);
     private final Consumer<ByteBuffer> hello = this::encodeHello;
 
+    private Consumer<Tunnel> onDownTunnel = t -> { };
+
     TunnelSend(NodeContext ctx) {
         this.ctx = ctx;
+    }
+
+    /** What an inner packet for a DOWN tunnel's peer triggers: a re-resolve ({@link Resolution#reresolve}). */
+    void onDownTunnel(Consumer<Tunnel> action) {
+        this.onDownTunnel = action;
     }
 
     /** The virtual stack's output: one inner packet to encapsulate (paper Figure 6 (1)). */
     void sendInner(ByteBuffer ip) {
         Tunnel t = ctx.tunnels.forDestination(ip, ip.position());
-        if (t == null || !t.everUp()) { // once up, keep sending while a move re-signals the path
+        if (t == null || !t.carriesData()) { // once up, keep sending while a move re-signals the path
             ctx.counters.count(NodeCounter.NO_TUNNEL);
+            if (t != null && t.isDown()) {
+                onDownTunnel.accept(t); // the next packet to a dead tunnel's peer re-resolves through the DC
+            }
             return;
         }
         InetSocketAddress to = t.target();

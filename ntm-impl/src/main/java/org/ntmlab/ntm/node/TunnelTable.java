@@ -45,6 +45,25 @@ final class TunnelTable {
         all.add(t);
     }
 
+    /**
+     * Removes {@code t} (superseded, expired, or never up and failed). Rebuilds the id index:
+     * removal is rare (a few per re-resolve) and linear probing has no cheap delete.
+     */
+    void remove(Tunnel t) {
+        if (!all.remove(t)) {
+            return;
+        }
+        byId = new Tunnel[byId.length];
+        size = 0;
+        for (Tunnel o : all) {
+            insert(o);
+        }
+    }
+
+    int size() {
+        return all.size();
+    }
+
     private void insert(Tunnel t) {
         int mask = byId.length - 1;
         int i = mix(t.id) & mask;

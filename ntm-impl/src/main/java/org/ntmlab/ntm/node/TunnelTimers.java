@@ -5,7 +5,14 @@ import static org.ntmlab.ntm.signalling.ProtocolConstants.Node.PROBE_TRIES;
 import static org.ntmlab.ntm.signalling.ProtocolConstants.Node.RELAY_BIND_RETRY_NANOS;
 import static org.ntmlab.ntm.signalling.ProtocolConstants.Node.RELAY_BIND_TRIES;
 import static org.ntmlab.ntm.signalling.ProtocolConstants.Node.TUNNEL_REQUEST_RETRY_NANOS;
+import static org.ntmlab.ntm.signalling.ProtocolConstants.Node.TUNNEL_DEAD_PROBES;
+import static org.ntmlab.ntm.signalling.ProtocolConstants.Node.TUNNEL_DOWN_EXPIRY_SECONDS;
+import static org.ntmlab.ntm.signalling.ProtocolConstants.Node.TUNNEL_LIVENESS_TICK_NANOS;
 import static org.ntmlab.ntm.signalling.ProtocolConstants.Node.TUNNEL_REQUEST_TRIES;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import org.ntmlab.ntm.wire.MessageType;
 
@@ -15,19 +22,61 @@ import org.ntmlab.ntm.wire.MessageType;
  * section 3.2: the DC directs, both ends build the UDP tunnel, through an RS when they cannot
  * reach each other), route-optimisation PROBEs toward the peer's NAT mapping
  * (docs/protocol.md "Route optimisation"), the keepalive PROBE of up tunnels, and the move
- * notices that resume data at once after this node moved (paper section 4.2). Each timer
- * has its own slot on the {@link Tunnel}. Loop-thread only.
+ * notices that resume data at once after this node moved (paper section 4.2), and the
+ * liveness check that declares a silent tunnel DOWN (docs/protocol.md "Tunnel liveness").
+ * Each timer has its own slot on the {@link Tunnel}. Loop-thread only.
  */
 final class TunnelTimers {
 
     private final NodeContext ctx;
     private final TunnelSend send;
     private final PendingResolves pending;
+    private Consumer<Tunnel> onDead = t -> { };
 
     TunnelTimers(NodeContext ctx, TunnelSend send, PendingResolves pending) {
         this.ctx = ctx;
         this.send = send;
         this.pending = pending;
+    }
+
+    /** What a tunnel that went DOWN while it carried data triggers: a re-resolve ({@link Resolution#reresolve}). */
+    void onDead(Consumer<Tunnel> action) {
+        this.onDead = action;
+    }
+
+    /** Starts the liveness check, every {@code TUNNEL_LIVENESS_TICK_NANOS} until the node closes. */
+    void startLiveness() {
+        ctx.loop.schedule(TUNNEL_LIVENESS_TICK_NANOS, this::livenessTick);
+    }
+
+    private void livenessTick() {
+        if (ctx.closed) {
+            return;
+        }
+        long now = ctx.loop.nanoTime();
+        long expiry = TimeUnit.SECONDS.toNanos(TUNNEL_DOWN_EXPIRY_SECONDS);
+        for (Tunnel t : List.copyOf(ctx.tunnels.all())) {
+            if (t.expired(now, expiry)) {
+                ctx.tunnels.remove(t);
+                ctx.event(NodeEvents.TUNNEL_REMOVED, "tunnel=" + Long.toHexString(t.id) + " peer=" + t.peerFqdn
+                        + " reason=expired");
+                continue;
+            }
+            switch (t.livenessCheck(TUNNEL_DEAD_PROBES, now)) {
+                case PROBE -> {
+                    ctx.counters.count(NodeCounter.LIVENESS_PROBES);
+                    send.sendProbe(t, MessageType.PROBE, TunnelSend.KEEPALIVE_NONCE, t.target());
+                }
+                case DEAD -> {
+                    ctx.counters.count(NodeCounter.TUNNELS_DOWN);
+                    ctx.event(NodeEvents.TUNNEL_DOWN, "tunnel=" + Long.toHexString(t.id) + " peer=" + t.peerFqdn
+                            + " path=" + t.path() + " reason=\"no answer to " + TUNNEL_DEAD_PROBES + " liveness probes\"");
+                    onDead.accept(t);
+                }
+                case ALIVE -> { }
+            }
+        }
+        ctx.loop.schedule(TUNNEL_LIVENESS_TICK_NANOS, this::livenessTick);
     }
 
     /** Starts what the state the DC's direction left {@code t} in needs: RELAY_BIND, or the opener's TUNNEL_REQUEST. */
@@ -74,6 +123,17 @@ final class TunnelTimers {
         ctx.counters.count(NodeCounter.TUNNEL_FAILURES);
         ctx.event(NodeEvents.TUNNEL_FAILED, "tunnel=" + Long.toHexString(t.id) + " reason=\"" + reason + "\"");
         pending.tunnelFailed(t, reason);
+        if (t.failed(ctx.loop.nanoTime())) {
+            // was up once (the set-up after a re-direction failed): DOWN, re-resolved like a dead one
+            ctx.counters.count(NodeCounter.TUNNELS_DOWN);
+            ctx.event(NodeEvents.TUNNEL_DOWN, "tunnel=" + Long.toHexString(t.id) + " peer=" + t.peerFqdn
+                    + " path=" + t.path() + " reason=\"" + reason + "\"");
+            onDead.accept(t);
+        } else {
+            ctx.tunnels.remove(t); // never carried data: nothing refers to it
+            ctx.event(NodeEvents.TUNNEL_REMOVED, "tunnel=" + Long.toHexString(t.id) + " peer=" + t.peerFqdn
+                    + " reason=failed");
+        }
     }
 
     /** {@code t} is up: on a relayed tunnel between two NATed ends, start route optimisation. */
@@ -98,11 +158,16 @@ final class TunnelTimers {
         t.probeRetry.scheduled(ctx.loop.schedule(PROBE_INTERVAL_NANOS, () -> probe(t)));
     }
 
-    /** Every keepalive interval: a PROBE on each up tunnel keeps NAT mappings of direct paths open (RFC 4787 REQ-5). */
+    /**
+     * Every keepalive interval: a PROBE on each up tunnel keeps NAT mappings of direct paths open
+     * (RFC 4787 REQ-5) and checks that an idle tunnel still works: until the PROBE_ACK comes, the
+     * liveness check counts it as an unanswered probe.
+     */
     void keepalive() {
         for (Tunnel t : ctx.tunnels.all()) {
             if (t.isUp()) {
                 send.sendProbe(t, MessageType.PROBE, TunnelSend.KEEPALIVE_NONCE, t.target());
+                t.keepaliveProbeSent();
             }
         }
     }

@@ -106,6 +106,42 @@ public final class ProtocolConstants {
         /** TUNNEL_REQUESTs without a TUNNEL_RESPONSE before the tunnel fails. */
         public static final int TUNNEL_REQUEST_TRIES = 10;
 
+        // -- liveness of tunnels (issue 10: an RS or a peer that restarted; docs/protocol.md
+        //    "Tunnel liveness"). Anchor: WireGuard's dead-peer handling (wireguard-go device/timers.go),
+        //    which starts a new handshake when it sent but heard nothing for 15 s; ours is faster
+        //    because the DC, not a handshake, makes the replacement tunnel.
+
+        /**
+         * Period of the liveness check of every tunnel. A tunnel that sent data, or whose keepalive
+         * PROBE is pending, and heard no authenticated packet since the last check gets a liveness
+         * PROBE; 1 s is tens of round trips even through a loaded RS.
+         */
+        public static final long TUNNEL_LIVENESS_TICK_NANOS = millisToNanos(1000);
+        /**
+         * Liveness PROBEs in a row without any authenticated packet back before the tunnel is DOWN:
+         * 3 tolerates two lost probes (or acks) in a row, and a tunnel carrying data is declared
+         * dead 3-4 s after its peer or RS stopped, below the 10 s recovery budget of issue 10.
+         */
+        public static final int TUNNEL_DEAD_PROBES = 3;
+        /**
+         * Shortest wait between two re-resolves of a DOWN tunnel's peer (each triggered by a packet
+         * for it), doubled after each up to {@link #RERESOLVE_MAX_BACKOFF_NANOS}: a peer that is
+         * gone for good costs its DC a DIRECTION_REQUEST every few seconds, not one per packet.
+         */
+        public static final long RERESOLVE_FIRST_BACKOFF_NANOS = millisToNanos(500);
+        /** Cap of the re-resolve backoff: a peer that comes back is reached within 4 s of its return. */
+        public static final long RERESOLVE_MAX_BACKOFF_NANOS = millisToNanos(4000);
+        /**
+         * A DOWN tunnel stays in the table this long for a late revival (an authenticated packet
+         * brings it back UP; the peer may only have been moving), then it is removed.
+         */
+        public static final int TUNNEL_DOWN_EXPIRY_SECONDS = 60;
+        /**
+         * Tunnels a node keeps at once; a ROUTE_DIRECTION for one more is acknowledged but refused
+         * ({@code tunnelTableFull}), so that no DC, however buggy, can grow a node's table without bound.
+         */
+        public static final int MAX_TUNNELS = 1024;
+
         // -- route optimisation (docs/protocol.md "Route optimisation"; not in the paper)
 
         /** Wait between route-optimisation PROBEs to the peer's NAT mapping (100 ms). */
@@ -185,6 +221,19 @@ public final class ProtocolConstants {
          * made-up ids can neither queue work at the AS nor grow the DC's state without bound.
          */
         public static final int MAX_PENDING_KEY_LOOKUPS = 1024;
+
+        /**
+         * Tunnels one node may be an end of at this DC; one more fails its DIRECTION_REQUEST. Older
+         * tunnels of a pair are retired when the pair asks again ({@link #TUNNEL_RETIRE_MIN_AGE_NANOS}),
+         * so only a node asking for many peers reaches this.
+         */
+        public static final int MAX_TUNNELS_PER_NODE = 1024;
+        /**
+         * A new DIRECTION_REQUEST between two nodes retires their older tunnels (the ends asked
+         * again because the old one went DOWN), except those younger than this: both ends may ask
+         * at once after a failure, and a tunnel still being set up must not be pulled from under them.
+         */
+        public static final long TUNNEL_RETIRE_MIN_AGE_NANOS = 10_000_000_000L;
 
         /** Plaintext buffer of the DC's receive path, reused for every message: the largest body it opens. */
         public static final int PLAINTEXT_BUFFER_BYTES = 2048;

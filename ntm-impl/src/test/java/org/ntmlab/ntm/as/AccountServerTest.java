@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 
 import javax.net.ssl.SSLHandshakeException;
@@ -57,5 +59,58 @@ class AccountServerTest {
             assertThatThrownBy(() -> client.login("alice", "pw".toCharArray())).isInstanceOf(
                     SSLHandshakeException.class);
         }
+    }
+
+    /**
+     * Issue 10: an AS restart lost every issued key, so a DC restarted after it could not find
+     * the keys of registered nodes and every node had to be restarted by hand. The keys now live
+     * in a 0600 file the restarted AS reads.
+     */
+    @Test
+    void issuedKeysSurviveAnAsRestartInAFileOnlyTheOwnerCanRead() throws Exception {
+        AccountStore store = AccountStore.open(dir.resolve("accounts"));
+        store.put("alice", "alice.ntm.example", "pw".toCharArray(), 1000);
+        LabCa.ensure(dir.resolve("tls"), List.of("127.0.0.1"));
+        Path keyFile = dir.resolve("accounts.keys");
+        NodeKey k;
+        try (AccountServer as = new AccountServer(store, IssuedKeys.open(keyFile), "dc-token",
+                LabCa.serverContext(dir.resolve("tls")), new InetSocketAddress("127.0.0.1", 0))) {
+            k = new AsClient(LabCa.clientContext(dir.resolve("tls/ca.pem")), as.localAddress())
+                    .login("alice", "pw".toCharArray());
+        }
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile))).isEqualTo("rw-------");
+        try (AccountServer restarted = new AccountServer(store, IssuedKeys.open(keyFile), "dc-token",
+                LabCa.serverContext(dir.resolve("tls")), new InetSocketAddress("127.0.0.1", 0))) {
+            AsClient client = new AsClient(LabCa.clientContext(dir.resolve("tls/ca.pem")), restarted.localAddress());
+            NodeKey dcView = client.keyDirectory("dc-token").lookup(k.keyId()).get();
+            assertThat(dcView).as("the restarted AS hands the DC the key issued before").isNotNull();
+            assertThat(dcView.secret()).isEqualTo(k.secret());
+            assertThat(dcView.fqdn()).isEqualTo("alice.ntm.example");
+        }
+    }
+
+    @Test
+    void theKeyFileIsBoundedPerNameAndABadOneIsRefusedWithItsLine() throws Exception {
+        Path keyFile = dir.resolve("keys");
+        IssuedKeys keys = IssuedKeys.open(keyFile);
+        NodeKey first = null;
+        for (int i = 1; i <= IssuedKeys.KEYS_PER_NAME + 2; i++) {
+            NodeKey k = new NodeKey(i, "bob.ntm.example", new byte[32]);
+            first = first == null ? k : first;
+            keys.add(k);
+        }
+        keys.add(new NodeKey(99, "carol.ntm.example", new byte[32]));
+        IssuedKeys reread = IssuedKeys.open(keyFile);
+        assertThat(reread.size()).isEqualTo(IssuedKeys.KEYS_PER_NAME + 1);
+        assertThat(reread.get(first.keyId())).as("the oldest of bob's keys is forgotten").isNull();
+        assertThat(reread.get(IssuedKeys.KEYS_PER_NAME + 2)).isNotNull();
+        assertThat(reread.get(99)).isNotNull();
+
+        Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-r--r--"));
+        assertThatThrownBy(() -> IssuedKeys.open(keyFile)).hasMessageContaining("chmod 600");
+        Path bad = dir.resolve("bad");
+        Files.writeString(bad, "# comment\n1 a.ntm.example not-base64!\n");
+        Files.setPosixFilePermissions(bad, PosixFilePermissions.fromString("rw-------"));
+        assertThatThrownBy(() -> IssuedKeys.open(bad)).hasMessageContaining(bad + ":2: ");
     }
 }
