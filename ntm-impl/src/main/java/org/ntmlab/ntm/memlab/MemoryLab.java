@@ -73,6 +73,21 @@ public final class MemoryLab extends Table1Network {
         return startDcAgain();
     }
 
+    /**
+     * Hangs the DC for {@code ms} (its loop is blocked, as a process stopped by {@code docker
+     * pause} or a long GC pause): nothing is answered meanwhile, then everything queued is
+     * handled. Returns at once.
+     */
+    public void hangDc(long ms) {
+        loops.get(dcStarts == 1 ? "dc" : "dc-" + dcStarts).execute(() -> {
+            try {
+                Thread.sleep(ms);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+    }
+
     /** Cuts the DC off the network (its addresses go away: nothing reaches it, it reaches nobody); the DC keeps its state. */
     public void partitionDc() {
         dcHost.detach("198.51.100.10").detach("2001:db8::10");

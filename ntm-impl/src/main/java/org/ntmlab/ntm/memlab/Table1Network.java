@@ -20,6 +20,7 @@ import org.ntmlab.ntm.transport.SelectorEventLoop;
 import org.ntmlab.ntm.transport.memory.MemoryHost;
 import org.ntmlab.ntm.transport.memory.MemoryNetwork;
 import org.ntmlab.ntm.transport.memory.NatBehaviour;
+import org.ntmlab.ntm.transport.memory.NatRouter;
 import org.ntmlab.ntm.transport.memory.Segment;
 
 /**
@@ -44,6 +45,9 @@ abstract class Table1Network implements AutoCloseable {
     public final Segment global6;
     public final Segment p1;
     public final Segment p2;
+    /** The NAT routers of P1 and P2 ({@link NatRouter#flushMappings()} for a router that lost its table). */
+    public final NatRouter r1;
+    public final NatRouter r2;
     public final CipherSuite suite;
     /** The RS at 198.51.100.20 / 2001:db8::20; {@link #restartRs()} replaces it. */
     public volatile RelayServer rs;
@@ -54,6 +58,9 @@ abstract class Table1Network implements AutoCloseable {
     public final Map<String, NtmNode> nodes = new HashMap<>();
     public final Map<String, MemoryHost> hosts = new HashMap<>();
     final SecureRandom random = new SecureRandom();
+    /** Every loop by name, for faults that act on a server's loop ({@code MemoryLab.hangDc}). */
+    final Map<String, SelectorEventLoop> loops = new ConcurrentHashMap<>();
+    private volatile boolean asDown;
     private final byte[] rsSecret = new byte[32];
     private final Closeables closeables = new Closeables();
 
@@ -64,8 +71,8 @@ abstract class Table1Network implements AutoCloseable {
         global6 = net.segment("global6", true);
         p1 = net.segment("p1", false);
         p2 = net.segment("p2", false);
-        net.natRouter("r1", p1, global4, "203.0.113.1", nat);
-        net.natRouter("r2", p2, global4, "203.0.113.2", nat);
+        r1 = net.natRouter("r1", p1, global4, "203.0.113.1", nat);
+        r2 = net.natRouter("r2", p2, global4, "203.0.113.2", nat);
         random.nextBytes(rsSecret);
         rsHost = net.host("rs").attach(global4, "198.51.100.20").attach(global6, "2001:db8::20");
         rs = closeables.add(new RelayServer(1, rsSecret, suite, RS_V4, RS_V6, rsHost, loop("rs")));
@@ -112,13 +119,29 @@ abstract class Table1Network implements AutoCloseable {
 
     /** A new event loop, closed with the lab. */
     public SelectorEventLoop loop(String name) {
-        return closeables.loop(name);
+        SelectorEventLoop l = closeables.loop(name);
+        loops.put(name, l);
+        return l;
+    }
+
+    /**
+     * Makes the stand-in AS ({@link #keys}) unreachable: key look-ups fail until
+     * {@link #startAsAgain()}. The keys stay, as the AS keeps them in a file (issue 10).
+     */
+    public void stopAs() {
+        asDown = true;
+    }
+
+    /** Ends {@link #stopAs()}: the AS answers again with the keys it issued before. */
+    public void startAsAgain() {
+        asDown = false;
     }
 
     /** Starts a DC with {@code cfg} on {@code host} and its own loop; it takes node keys from {@link #keys}. */
     DirectionCoordinator startDc(DcConfig cfg, MemoryHost host, String loopName) throws Exception {
         return closeables.add(new DirectionCoordinator(cfg, host, loop(loopName),
-                id -> CompletableFuture.completedFuture(keys.get(id))));
+                id -> asDown ? CompletableFuture.failedFuture(new java.io.IOException("AS unreachable"))
+                        : CompletableFuture.completedFuture(keys.get(id))));
     }
 
     /**

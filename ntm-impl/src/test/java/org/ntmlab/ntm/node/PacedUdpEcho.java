@@ -26,6 +26,8 @@ final class PacedUdpEcho implements AutoCloseable {
     private volatile long lastEchoNanos;
     private volatile long longestGapNanos;
     private volatile long gapEndNanos;
+    private volatile long markNanos;
+    private volatile long firstEchoAfterMark;
 
     private PacedUdpEcho(NtmNode from, InetAddress peer, int intervalMs) throws IOException {
         this.socket = new NtmDatagramSocket(from, 0);
@@ -88,6 +90,9 @@ final class PacedUdpEcho implements AutoCloseable {
             }
             lastEchoNanos = now;
             echoed++;
+            if (markNanos != 0 && firstEchoAfterMark == 0 && now - markNanos >= 0) {
+                firstEchoAfterMark = now;
+            }
         }
     }
 
@@ -107,6 +112,27 @@ final class PacedUdpEcho implements AutoCloseable {
             Thread.sleep(10);
         }
         return true;
+    }
+
+    /** Marks a moment (a server's return): {@link #firstEchoAfterMark} then tells when the next echo came. */
+    void mark(long nanos) {
+        firstEchoAfterMark = 0;
+        markNanos = nanos;
+    }
+
+    /**
+     * Waits up to {@code timeoutMs} for the first echo after {@link #mark}; returns the ms from
+     * the mark to it, or -1 if none came.
+     */
+    long msToFirstEchoAfterMark(long timeoutMs) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        while (firstEchoAfterMark == 0) {
+            if (System.nanoTime() - end > 0) {
+                return -1;
+            }
+            Thread.sleep(5);
+        }
+        return TimeUnit.NANOSECONDS.toMillis(firstEchoAfterMark - markNanos);
     }
 
     /** The longest time without an echo so far, in ms. */

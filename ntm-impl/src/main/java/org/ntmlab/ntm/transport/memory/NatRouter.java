@@ -63,6 +63,18 @@ public final class NatRouter {
         return filteredInbound;
     }
 
+    /**
+     * Forgets every mapping, as a NAT router that rebooted or whose connection-tracking table was
+     * flushed ({@code conntrack -F}): inbound traffic is filtered until the inside sends out again.
+     * Returns how many mappings there were.
+     */
+    public synchronized int flushMappings() {
+        int n = byKey.size();
+        byKey.clear();
+        byExternalPort.clear();
+        return n;
+    }
+
     /** Outbound translation: returns the datagram as it leaves on the outside segment. */
     synchronized Datagram outbound(Datagram d, long nowMs) {
         String key = mappingKey(d.src(), d.dst());
