@@ -94,7 +94,14 @@ public final class Lab implements AutoCloseable {
     }
 
     public static Lab start(Topology topology, LabOptions options) {
-        Lab lab = new Lab(topology, options);
+        LabLock.DOCKER.acquire(topology.name());
+        Lab lab;
+        try {
+            lab = new Lab(topology, options);
+        } catch (RuntimeException e) {
+            LabLock.DOCKER.release();
+            throw e;
+        }
         try {
             lab.up();
             return lab;
@@ -581,41 +588,45 @@ public final class Lab implements AutoCloseable {
             return;
         }
         closed = true;
-        long t0 = System.nanoTime();
         try {
-            collectArtifacts();
-        } catch (RuntimeException e) {
-            LOG.warn("event=artifacts-failed topology={} error={}", topology.name(), e.toString());
-        }
-        long t1 = System.nanoTime();
-        // kill + remove, ~1 s of docker calls per container: one at a time that was most of a
-        // big lab's teardown (issue 8: 12 hosts of table1, ~14 s)
-        HostSteps.inParallel(hosts.values(), h -> {
+            long t0 = System.nanoTime();
             try {
-                h.container().stop();
+                collectArtifacts();
             } catch (RuntimeException e) {
-                LOG.warn("event=stop-failed host={} error={}", h.name(), e.toString());
+                LOG.warn("event=artifacts-failed topology={} error={}", topology.name(), e.toString());
             }
-        });
-        long t2 = System.nanoTime();
-        for (Network n : networks.values()) {
-            try {
-                n.close();
-            } catch (RuntimeException e) {
-                LOG.warn("event=network-close-failed error={}", e.toString());
+            long t1 = System.nanoTime();
+            // kill + remove, ~1 s of docker calls per container: one at a time that was most of a
+            // big lab's teardown (issue 8: 12 hosts of table1, ~14 s)
+            HostSteps.inParallel(hosts.values(), h -> {
+                try {
+                    h.container().stop();
+                } catch (RuntimeException e) {
+                    LOG.warn("event=stop-failed host={} error={}", h.name(), e.toString());
+                }
+            });
+            long t2 = System.nanoTime();
+            for (Network n : networks.values()) {
+                try {
+                    n.close();
+                } catch (RuntimeException e) {
+                    LOG.warn("event=network-close-failed error={}", e.toString());
+                }
             }
+            LabSweeper.sweepRun(client, runId);
+            if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(shutdownHook);
+                } catch (IllegalStateException e) {
+                    // already shutting down
+                }
+            }
+            LOG.info("event=lab-closed topology={} run={} artifacts={} ms={} (artifacts {}, containers {}, networks {})",
+                    topology.name(), runId, artifactDir, (System.nanoTime() - t0) / 1_000_000, (t1 - t0) / 1_000_000,
+                    (t2 - t1) / 1_000_000, (System.nanoTime() - t2) / 1_000_000);
+        } finally {
+            LabLock.DOCKER.release(); // networks gone (or never made): the next lab may take their subnets
         }
-        LabSweeper.sweepRun(client, runId);
-        if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
-            try {
-                Runtime.getRuntime().removeShutdownHook(shutdownHook);
-            } catch (IllegalStateException e) {
-                // already shutting down
-            }
-        }
-        LOG.info("event=lab-closed topology={} run={} artifacts={} ms={} (artifacts {}, containers {}, networks {})",
-                topology.name(), runId, artifactDir, (System.nanoTime() - t0) / 1_000_000, (t1 - t0) / 1_000_000,
-                (t2 - t1) / 1_000_000, (System.nanoTime() - t2) / 1_000_000);
     }
 
     /**
