@@ -18,6 +18,8 @@ public enum RelayCounter implements Counter {
     AUTHORISED("authorised"),
     /** An authorised tunnel unused for its lifetime: forgotten. */
     EXPIRED("expired"),
+    /** A RELAY_AUTHORISE for a new tunnel refused: the RS relays {@code MAX_TUNNELS} already. */
+    TABLE_FULL("tableFull"),
 
     // ---- RELAY_BIND from the ends
 

@@ -150,6 +150,10 @@ public final class RelayServer implements AutoCloseable {
         RelayedTunnel t = tunnels.get(auth.tunnelId());
         if (t == null || !java.util.Arrays.equals(t.secret, auth.relaySecret())) {
             // new tunnel, or the DC re-authorised it with a new secret after a move
+            if (t == null && tunnels.size() >= Relay.MAX_TUNNELS) {
+                counters.count(RelayCounter.TABLE_FULL);
+                return;
+            }
             t = new RelayedTunnel(auth.tunnelId(), auth.relaySecret(), suite);
             tunnels.put(t.id, t);
             LOG.info("event=relay-authorised rs={} tunnel={}", id, Long.toHexString(t.id));

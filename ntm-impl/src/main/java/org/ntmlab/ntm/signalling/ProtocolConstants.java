@@ -307,5 +307,12 @@ public final class ProtocolConstants {
          * would expire the tunnel before its first RELAY_BIND.
          */
         public static final int MIN_LIFETIME_SECONDS = 1;
+        /**
+         * Tunnels an RS relays at once; a RELAY_AUTHORISE for one more is refused (not acked,
+         * {@code tableFull}), and the DC's request fails as for an RS that does not answer. Only the
+         * DC can add tunnels, and unused ones expire after their lifetime, so this is a guard
+         * against a DC that misbehaves, not a limit of normal operation.
+         */
+        public static final int MAX_TUNNELS = 65_536;
     }
 }
