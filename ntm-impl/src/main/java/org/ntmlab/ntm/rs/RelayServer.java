@@ -49,6 +49,7 @@ public final class RelayServer implements AutoCloseable {
     private final Outbox outbox = new Outbox();
     private final ByteBuffer plain = ByteBuffer.allocate(Relay.PLAINTEXT_BUFFER_BYTES);
     private final Map<Long, RelayedTunnel> tunnels = new HashMap<>();
+    private final int maxTunnels;
     private final Counters counters = new Counters();
 
     /**
@@ -57,7 +58,14 @@ public final class RelayServer implements AutoCloseable {
      */
     public RelayServer(long id, byte[] dcSecret, CipherSuite suite, InetSocketAddress bindV4,
                        InetSocketAddress bindV6, Network network, EventLoop loop) throws IOException {
+        this(id, dcSecret, suite, bindV4, bindV6, network, loop, Relay.MAX_TUNNELS);
+    }
+
+    /** As above, relaying at most {@code maxTunnels} tunnels (tests of the cap use a small one). */
+    RelayServer(long id, byte[] dcSecret, CipherSuite suite, InetSocketAddress bindV4, InetSocketAddress bindV6,
+                Network network, EventLoop loop, int maxTunnels) throws IOException {
         this.id = id;
+        this.maxTunnels = maxTunnels;
         this.loop = loop;
         this.suite = suite;
         this.dc = Association.longLived(suite, dcSecret, KeyLabels.RS_TO_DC, KeyLabels.DC_TO_RS);
@@ -150,7 +158,7 @@ public final class RelayServer implements AutoCloseable {
         RelayedTunnel t = tunnels.get(auth.tunnelId());
         if (t == null || !java.util.Arrays.equals(t.secret, auth.relaySecret())) {
             // new tunnel, or the DC re-authorised it with a new secret after a move
-            if (t == null && tunnels.size() >= Relay.MAX_TUNNELS) {
+            if (t == null && tunnels.size() >= maxTunnels) {
                 counters.count(RelayCounter.TABLE_FULL);
                 return;
             }
