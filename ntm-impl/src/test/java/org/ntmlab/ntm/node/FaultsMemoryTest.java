@@ -86,6 +86,11 @@ class FaultsMemoryTest {
                     lab.r1.flushMappings();
                     lab.r2.flushMappings();
                 }));
+        String only = System.getProperty("ntm.faults.only"); // e.g. -Dntm.faults.only=rs-restart,cn-restart
+        if (only != null && !only.isBlank()) {
+            List<String> names = List.of(only.split(","));
+            scenarios = scenarios.stream().filter(x -> names.contains(x.name())).toList();
+        }
         ExecutorService pool = Executors.newFixedThreadPool(scenarios.size());
         List<FaultRow> rows = new ArrayList<>();
         try {
@@ -112,6 +117,9 @@ class FaultsMemoryTest {
             lab.node("cn-d", lab.global4, "198.51.100.41");
             lab.node("mn-r", lab.p2, "10.2.0.10");
             lab.node("cn-r", lab.global6, "2001:db8::41");
+            if (Boolean.getBoolean("ntm.faults.events")) {
+                lab.nodes.forEach((n, node) -> node.onEvent(e -> System.out.println(s.name() + " " + e)));
+            }
             Pair direct = Pair.start(lab, "mn-d", "cn-d", "direct");
             Pair relay = Pair.start(lab, "mn-r", "cn-r", "relay");
             Map<String, List<InetAddress>> before = addresses(lab);
