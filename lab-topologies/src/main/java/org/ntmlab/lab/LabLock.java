@@ -46,7 +46,8 @@ final class LabLock {
             channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             lock = channel.tryLock();
             if (lock == null) {
-                LOG.info("event=lab-lock-wait topology={} file={} (a lab of another build is running)", topology, file);
+                LOG.info("event=lab-lock-wait topology={} file={} (a lab of another JVM is running: a module built"
+                        + " in parallel, or another build)", topology, file);
                 lock = channel.lock();
                 LOG.info("event=lab-lock-acquired topology={} waitedMs={}", topology, (System.nanoTime() - t0) / 1_000_000);
             }

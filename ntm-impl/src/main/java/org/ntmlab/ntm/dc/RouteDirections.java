@@ -106,7 +106,8 @@ final class RouteDirections {
     /**
      * {@code mn} asks for a tunnel to {@code cn} again: it has none that works (its old one went
      * DOWN, or the peer restarted under the same name), so their older tunnels are retired, except
-     * those younger than {@code TUNNEL_RETIRE_MIN_AGE_NANOS} (both ends may ask at once). The ends
+     * those younger than {@code TUNNEL_RETIRE_MIN_AGE_NANOS} (both ends may ask at once) while the
+     * pair has fewer than {@code MAX_TUNNELS_PER_PAIR} with the new one. The ends
      * drop theirs when the new one is UP (docs/protocol.md "Tunnel liveness"). Matched by name: a
      * peer that registered again has a new record.
      */
@@ -114,17 +115,32 @@ final class RouteDirections {
         long now = loop.nanoTime();
         java.util.Set<PendingTunnel> either = new java.util.LinkedHashSet<>(mn.tunnels);
         either.addAll(cn.tunnels); // one of them may have registered again: its new record lists none
+        java.util.List<PendingTunnel> young = new java.util.ArrayList<>();
         for (PendingTunnel t : either) {
-            if (t.remote != null || now - t.createdNanos < Dc.TUNNEL_RETIRE_MIN_AGE_NANOS) {
+            if (t.remote != null) {
                 continue;
             }
             String other = t.mn.fqdn.equals(mn.fqdn) ? t.cn.fqdn : t.mn.fqdn;
-            if (other.equals(cn.fqdn)) {
-                tunnels.retire(t);
-                counters.count(DcCounter.TUNNELS_RETIRED);
-                LOG.info("event=tunnel-retired tunnel={} mn={} cn={}", Long.toHexString(t.id), t.mn.fqdn, t.cn.fqdn);
+            if (!other.equals(cn.fqdn)) {
+                continue;
+            }
+            if (now - t.createdNanos < Dc.TUNNEL_RETIRE_MIN_AGE_NANOS) {
+                young.add(t);
+            } else {
+                retire(t);
             }
         }
+        // a pair asking again and again must not fill both ends' tables: keep its newest few
+        young.sort(java.util.Comparator.comparingLong(t -> t.createdNanos));
+        for (int i = 0; i <= young.size() - Dc.MAX_TUNNELS_PER_PAIR; i++) {
+            retire(young.get(i));
+        }
+    }
+
+    private void retire(PendingTunnel t) {
+        tunnels.retire(t);
+        counters.count(DcCounter.TUNNELS_RETIRED);
+        LOG.info("event=tunnel-retired tunnel={} mn={} cn={}", Long.toHexString(t.id), t.mn.fqdn, t.cn.fqdn);
     }
 
     /** Records a tunnel decided here (local CN, or remote CN as DCmn), picks the RS, starts directing. */

@@ -3,6 +3,7 @@ package org.ntmlab.ntm.node;
 import static org.ntmlab.ntm.signalling.ProtocolConstants.Node.DIRECTION_RETRY_NANOS;
 import static org.ntmlab.ntm.signalling.ProtocolConstants.Node.DIRECTION_TRIES;
 import static org.ntmlab.ntm.signalling.ProtocolConstants.Node.MAX_TUNNELS;
+import static org.ntmlab.ntm.signalling.ProtocolConstants.Node.MAX_TUNNELS_PER_PEER;
 import static org.ntmlab.ntm.signalling.ProtocolConstants.Node.RERESOLVE_FIRST_BACKOFF_NANOS;
 import static org.ntmlab.ntm.signalling.ProtocolConstants.Node.RERESOLVE_MAX_BACKOFF_NANOS;
 
@@ -107,6 +108,7 @@ final class Resolution {
                 pending.fail(rd.requestId(), "tunnel table full");
                 return;
             }
+            makeRoomForOneMore(rd.peerFqdn());
             String clash = virtualAddressClash(rd);
             if (clash != null) {
                 // Packets are routed to a tunnel by the peer's virtual address: a second peer
@@ -130,6 +132,25 @@ final class Resolution {
         ctx.event(NodeEvents.ROUTE_DIRECTION, "tunnel=" + Long.toHexString(t.id) + " peer=" + t.peerFqdn + " role="
                 + (initiator ? "initiator" : "responder") + " path=" + t.path() + " target=" + NodeEvents.format(t.target()));
         timers.directed(t);
+    }
+
+    /**
+     * At most {@code MAX_TUNNELS_PER_PEER} tunnels to one peer, the coming one included: the
+     * oldest that is not UP goes first (then the oldest), as the DC retires a pair's oldest, so a
+     * peer that keeps asking for tunnels it never opens cannot fill this node's table.
+     */
+    private void makeRoomForOneMore(String peer) {
+        java.util.List<Tunnel> mine = ctx.tunnels.byPeer(peer);
+        while (mine.size() >= MAX_TUNNELS_PER_PEER) {
+            Tunnel victim = mine.stream().filter(o -> !o.isUp()).findFirst().orElse(mine.get(0));
+            mine.remove(victim);
+            ctx.tunnels.remove(victim);
+            victim.failed(ctx.loop.nanoTime()); // stops its retries
+            pending.tunnelFailed(victim, "replaced by a newer tunnel to " + peer);
+            ctx.counters.count(NodeCounter.TUNNELS_SUPERSEDED);
+            ctx.event(NodeEvents.TUNNEL_REMOVED, "tunnel=" + Long.toHexString(victim.id) + " peer=" + peer
+                    + " reason=per-peer-limit");
+        }
     }
 
     /** DIRECTION_FAILURE: the DC cannot direct a path; the resolve fails with its reason. */

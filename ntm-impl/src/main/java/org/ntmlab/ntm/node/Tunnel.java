@@ -67,7 +67,9 @@ final class Tunnel {
         /** Nothing heard while a probe or data was out: send a liveness PROBE. */
         PROBE,
         /** The probes went unanswered: the tunnel is DOWN now. */
-        DEAD
+        DEAD,
+        /** Still BINDING or CONNECTING after the set-up timeout: give up on it. */
+        SETUP_EXPIRED
     }
 
     /** Path in use. */
@@ -146,6 +148,8 @@ final class Tunnel {
     /** Liveness PROBEs sent since the peer was last heard. */
     private int unansweredProbes;
     private long downNanos;
+    /** Liveness checks passed while BINDING or CONNECTING since the last direction. */
+    private int setupChecks;
     private long reresolveNotBefore;
     private long reresolveBackoff;
 
@@ -174,6 +178,7 @@ final class Tunnel {
      * The caller has checked that {@code rd} is not stale and keeps our role.
      */
     void directed(RouteDirection rd) {
+        setupChecks = 0;
         relayBindRetry.cancel();
         requestRetry.cancel();
         probeRetry.cancel();
@@ -313,7 +318,12 @@ final class Tunnel {
      * its peer since the last check is alive; one that sent data or has a probe out and heard
      * nothing gets a probe; after {@code deadProbes} unanswered probes it is DOWN.
      */
-    Liveness livenessCheck(int deadProbes, long nowNanos) {
+    Liveness livenessCheck(int deadProbes, int setupChecksMax, long nowNanos) {
+        if (state == State.BINDING || state == State.CONNECTING) {
+            // a responder waits for TUNNEL_REQUEST with no timer of its own: without this a peer
+            // (or a DC) could leave it CONNECTING for ever (issue 11, unbounded tunnels)
+            return ++setupChecks > setupChecksMax ? Liveness.SETUP_EXPIRED : Liveness.ALIVE;
+        }
         if (state != State.UP) {
             return Liveness.ALIVE;
         }

@@ -9,6 +9,7 @@ import static org.ntmlab.ntm.signalling.ProtocolConstants.Node.TUNNEL_DEAD_PROBE
 import static org.ntmlab.ntm.signalling.ProtocolConstants.Node.TUNNEL_DOWN_EXPIRY_SECONDS;
 import static org.ntmlab.ntm.signalling.ProtocolConstants.Node.TUNNEL_LIVENESS_TICK_NANOS;
 import static org.ntmlab.ntm.signalling.ProtocolConstants.Node.TUNNEL_REQUEST_TRIES;
+import static org.ntmlab.ntm.signalling.ProtocolConstants.Node.TUNNEL_SETUP_TIMEOUT_SECONDS;
 
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -30,6 +31,10 @@ final class TunnelTimers {
 
     private final NodeContext ctx;
     private final TunnelSend send;
+    /** Liveness checks a tunnel may spend in set-up: {@code TUNNEL_SETUP_TIMEOUT_SECONDS} of ticks. */
+    private static final int SETUP_CHECKS = (int) (TimeUnit.SECONDS.toNanos(TUNNEL_SETUP_TIMEOUT_SECONDS)
+            / TUNNEL_LIVENESS_TICK_NANOS);
+
     private final PendingResolves pending;
     private Consumer<Tunnel> onDead = t -> { };
 
@@ -62,7 +67,7 @@ final class TunnelTimers {
                         + " reason=expired");
                 continue;
             }
-            switch (t.livenessCheck(TUNNEL_DEAD_PROBES, now)) {
+            switch (t.livenessCheck(TUNNEL_DEAD_PROBES, SETUP_CHECKS, now)) {
                 case PROBE -> {
                     ctx.counters.count(NodeCounter.LIVENESS_PROBES);
                     send.sendProbe(t, MessageType.PROBE, TunnelSend.KEEPALIVE_NONCE, t.target());
@@ -73,6 +78,8 @@ final class TunnelTimers {
                             + " path=" + t.path() + " reason=\"no answer to " + TUNNEL_DEAD_PROBES + " liveness probes\"");
                     onDead.accept(t);
                 }
+                case SETUP_EXPIRED -> failTunnel(t, "still " + t.state().name().toLowerCase(java.util.Locale.ROOT)
+                        + " after " + TUNNEL_SETUP_TIMEOUT_SECONDS + " s");
                 case ALIVE -> { }
             }
         }

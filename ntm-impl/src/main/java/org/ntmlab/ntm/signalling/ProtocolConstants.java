@@ -132,6 +132,13 @@ public final class ProtocolConstants {
         /** Cap of the re-resolve backoff: a peer that comes back is reached within 4 s of its return. */
         public static final long RERESOLVE_MAX_BACKOFF_NANOS = millisToNanos(4000);
         /**
+         * Longest set-up of a tunnel (BINDING or CONNECTING since its last direction) before it
+         * fails: well past the opener's own retries (10 x 200 ms for RELAY_BIND, then for
+         * TUNNEL_REQUEST), and the only timer of a responder waiting for TUNNEL_REQUEST, which a
+         * peer that never sends one would otherwise leave CONNECTING for ever.
+         */
+        public static final int TUNNEL_SETUP_TIMEOUT_SECONDS = 10;
+        /**
          * A DOWN tunnel stays in the table this long for a late revival (an authenticated packet
          * brings it back UP; the peer may only have been moving), then it is removed.
          */
@@ -141,6 +148,12 @@ public final class ProtocolConstants {
          * ({@code tunnelTableFull}), so that no DC, however buggy, can grow a node's table without bound.
          */
         public static final int MAX_TUNNELS = 1024;
+        /**
+         * Tunnels to one peer a node keeps at once, a new one included (the oldest not UP goes
+         * first): a re-resolve needs two, both ends asking at once three; more means a peer (or
+         * a DC) that asks for tunnels it never opens, which must not fill the table.
+         */
+        public static final int MAX_TUNNELS_PER_PEER = 4;
 
         // -- route optimisation (docs/protocol.md "Route optimisation"; not in the paper)
 
@@ -234,6 +247,12 @@ public final class ProtocolConstants {
          * at once after a failure, and a tunnel still being set up must not be pulled from under them.
          */
         public static final long TUNNEL_RETIRE_MIN_AGE_NANOS = 10_000_000_000L;
+        /**
+         * Tunnels one pair of nodes may have at once, the new one included: past it the oldest
+         * are retired whatever their age, so a node that keeps asking for the same peer cannot
+         * fill that peer's table ({@link #MAX_TUNNELS_PER_NODE} is for everybody's tunnels).
+         */
+        public static final int MAX_TUNNELS_PER_PAIR = 4;
 
         /** Plaintext buffer of the DC's receive path, reused for every message: the largest body it opens. */
         public static final int PLAINTEXT_BUFFER_BYTES = 2048;
