@@ -76,6 +76,8 @@ public final class Lab implements AutoCloseable {
     private final Path artifactDir;
     private Thread shutdownHook;
     private boolean closed;
+    /** The address blocks {@link LabLock} holds for this lab until {@link #close()}. */
+    private List<String> subnetLocks = List.of();
     private Boolean netem;
     private final NfqDelayRunner nfqDelay = new NfqDelayRunner();
     private int runtimeImpairments;
@@ -94,14 +96,15 @@ public final class Lab implements AutoCloseable {
     }
 
     public static Lab start(Topology topology, LabOptions options) {
-        LabLock.DOCKER.acquire(topology.name());
+        List<String> subnetLocks = LabLock.DOCKER.acquire(topology.name(), dockerSubnets(topology));
         Lab lab;
         try {
             lab = new Lab(topology, options);
         } catch (RuntimeException e) {
-            LabLock.DOCKER.release();
+            LabLock.DOCKER.release(subnetLocks);
             throw e;
         }
+        lab.subnetLocks = subnetLocks;
         try {
             lab.up();
             return lab;
@@ -110,6 +113,18 @@ public final class Lab implements AutoCloseable {
             lab.close();
             throw e;
         }
+    }
+
+    /** The subnets of the Docker networks this topology makes (what another lab must not overlap). */
+    private static List<Cidr> dockerSubnets(Topology t) {
+        List<Cidr> out = new ArrayList<>();
+        for (Segment s : t.segments()) {
+            out.add(t.addresses().dockerIpv4(s.name()));
+            if (s.ipv6() != null) {
+                out.add(s.ipv6());
+            }
+        }
+        return out;
     }
 
     private static DockerClient connectDocker() {
@@ -625,7 +640,7 @@ public final class Lab implements AutoCloseable {
                     topology.name(), runId, artifactDir, (System.nanoTime() - t0) / 1_000_000, (t1 - t0) / 1_000_000,
                     (t2 - t1) / 1_000_000, (System.nanoTime() - t2) / 1_000_000);
         } finally {
-            LabLock.DOCKER.release(); // networks gone (or never made): the next lab may take their subnets
+            LabLock.DOCKER.release(subnetLocks); // networks gone (or never made): another lab may take their subnets
         }
     }
 

@@ -4,86 +4,158 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
+import org.ntmlab.lab.topology.Cidr;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One lab at a time on a Docker engine, across JVMs: topologies declare fixed subnets, and
- * Docker refuses a network that overlaps one of another running lab. Maven builds the modules
- * in parallel ({@code ./ntm-lab test} runs {@code mvn -T 2}), so conformance-tests' and
- * mobility-scenarios' ITs could otherwise start labs at the same time; with this lock their labs
- * take turns while everything else (compiling, unit tests) overlaps.
+ * Labs with overlapping subnets take turns on a Docker engine, across JVMs; labs whose subnets
+ * are disjoint run at once. Docker refuses a network that overlaps one of another running lab,
+ * and Maven builds the modules in parallel ({@code ./ntm-lab test} runs {@code mvn -T 2}): the
+ * Table 1 lab of conformance-tests and the mobility lab of mobility-scenarios (other prefixes on
+ * purpose) then run side by side, two labs of the Table 1 prefixes one after the other.
  *
- * <p>An exclusive {@link FileLock} on {@code <java.io.tmpdir>/ntm-lab-docker.lock}, held from a
- * lab's start to its close; the kernel releases it when the JVM dies, so a crashed build never
- * blocks the next. Labs of one JVM share its hold (a test may run two labs at once, as before).
+ * <p>One lock file per address block, under {@code <dir>/}, locked with {@link FileLock}s
+ * (exclusive or shared), so the kernel releases them when a JVM dies and a crashed build never
+ * blocks the next. A prefix takes its block at the longest level not longer than itself
+ * exclusively (IPv4 levels /0, /8, /16, /24; IPv6 /0, /16, /32, /48, /64) and every coarser
+ * block shared: two overlapping prefixes always meet on one block that one of them holds
+ * exclusively, and disjoint ones of the same /24 (or IPv6 /64) do not wait for each other. Files
+ * are locked in one global order (coarse to fine, then by name), so labs never deadlock. Labs of
+ * one JVM share its hold on a block (a test may run two labs at once, as before).
  */
 final class LabLock {
 
     private static final Logger LOG = LoggerFactory.getLogger(LabLock.class);
-    /** The lock of the Docker engine's labs. */
-    static final LabLock DOCKER = new LabLock(Path.of(System.getProperty("java.io.tmpdir"), "ntm-lab-docker.lock"));
 
-    private final Path file;
-    private FileChannel channel;
-    private FileLock lock;
-    private int holders;
+    /** The locks of the Docker engine's labs. */
+    static final LabLock DOCKER = new LabLock(Path.of(System.getProperty("java.io.tmpdir"), "ntm-lab-locks"));
 
-    LabLock(Path file) {
-        this.file = file;
+    private static final int[] V4_LEVELS = {0, 8, 16, 24};
+    private static final int[] V6_LEVELS = {0, 16, 32, 48, 64};
+
+    private final Path dir;
+    /** Blocks this JVM holds: file name -> its lock and how many labs of this JVM use it. */
+    private final Map<String, Held> held = new HashMap<>();
+
+    private record Held(FileChannel channel, FileLock lock, int users) {
     }
 
-    /** Takes the lock for one more lab of this JVM, waiting while a lab of another JVM holds it. */
-    synchronized void acquire(String topology) {
-        if (holders++ > 0) {
-            return;
-        }
+    LabLock(Path dir) {
+        this.dir = dir;
+    }
+
+    /**
+     * Takes the blocks of {@code subnets} for one lab, waiting while labs of other JVMs hold
+     * overlapping ones. Returns the block names taken, to give to {@link #release}.
+     */
+    synchronized List<String> acquire(String topology, Collection<Cidr> subnets) {
+        Map<String, Boolean> wanted = blocks(subnets); // ordered: coarse to fine, then by name
+        List<String> taken = new ArrayList<>();
         long t0 = System.nanoTime();
+        boolean waited = false;
         try {
-            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            lock = channel.tryLock();
-            if (lock == null) {
-                LOG.info("event=lab-lock-wait topology={} file={} (a lab of another JVM is running: a module built"
-                        + " in parallel, or another build)", topology, file);
-                lock = channel.lock();
-                LOG.info("event=lab-lock-acquired topology={} waitedMs={}", topology, (System.nanoTime() - t0) / 1_000_000);
+            Files.createDirectories(dir);
+            for (Map.Entry<String, Boolean> e : wanted.entrySet()) {
+                String name = e.getKey();
+                Held h = held.get(name);
+                if (h != null) {
+                    held.put(name, new Held(h.channel, h.lock, h.users + 1));
+                    taken.add(name);
+                    continue;
+                }
+                boolean exclusive = e.getValue();
+                FileChannel c = FileChannel.open(dir.resolve(name), StandardOpenOption.CREATE, StandardOpenOption.READ,
+                        StandardOpenOption.WRITE);
+                FileLock l = c.tryLock(0, Long.MAX_VALUE, !exclusive);
+                if (l == null) {
+                    if (!waited) {
+                        LOG.info("event=lab-lock-wait topology={} block={} (a lab of another JVM uses overlapping"
+                                + " subnets: a module built in parallel, or another build)", topology, name);
+                    }
+                    waited = true;
+                    l = c.lock(0, Long.MAX_VALUE, !exclusive);
+                }
+                held.put(name, new Held(c, l, 1));
+                taken.add(name);
             }
-        } catch (IOException e) {
-            holders--;
-            closeChannel();
-            throw new UncheckedIOException("cannot lock " + file, e);
+        } catch (IOException ex) {
+            release(taken);
+            throw new UncheckedIOException("cannot lock the lab's subnets under " + dir, ex);
+        }
+        if (waited) {
+            LOG.info("event=lab-lock-acquired topology={} waitedMs={}", topology, (System.nanoTime() - t0) / 1_000_000);
+        }
+        return taken;
+    }
+
+    /** Gives back what {@link #acquire} took for one lab; a block is released with its last lab. */
+    synchronized void release(List<String> taken) {
+        for (String name : taken) {
+            Held h = held.get(name);
+            if (h == null) {
+                continue;
+            }
+            if (h.users > 1) {
+                held.put(name, new Held(h.channel, h.lock, h.users - 1));
+                continue;
+            }
+            held.remove(name);
+            try {
+                h.channel.close(); // releases the lock
+            } catch (IOException e) {
+                LOG.warn("event=lab-lock-release-failed block={} error={}", name, e.toString());
+            }
         }
     }
 
-    /** Gives back one lab's share; the last one of this JVM releases the lock. */
-    synchronized void release() {
-        if (holders == 0 || --holders > 0) {
-            return;
-        }
-        try {
-            if (lock != null) {
-                lock.release();
+    /** The blocks {@code subnets} need, true for exclusive, in locking order. */
+    static Map<String, Boolean> blocks(Collection<Cidr> subnets) {
+        Map<String, Boolean> out = new TreeMap<>();
+        for (Cidr c : subnets) {
+            int[] levels = c.isIpv6() ? V6_LEVELS : V4_LEVELS;
+            int own = 0;
+            for (int level : levels) {
+                if (level <= c.prefixLength()) {
+                    own = level;
+                }
             }
-        } catch (IOException e) {
-            LOG.warn("event=lab-lock-release-failed error={}", e.toString());
-        } finally {
-            lock = null;
-            closeChannel();
+            for (int level : levels) {
+                if (level > own) {
+                    break;
+                }
+                out.merge(blockName(c, level), level == own, Boolean::logicalOr);
+            }
         }
+        return out;
     }
 
-    private void closeChannel() {
-        try {
-            if (channel != null) {
-                channel.close();
-            }
-        } catch (IOException e) {
-            // the lock goes with the channel in any case
-        } finally {
-            channel = null;
+    /**
+     * File name of the block of {@code c} at {@code level}: the level first (two digits), so that
+     * sorting by name sorts coarse to fine, e.g. {@code v4-16-10.77.0.0}, {@code v6-48-2001:db8:77::}.
+     */
+    private static String blockName(Cidr c, int level) {
+        byte[] a = c.network().getAddress();
+        byte[] m = new byte[a.length];
+        for (int i = 0; i < level / 8; i++) {
+            m[i] = a[i];
         }
+        String host;
+        try {
+            host = java.net.InetAddress.getByAddress(m).getHostAddress();
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+        return (c.isIpv6() ? "v6-" : "v4-") + String.format("%02d", level) + "-" + host.replace(':', '_');
     }
 }
