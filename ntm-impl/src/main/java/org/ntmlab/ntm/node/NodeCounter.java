@@ -59,6 +59,10 @@ public enum NodeCounter implements Counter {
     TUNNEL_REPLAYED("tunnelREPLAYED"),
     /** A tunnel message whose tag does not verify with the tunnel key. */
     TUNNEL_BAD_AUTH("tunnelBAD_AUTH"),
+    /** DATA whose inner source is not the tunnel's peer's virtual address (cryptokey routing): dropped. */
+    SPOOFED_SOURCE("spoofedSource"),
+    /** A UDP echo request from a port below 1024 (another service, maybe an echo loop): not answered. */
+    ECHO_PRIVILEGED_SOURCE("echoPrivilegedSource"),
     /** RELAY_BIND_ACK on a tunnel without relay keys, or not opening with them. */
     BAD_RELAY_ACK("badRelayAck"),
 

@@ -158,7 +158,15 @@ public final class NtmNode implements AutoCloseable {
      */
     public CompletableFuture<Void> start() {
         ctx.loop.execute(() -> {
-            stack.bindUdp(ECHO_PORT, (src, srcPort, dst, payload) -> stack.sendUdp(ECHO_PORT, src, srcPort, payload));
+            stack.bindUdp(ECHO_PORT, (src, srcPort, dst, payload) -> {
+                if (srcPort < 1024) {
+                    // RFC 862 echo answers anyone: never a well-known port, which may be another
+                    // echo (or chargen) service, so that two services cannot bounce for ever
+                    ctx.counters.count(NodeCounter.ECHO_PRIVILEGED_SOURCE);
+                    return;
+                }
+                stack.sendUdp(ECHO_PORT, src, srcPort, payload);
+            });
             TcpEchoService.start(tcp, ECHO_PORT);
             registration.start();
             timers.startLiveness();

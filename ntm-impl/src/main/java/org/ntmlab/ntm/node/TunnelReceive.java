@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 
 import org.ntmlab.ntm.crypto.TrafficKey;
+import org.ntmlab.ntm.stack.Ip;
 import org.ntmlab.ntm.stack.VirtualStack;
 import org.ntmlab.ntm.stack.tcp.TcpLayer;
 import org.ntmlab.ntm.wire.IdBody;
@@ -117,8 +118,35 @@ final class TunnelReceive {
     }
 
     private void onData(Tunnel t) {
+        if (!fromPeer(t)) {
+            t.dropped();
+            ctx.counters.count(NodeCounter.SPOOFED_SOURCE);
+            return;
+        }
         t.received(plain.remaining());
         stack.inputFromTunnel(plain); // AEAD verified: no transport checksums again
+    }
+
+    /**
+     * Cryptokey routing (as WireGuard's allowed IPs, issue 11 finding 3): an inner packet is
+     * accepted only with the tunnel's peer's own virtual address as its source, so a peer cannot
+     * pose as another node (and start an echo loop between two others). A packet too short to
+     * carry a source passes on, for the stack to count as malformed.
+     */
+    private boolean fromPeer(Tunnel t) {
+        int at = plain.position();
+        int n = plain.remaining();
+        if (n < 1) {
+            return true;
+        }
+        int version = (plain.get(at) & 0xFF) >>> 4;
+        if (version == 4) {
+            return n < 20 || Ip.srcEquals(plain, at, t.peerV4Bytes);
+        }
+        if (version == 6) {
+            return n < 40 || Ip.srcEquals(plain, at, t.peerV6Bytes);
+        }
+        return true;
     }
 
     /** TUNNEL_REQUEST (responder): answer TUNNEL_RESPONSE the way it came, then UP. */

@@ -54,10 +54,15 @@ public final class Ip {
 
     /** True when the packet's destination equals {@code addr} (compared in place). */
     public static boolean dstEquals(ByteBuffer b, int at, byte[] addr) {
-        if (addr == null || addr.length != addressLength(b, at)) {
-            return false;
-        }
-        int off = dstOffset(b, at);
+        return addr != null && addr.length == addressLength(b, at) && equalsAt(b, dstOffset(b, at), addr);
+    }
+
+    /** True when the packet's source equals {@code addr} (compared in place). */
+    public static boolean srcEquals(ByteBuffer b, int at, byte[] addr) {
+        return addr != null && addr.length == addressLength(b, at) && equalsAt(b, srcOffset(b, at), addr);
+    }
+
+    private static boolean equalsAt(ByteBuffer b, int off, byte[] addr) {
         for (int i = 0; i < addr.length; i++) {
             if (b.get(off + i) != addr[i]) {
                 return false;
