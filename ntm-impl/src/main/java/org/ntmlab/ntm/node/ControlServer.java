@@ -115,6 +115,14 @@ public final class ControlServer implements AutoCloseable {
                 if (line.strip().equals("quit")) {
                     return;
                 }
+                if (looksLikeHttp(line)) {
+                    // a web page can make a browser POST to a loopback port: its body would be read as
+                    // commands (issue 11 finding 8). Nothing here speaks HTTP: end the connection.
+                    LOG.warn("event=control-http-refused peer={}", s.getRemoteSocketAddress());
+                    out.write("ERR this is the ntm control channel, not HTTP\n");
+                    out.flush();
+                    return;
+                }
                 try {
                     reply = handle(line.strip());
                 } catch (InterruptedException e) {
@@ -132,6 +140,15 @@ public final class ControlServer implements AutoCloseable {
         } catch (IOException e) {
             // client went away
         }
+    }
+
+    /**
+     * An HTTP request line ({@code METHOD target HTTP/x}, RFC 9112 section 3) or header line: no
+     * control command ends in {@code HTTP/1.x} or starts with a header name and a colon.
+     */
+    static boolean looksLikeHttp(String line) {
+        String l = line.strip();
+        return l.matches("(?i)[A-Z]+ \\S+ HTTP/\\d(\\.\\d)?") || l.matches("(?i)[A-Za-z-]+:( .*)?");
     }
 
     /** {@link #readLine}'s answer for a line longer than {@link #MAX_LINE}. */

@@ -74,6 +74,35 @@ class ControlServerLimitsTest {
         }
     }
 
+    /**
+     * Issue 11 finding 8: {@code curl --http0.9 -X POST --data-binary $'status\nsend ...'} made the
+     * node run the commands in the body; any web page can make a browser send such a POST to a
+     * loopback port. The request line now ends the connection before any body line is read.
+     */
+    @Test
+    void anHttpRequestIsRefusedBeforeItsBodyRuns() throws Exception {
+        try (MemoryLab lab = new MemoryLab(NatBehaviour.PORT_RESTRICTED_CONE, CipherSuite.AES_128_GCM);
+             ControlServer control = new ControlServer(lab.node("mn", lab.global4, "198.51.100.40"),
+                     new InetSocketAddress("127.0.0.1", 0))) {
+            for (String request : List.of("POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 7\r\n\r\nstatus\n",
+                    "GET /status HTTP/1.0\r\n\r\n", "Host: evil.example\r\nstatus\n")) {
+                try (Socket s = connect(control)) {
+                    s.getOutputStream().write(request.getBytes(StandardCharsets.UTF_8));
+                    s.getOutputStream().flush();
+                    BufferedReader in = reader(s);
+                    assertThat(in.readLine()).isEqualTo("ERR this is the ntm control channel, not HTTP");
+                    assertThat(in.readLine()).as("closed: the body never ran").isNull();
+                }
+            }
+            assertThat(ControlServer.looksLikeHttp("resolve bob.ntm.example")).isFalse();
+            assertThat(ControlServer.looksLikeHttp("udp-echo 10.1.1.1 7 3 64")).isFalse();
+            try (Socket s = connect(control)) {
+                s.getOutputStream().write("status\n".getBytes(StandardCharsets.UTF_8));
+                assertThat(reader(s).readLine()).as("commands still work").startsWith("OK fqdn=");
+            }
+        }
+    }
+
     /** One more connection: its first line is the server's refusal (it sends no command). */
     private static String awaitRefusal(ControlServer control) throws Exception {
         try (Socket s = connect(control)) {
