@@ -28,14 +28,15 @@ import org.ntmlab.ntm.keys.NodeKey;
  * 0600 (owner only) to a temporary file renamed into place, so a crash never leaves half a file
  * and the secrets are never readable by others, not even for a moment.
  *
- * <p>Bounded: at most {@link #KEYS_PER_NAME} keys per node name, the oldest forgotten first (a
- * node holds one key; a few more cover a node restarted while its older session is still in use).
- * Thread-safe.
+ * <p>A new login revokes the name's older key: only the newest key of each name is kept
+ * ({@link #KEYS_PER_NAME}), so a REGISTER recorded under an earlier key and replayed later finds
+ * no key at the AS and cannot take the node's session (issue 11, registration hijack by replay);
+ * the table is bounded by the number of accounts. Thread-safe.
  */
 public final class IssuedKeys {
 
-    /** Keys kept per node name; a login beyond it forgets the name's oldest key. */
-    public static final int KEYS_PER_NAME = 4;
+    /** Keys kept per node name: a login revokes the name's older key. */
+    public static final int KEYS_PER_NAME = 1;
 
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 

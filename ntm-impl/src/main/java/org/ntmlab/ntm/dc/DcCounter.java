@@ -50,6 +50,8 @@ public enum DcCounter implements Counter {
     FOREIGN_TUNNEL_ACK("foreignTunnelAck"),
     /** A tunnel decided again after an end moved (paper section 4.2). */
     REDIRECTS("redirects"),
+    /** A REGISTER sent more than {@code REGISTER_FRESHNESS_MS} from the DC's clock (a replay, or a clock far off): dropped. */
+    STALE_REGISTER("staleRegister"),
     /** An older tunnel of a pair retired: the pair asked for a new one (docs/protocol.md "Tunnel liveness"). */
     TUNNELS_RETIRED("tunnelsRetired"),
     /** A DIRECTION_REQUEST refused: an end has {@code MAX_TUNNELS_PER_NODE} tunnels at this DC. */

@@ -137,6 +137,14 @@ final class NodeRegistry {
             counters.count(DcCounter.FQDN_MISMATCH); // a key only registers the name the AS bound it to
             return false;
         }
+        long skew = System.currentTimeMillis() - reg.sentAtMs();
+        if (Math.abs(skew) > Dc.REGISTER_FRESHNESS_MS) {
+            // a REGISTER recorded earlier and replayed, e.g. to a DC that restarted and so holds no
+            // replay window for the key (issue 11): it must not move the node's session
+            counters.count(DcCounter.STALE_REGISTER);
+            LOG.info("event=stale-register node={} from={} skewMs={}", node.fqdn, from, skew);
+            return false;
+        }
         Family f = Family.of(from.getAddress());
         boolean natted = !reg.realAddresses().contains(from.getAddress());
         NodeRecord previous = nodesByName.put(node.fqdn, node);

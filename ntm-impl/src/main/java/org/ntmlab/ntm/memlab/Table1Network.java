@@ -163,6 +163,7 @@ abstract class Table1Network implements AutoCloseable {
         byte[] secret = new byte[32];
         random.nextBytes(secret);
         NodeKey k = new NodeKey(random.nextLong(), fqdn, secret);
+        keys.values().removeIf(old -> old.fqdn().equals(fqdn)); // a new login revokes the older key, as the AS does
         keys.put(k.keyId(), k);
         NtmNode n = new NtmNode(new NodeConfig(dcV4, dcV6, NODE_PORT, suite), k, h, loop(loopName));
         h.onAddressChange(n::addressesChanged); // stands in for netlink on the in-memory network

@@ -298,7 +298,7 @@ final class Registration {
         if (real.size() > REGISTER_MAX_ADDRESSES) {
             real = real.subList(0, REGISTER_MAX_ADDRESSES);
         }
-        Register reg = new Register(ctx.key.fqdn(), real, ctx.config.localPort());
+        Register reg = new Register(ctx.key.fqdn(), real, ctx.config.localPort(), System.currentTimeMillis());
         boolean left = !ctx.endpoints.isEmpty();
         for (Map.Entry<Family, DatagramEndpoint> e : ctx.endpoints.entrySet()) {
             left &= ctx.outbox.send(e.getValue(), ctx.dcAddress(e.getKey()), ctx.dcKeys.send(), MessageType.REGISTER,

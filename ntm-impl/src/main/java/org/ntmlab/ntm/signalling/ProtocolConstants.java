@@ -254,6 +254,14 @@ public final class ProtocolConstants {
          */
         public static final int MAX_TUNNELS_PER_PAIR = 4;
 
+        /**
+         * A REGISTER whose sent-at time differs from the DC's clock by more than this is dropped
+         * ({@code staleRegister}): a recorded REGISTER replayed to a DC that restarted (so holds no
+         * replay window for the key) does not take the node's session. Nodes' clocks must agree
+         * with their DC's within 60 s, as DCs' with each other ({@link #DC_FRESHNESS_MS}).
+         */
+        public static final long REGISTER_FRESHNESS_MS = 60_000;
+
         /** Plaintext buffer of the DC's receive path, reused for every message: the largest body it opens. */
         public static final int PLAINTEXT_BUFFER_BYTES = 2048;
 

@@ -6,11 +6,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * REGISTER (node -> DC): the node's FQDN, the real addresses it sees on its interfaces and
- * its local port. The DC compares them with the source address it observes to tell whether
- * a NAT is on the path (paper section 3.2).
+ * REGISTER (node -> DC): the node's FQDN, the real addresses it sees on its interfaces, its
+ * local port, and when it was sent (the node's clock, ms since the epoch). The DC compares the
+ * addresses with the source address it observes to tell whether a NAT is on the path (paper
+ * section 3.2), and refuses a REGISTER sent too long ago: a recorded one replayed to a DC that
+ * restarted (and so lost the key's replay window) does not take the node's session (issue 11).
  */
-public record Register(String fqdn, List<InetAddress> realAddresses, int port) {
+public record Register(String fqdn, List<InetAddress> realAddresses, int port, long sentAtMs) {
 
     public Register {
         realAddresses = List.copyOf(realAddresses);
@@ -26,6 +28,7 @@ public record Register(String fqdn, List<InetAddress> realAddresses, int port) {
             BodyWriter.addr(b, a);
         }
         b.putShort((short) port);
+        b.putLong(sentAtMs);
     }
 
     public static Register decode(ByteBuffer b) throws MalformedMessageException {
@@ -44,7 +47,8 @@ public record Register(String fqdn, List<InetAddress> realAddresses, int port) {
             addrs.add(a);
         }
         int port = r.u16("port");
+        long sentAtMs = r.u64("sentAtMs");
         r.end("REGISTER");
-        return new Register(fqdn, addrs, port);
+        return new Register(fqdn, addrs, port, sentAtMs);
     }
 }

@@ -34,8 +34,10 @@ class AccountServerTest {
             NodeKey again = client.login("alice", "pw".toCharArray());
             assertThat(again.keyId()).as("each login gets a fresh key").isNotEqualTo(k.keyId());
 
-            NodeKey dcView = client.keyDirectory("dc-token").lookup(k.keyId()).get();
-            assertThat(dcView.secret()).isEqualTo(k.secret());
+            NodeKey dcView = client.keyDirectory("dc-token").lookup(again.keyId()).get();
+            assertThat(dcView.secret()).isEqualTo(again.secret());
+            assertThat(client.keyDirectory("dc-token").lookup(k.keyId()).get())
+                    .as("a new login revokes the older key (issue 11: no replay under it)").isNull();
             assertThat(client.keyDirectory("wrong-token").lookup(k.keyId()).get()).isNull();
             assertThat(client.keyDirectory("dc-token").lookup(12345).get()).isNull();
 

@@ -46,10 +46,10 @@ class MessageCodecTest {
     @Test
     void registerGoldenBytesAndRoundTrip() throws Exception {
         Register r = new Register("a.ex", List.of(InetAddress.getByName("10.0.0.1"),
-                InetAddress.getByName("2001:db8::1")), 7200);
+                InetAddress.getByName("2001:db8::1")), 7200, 1_796_000_000_000L);
         byte[] wire = encode(r::encode);
         assertThat(HEX.formatHex(wire)).isEqualTo("04612e6578" + "02" + "040a000001" + "06"
-                + "20010db8000000000000000000000001" + "1c20");
+                + "20010db8000000000000000000000001" + "1c20" + "000001a229f12800");
         assertThat(Register.decode(ByteBuffer.wrap(wire))).isEqualTo(r);
     }
 
