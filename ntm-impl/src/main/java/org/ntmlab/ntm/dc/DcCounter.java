@@ -50,6 +50,10 @@ public enum DcCounter implements Counter {
     FOREIGN_TUNNEL_ACK("foreignTunnelAck"),
     /** A tunnel decided again after an end moved (paper section 4.2). */
     REDIRECTS("redirects"),
+    /** A message under a key id the AS did not know a moment ago: dropped without asking again. */
+    UNKNOWN_KEY_CACHED("unknownKeyCached"),
+    /** A key look-up refused: its source address used its share ({@code KEY_LOOKUPS_PER_SOURCE_PER_SECOND}). */
+    LOOKUP_RATE_LIMITED("lookupRateLimited"),
     /** A REGISTER sent more than {@code REGISTER_FRESHNESS_MS} from the DC's clock (a replay, or a clock far off): dropped. */
     STALE_REGISTER("staleRegister"),
     /** An older tunnel of a pair retired: the pair asked for a new one (docs/protocol.md "Tunnel liveness"). */

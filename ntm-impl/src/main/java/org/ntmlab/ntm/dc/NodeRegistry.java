@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 import org.ntmlab.ntm.crypto.Association;
 import org.ntmlab.ntm.crypto.KeyLabels;
@@ -48,6 +49,16 @@ final class NodeRegistry {
     private final Map<String, NodeRecord> nodesByName = new HashMap<>();
     /** Key ids being looked up at the AS (see {@link #fetchKeyThenRetry}). */
     private final Set<Long> pendingLookups = new HashSet<>();
+    /** Key ids the AS did not know, until when (loop clock): at most {@code UNKNOWN_KEY_CACHE_SIZE}, oldest out. */
+    private final Map<Long, Long> unknownKeys = new java.util.LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, Long> eldest) {
+            return size() > Dc.UNKNOWN_KEY_CACHE_SIZE;
+        }
+    };
+    /** Key look-ups per source address (token bucket). */
+    private final SourceRateLimit lookupRate = new SourceRateLimit(Dc.KEY_LOOKUPS_PER_SOURCE_PER_SECOND,
+            Dc.KEY_LOOKUP_BURST_PER_SOURCE, Dc.RATE_LIMIT_SOURCES);
 
     NodeRegistry(DcConfig config, EventLoop loop, KeyDirectory keys, Outbox outbox, Counters counters) {
         this.config = config;
@@ -100,15 +111,30 @@ final class NodeRegistry {
             counters.count(DcCounter.LOOKUP_BUSY);
             return;
         }
+        long now = loop.nanoTime();
+        Long unknownUntil = unknownKeys.get(keyId);
+        if (unknownUntil != null && now - unknownUntil < 0) {
+            counters.count(DcCounter.UNKNOWN_KEY_CACHED); // the AS said "no such key" a moment ago
+            return;
+        }
+        if (!lookupRate.allow(from.getAddress(), now)) {
+            counters.count(DcCounter.LOOKUP_RATE_LIMITED); // one source cannot keep the AS (and this DC) busy
+            return;
+        }
         pendingLookups.add(keyId);
         byte[] copy = new byte[p.remaining()];
         p.get(p.position(), copy);
-        keys.lookup(keyId).whenComplete((k, err) -> loop.execute(() -> {
+        keys.lookup(keyId).copy().orTimeout(Dc.KEY_LOOKUP_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+                .whenComplete((k, err) -> loop.execute(() -> {
             pendingLookups.remove(keyId);
             if (err != null || k == null) {
                 counters.count(DcCounter.UNKNOWN_KEY);
                 LOG.info("event=unknown-key keyId={}{}", Long.toHexString(keyId),
-                        err != null ? " error=" + err.getMessage() : "");
+                        err != null ? " error=" + err : "");
+                if (err == null) {
+                    // only the AS's own "unknown": an AS that is down or slow must not poison the cache
+                    unknownKeys.put(keyId, loop.nanoTime() + Dc.UNKNOWN_KEY_CACHE_NANOS);
+                }
                 return;
             }
             if (!config.domain().equals(InterDcConfig.domainOf(k.fqdn()))) {

@@ -262,6 +262,32 @@ public final class ProtocolConstants {
          */
         public static final long REGISTER_FRESHNESS_MS = 60_000;
 
+        /**
+         * Longest wait for the AS to answer one key look-up; then the look-up counts as failed
+         * (not as "unknown") and its slot of {@link #MAX_PENDING_KEY_LOOKUPS} is free again, so an
+         * AS that hangs cannot hold the slots for good (issue 11 finding 1).
+         */
+        public static final long KEY_LOOKUP_TIMEOUT_MS = 5_000;
+        /**
+         * How long a key id the AS said it does not know is answered from memory
+         * ({@code unknownKeyCached}) instead of asking again: repeated forged ids cost one look-up
+         * per 5 s each. Short, because a key issued a moment after the look-up must work soon.
+         */
+        public static final long UNKNOWN_KEY_CACHE_NANOS = 5_000_000_000L;
+        /** Key ids remembered as unknown at once; the oldest leaves first. */
+        public static final int UNKNOWN_KEY_CACHE_SIZE = 4096;
+        /**
+         * Key look-ups one source address may start per second, after a burst of
+         * {@link #KEY_LOOKUP_BURST_PER_SOURCE} ({@code lookupRateLimited} beyond): a node needs one per
+         * login; many nodes behind one NAT after a DC restart come back within a few seconds, as their
+         * re-registration retries anyway.
+         */
+        public static final int KEY_LOOKUPS_PER_SOURCE_PER_SECOND = 20;
+        /** Key look-ups one source address may start at once. */
+        public static final int KEY_LOOKUP_BURST_PER_SOURCE = 40;
+        /** Source addresses the per-source limits remember; the least recently seen leaves first. */
+        public static final int RATE_LIMIT_SOURCES = 4096;
+
         /** Plaintext buffer of the DC's receive path, reused for every message: the largest body it opens. */
         public static final int PLAINTEXT_BUFFER_BYTES = 2048;
 
