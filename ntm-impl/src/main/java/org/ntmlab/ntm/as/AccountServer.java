@@ -15,8 +15,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import javax.net.ssl.SSLContext;
@@ -39,15 +40,26 @@ public final class AccountServer implements AutoCloseable {
     static final int MAX_LINE = 1024;
     /** Idle connections are dropped after this. */
     static final int READ_TIMEOUT_MS = 10_000;
+    /** Connections served at once. */
+    static final int WORKERS = 4;
+    /** Connections waiting for a worker; more are closed at once. */
+    static final int QUEUE = 64;
 
     private final AccountStore accounts;
     private final byte[] dcToken;
     private final SSLServerSocket server;
-    private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "as-conn");
-        t.setDaemon(true);
-        return t;
-    });
+    /**
+     * A bounded pool: each connection costs a TLS handshake and a LOGIN a PBKDF2, so connections
+     * beyond {@link #WORKERS} busy and {@link #QUEUE} waiting are closed at once (issue 11 finding 7).
+     */
+    private final ThreadPoolExecutor workers = new ThreadPoolExecutor(WORKERS, WORKERS, 0, TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(QUEUE), r -> {
+                Thread t = new Thread(r, "as-conn");
+                t.setDaemon(true);
+                return t;
+            }, new ThreadPoolExecutor.AbortPolicy());
+    private final LoginThrottle throttle = new LoginThrottle(System::currentTimeMillis);
+    private final AtomicLong throttled = new AtomicLong();
     private final IssuedKeys issued;
     private final SecureRandom random = new SecureRandom();
     private final AtomicLong logins = new AtomicLong();
@@ -89,11 +101,36 @@ public final class AccountServer implements AutoCloseable {
         return refusals.get();
     }
 
+    /** LOGINs refused by the backoff, before any hashing. */
+    public long throttled() {
+        return throttled.get();
+    }
+
+    /** Connections closed at once because every worker was busy and the queue full. */
+    public long busyRefused() {
+        return refused.get();
+    }
+
+    private final AtomicLong refused = new AtomicLong();
+
+    private static void closeQuietly(Socket s) {
+        try {
+            s.close();
+        } catch (IOException ignored) {
+            // gone
+        }
+    }
+
     private void acceptLoop() {
         while (!closed) {
             try {
                 Socket s = server.accept();
-                workers.execute(() -> serve(s));
+                try {
+                    workers.execute(() -> serve(s));
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    refused.incrementAndGet();
+                    closeQuietly(s); // busy: a flood of connections must not queue without bound
+                }
             } catch (IOException e) {
                 if (!closed) {
                     LOG.warn("event=accept-failed error={}", e.getMessage());
@@ -108,10 +145,14 @@ public final class AccountServer implements AutoCloseable {
             BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
             Writer out = new OutputStreamWriter(s.getOutputStream(), StandardCharsets.UTF_8);
             String line;
+            String source = s.getInetAddress().getHostAddress();
             while ((line = readLine(in)) != null) {
-                String reply = handle(line, s.getRemoteSocketAddress().toString());
+                String reply = handle(line, source);
                 out.write(reply + "\n");
                 out.flush();
+                if (line.startsWith("LOGIN ")) {
+                    return; // one LOGIN per connection: each costs a TLS handshake before the next
+                }
             }
         } catch (SocketException e) {
             // peer went away or handshake failed: nothing to answer
@@ -153,6 +194,12 @@ public final class AccountServer implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             return "ERR password must be base64";
         }
+        long waitMs = throttle.waitMs(peer, user);
+        if (waitMs > 0) {
+            throttled.incrementAndGet();
+            LOG.info("event=login-throttled user={} peer={} waitMs={}", user, peer, waitMs);
+            return "ERR too many failed logins: retry in " + ((waitMs + 999) / 1000) + " s";
+        }
         AccountStore.Account a = accounts.get(user);
         // hash even for unknown users, so timing does not tell which users exist
         boolean ok;
@@ -163,6 +210,7 @@ public final class AccountServer implements AutoCloseable {
             ok = PasswordHasher.verify(password, a.passwordRecord());
         }
         if (!ok) {
+            throttle.failed(peer, user);
             refusals.incrementAndGet();
             LOG.info("event=login-refused user={} peer={}", user, peer);
             return "ERR bad credentials";
@@ -180,6 +228,7 @@ public final class AccountServer implements AutoCloseable {
             LOG.warn("event=key-not-saved user={} error={}", user, e.toString());
             return "ERR AS cannot save the key";
         }
+        throttle.succeeded(peer, user);
         logins.incrementAndGet();
         LOG.info("event=login user={} fqdn={} keyId={}", user, a.fqdn(), Long.toHexString(keyId));
         return "OK " + Long.toHexString(keyId) + " " + a.fqdn() + " " + Base64.getEncoder().encodeToString(secret);

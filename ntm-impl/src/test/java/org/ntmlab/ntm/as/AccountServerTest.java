@@ -115,4 +115,42 @@ class AccountServerTest {
         Files.setPosixFilePermissions(bad, PosixFilePermissions.fromString("rw-------"));
         assertThatThrownBy(() -> IssuedKeys.open(bad)).hasMessageContaining(bad + ":2: ");
     }
+
+    /**
+     * Issue 11 finding 7: 128 LOGINs with wrong passwords (4 KB on one connection) kept the AS
+     * busy 17.5 s. Now one LOGIN per connection, and from the third failure on the AS refuses
+     * before hashing, for a second, doubling with each further failure.
+     */
+    @Test
+    void guessingIsThrottledBeforeHashingAndEachConnectionCarriesOneLogin() throws Exception {
+        AccountStore store = AccountStore.open(dir.resolve("accounts"));
+        store.put("alice", "alice.ntm.example", "pw".toCharArray(), 1000);
+        LabCa.ensure(dir.resolve("tls"), List.of("127.0.0.1"));
+        try (AccountServer as = new AccountServer(store, "dc-token", LabCa.serverContext(dir.resolve("tls")),
+                new InetSocketAddress("127.0.0.1", 0))) {
+            javax.net.ssl.SSLContext tls = LabCa.clientContext(dir.resolve("tls/ca.pem"));
+            try (javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) tls.getSocketFactory()
+                    .createSocket(as.localAddress().getAddress(), as.localAddress().getPort())) {
+                s.setSoTimeout(10_000);
+                String wrong = "LOGIN alice " + java.util.Base64.getEncoder().encodeToString("no".getBytes()) + "\n";
+                s.getOutputStream().write((wrong + wrong + wrong).getBytes());
+                s.getOutputStream().flush();
+                java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream()));
+                assertThat(in.readLine()).isEqualTo("ERR bad credentials");
+                assertThat(in.readLine()).as("one LOGIN per connection").isNull();
+            }
+            AsClient client = new AsClient(tls, as.localAddress());
+            for (int i = 0; i < 2; i++) {
+                assertThatThrownBy(() -> client.login("alice", "nope".toCharArray())).hasMessageContaining("bad credentials");
+            }
+            assertThatThrownBy(() -> client.login("alice", "nope".toCharArray()))
+                    .hasMessageContaining("too many failed logins: retry in 1 s");
+            assertThatThrownBy(() -> client.login("alice", "pw".toCharArray()))
+                    .as("locked even with the right password, for a second").hasMessageContaining("too many failed logins");
+            assertThat(as.throttled()).isEqualTo(2);
+            assertThat(as.refusals()).as("only three were hashed").isEqualTo(3);
+            Thread.sleep(1100);
+            assertThat(client.login("alice", "pw".toCharArray()).fqdn()).isEqualTo("alice.ntm.example");
+        }
+    }
 }
