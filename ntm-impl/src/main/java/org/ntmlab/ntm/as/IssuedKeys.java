@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -15,7 +13,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import org.ntmlab.ntm.keys.NodeKey;
 
@@ -37,8 +34,6 @@ public final class IssuedKeys {
 
     /** Keys kept per node name: a login revokes the name's older key. */
     public static final int KEYS_PER_NAME = 1;
-
-    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
     private final Path file;
     private final Map<Long, NodeKey> byId = new HashMap<>();
@@ -62,10 +57,9 @@ public final class IssuedKeys {
         if (!Files.exists(file)) {
             return k;
         }
-        Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
-        if (!OWNER_ONLY.containsAll(perms)) {
+        if (!OwnerOnlyFiles.ownerOnly(file)) {
             throw new IOException(file + ": holds node secrets but is readable or writable by others ("
-                    + PosixFilePermissions.toString(perms) + "); chmod 600 it");
+                    + PosixFilePermissions.toString(Files.getPosixFilePermissions(file)) + "); chmod 600 it");
         }
         List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         for (int i = 0; i < lines.size(); i++) {
@@ -132,14 +126,6 @@ public final class IssuedKeys {
             sb.append(Long.toHexString(k.keyId())).append(' ').append(k.fqdn()).append(' ')
                     .append(Base64.getEncoder().encodeToString(k.secret())).append('\n');
         }
-        Path parent = file.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
-        Path tmp = Files.createTempFile(parent, ".keys", ".tmp", PosixFilePermissions.asFileAttribute(OWNER_ONLY));
-        try {
-            Files.writeString(tmp, sb, StandardCharsets.UTF_8);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        OwnerOnlyFiles.write(file, sb.toString().getBytes(StandardCharsets.UTF_8));
     }
 }

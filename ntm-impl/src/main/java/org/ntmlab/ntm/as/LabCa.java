@@ -69,7 +69,7 @@ public final class LabCa {
         if (Files.exists(dir.resolve(CA_CERT)) && Files.exists(dir.resolve(AS_STORE))) {
             return false;
         }
-        Files.createDirectories(dir);
+        OwnerOnlyFiles.createDirectories(dir); // 0700: it holds the CA key and the AS keystore
         try {
             KeyPair ca = ecKeyPair();
             X500Name caName = new X500Name("CN=ntm-lab CA");
@@ -97,15 +97,15 @@ public final class LabCa {
             X509Certificate asCert = sign(asb, ca.getPrivate());
 
             Files.writeString(dir.resolve(CA_CERT), pem(caCert), StandardCharsets.US_ASCII);
-            Files.writeString(dir.resolve(CA_KEY), pem(ca.getPrivate()), StandardCharsets.US_ASCII);
+            OwnerOnlyFiles.write(dir.resolve(CA_KEY), pem(ca.getPrivate()).getBytes(StandardCharsets.US_ASCII));
             char[] pass = randomPassword();
             KeyStore ks = KeyStore.getInstance("PKCS12");
             ks.load(null, null);
             ks.setKeyEntry("as", as.getPrivate(), pass, new Certificate[] {asCert, caCert});
-            try (var out = Files.newOutputStream(dir.resolve(AS_STORE))) {
-                ks.store(out, pass);
-            }
-            Files.writeString(dir.resolve(AS_STORE_PASS), new String(pass), StandardCharsets.US_ASCII);
+            var store = new java.io.ByteArrayOutputStream();
+            ks.store(store, pass);
+            OwnerOnlyFiles.write(dir.resolve(AS_STORE), store.toByteArray());
+            OwnerOnlyFiles.write(dir.resolve(AS_STORE_PASS), new String(pass).getBytes(StandardCharsets.US_ASCII));
             return true;
         } catch (GeneralSecurityException | OperatorCreationException e) {
             throw new IOException("cannot create lab CA in " + dir + ": " + e.getMessage(), e);

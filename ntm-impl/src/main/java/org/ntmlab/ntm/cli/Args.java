@@ -49,10 +49,9 @@ final class Args {
         }
     }
 
-    /** A 32-byte secret given as 64 hex digits, or as @file holding them. */
+    /** A 32-byte secret given as 64 hex digits, as @file holding them, or as env:NAME. */
     static byte[] secret(String option, String s) throws IOException {
-        String hex = s.startsWith("@") ? Files.readString(Path.of(s.substring(1)), StandardCharsets.US_ASCII).strip()
-                : s;
+        String hex = text(s);
         try {
             byte[] b = HexFormat.of().parseHex(hex);
             if (b.length != 32) {
@@ -61,12 +60,26 @@ final class Args {
             return b;
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(new CommandLine(new Ntm()), option
-                    + ": expected 64 hex digits (or @file): " + e.getMessage());
+                    + ": expected 64 hex digits (or @file, env:NAME): " + e.getMessage());
         }
     }
 
-    /** A text value given directly or as @file. */
+    /**
+     * A text value given directly, as {@code @file} (its content, trimmed) or as {@code env:NAME}
+     * (an environment variable). Secrets should use the last two: a command line is visible to
+     * every local user in {@code ps} (issue 11 finding 9).
+     */
     static String text(String s) throws IOException {
-        return s.startsWith("@") ? Files.readString(Path.of(s.substring(1)), StandardCharsets.UTF_8).strip() : s;
+        if (s.startsWith("@")) {
+            return Files.readString(Path.of(s.substring(1)), StandardCharsets.UTF_8).strip();
+        }
+        if (s.startsWith("env:")) {
+            String v = System.getenv(s.substring(4));
+            if (v == null) {
+                throw new IOException("environment variable " + s.substring(4) + " is not set");
+            }
+            return v.strip();
+        }
+        return s;
     }
 }

@@ -35,7 +35,8 @@ final class AsCommand implements Callable<Integer> {
     @Option(names = "--tls-name", split = ",", description = "names for a newly created AS certificate")
     List<String> tlsNames;
 
-    @Option(names = "--dc-token", required = true, description = "credential DCs present to fetch keys (or @file)")
+    @Option(names = "--dc-token", required = true,
+            description = "credential DCs present to fetch keys (or @file, env:NAME)")
     String dcToken;
 
     @Option(names = "--user", split = ",", description = "user:fqdn:password accounts to add at start (lab use)")
@@ -82,7 +83,7 @@ final class AsCommand implements Callable<Integer> {
         @Option(names = "--fqdn", required = true, description = "the name this user's node registers, e.g. "
                 + "alice.ntm.example")
         String fqdn;
-        @Option(names = "--password", required = true, description = "password (or @file)")
+        @Option(names = "--password", required = true, description = "password (or @file, env:NAME)")
         String password;
         @Option(names = "--iterations", defaultValue = "" + PasswordHasher.DEFAULT_ITERATIONS)
         int iterations;

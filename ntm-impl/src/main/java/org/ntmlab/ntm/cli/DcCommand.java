@@ -57,11 +57,12 @@ final class DcCommand implements Callable<Integer> {
     @Option(names = "--as-ca", required = true, description = "CA certificate the AS's certificate chains to")
     Path asCa;
 
-    @Option(names = "--dc-token", required = true, description = "credential for fetching node keys (or @file)")
+    @Option(names = "--dc-token", required = true,
+            description = "credential for fetching node keys (or @file, env:NAME)")
     String dcToken;
 
     @Option(names = "--relay", description = "an RS: id,v4host:port,[v6]:port,secret (use - for a missing family; "
-            + "secret = 64 hex digits or @file). Repeat for several RSs.")
+            + "secret = 64 hex digits, @file or env:NAME). Repeat for several RSs.")
     List<String> relays;
 
     @Option(names = "--suite", defaultValue = "gcm", description = "gcm (AES-128-GCM), cbc-hmac (paper-compatible) "
@@ -140,7 +141,7 @@ final class DcCommand implements Callable<Integer> {
             for (String p : peers) {
                 int eq = p.indexOf('=');
                 if (eq <= 0 || eq == p.length() - 1) {
-                    throw bad("--peer: expected DOMAIN=SECRET (64 hex digits or @file), got '" + p + "'");
+                    throw bad("--peer: expected DOMAIN=SECRET (64 hex digits, @file or env:NAME), got '" + p + "'");
                 }
                 String d = normalise("--peer", p.substring(0, eq));
                 if (d.equals(own)) {

@@ -46,7 +46,7 @@ class NodeCommand implements Callable<Integer> {
     @Option(names = "--user", required = true)
     String user;
 
-    @Option(names = "--password", required = true, description = "password (or @file)")
+    @Option(names = "--password", required = true, description = "password (or @file, env:NAME)")
     String password;
 
     @Option(names = "--dc4", description = "the DC's IPv4 signalling address host:port")

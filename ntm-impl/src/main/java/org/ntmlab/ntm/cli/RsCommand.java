@@ -24,7 +24,7 @@ final class RsCommand implements Callable<Integer> {
     @Option(names = "--bind6", description = "IPv6 address, e.g. [::]:7100")
     String bind6;
 
-    @Option(names = "--secret", required = true, description = "secret shared with the DC: 64 hex digits or @file")
+    @Option(names = "--secret", required = true, description = "secret shared with the DC: 64 hex digits, @file or env:NAME")
     String secret;
 
     @Option(names = "--suite", defaultValue = "gcm", description = "gcm, cbc-hmac or chacha20-poly1305 (as the DC's)")

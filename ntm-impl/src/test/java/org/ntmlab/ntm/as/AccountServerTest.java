@@ -153,4 +153,25 @@ class AccountServerTest {
             assertThat(client.login("alice", "pw".toCharArray()).fqdn()).isEqualTo("alice.ntm.example");
         }
     }
+
+    /**
+     * Issue 11 finding 9: the CA key and the keystore password were written 0644. Every file
+     * holding a secret is 0600 now, and the CA's directory 0700.
+     */
+    @Test
+    void secretsAreReadableByTheirOwnerOnly() throws Exception {
+        Path tls = dir.resolve("tls");
+        LabCa.ensure(tls, List.of("127.0.0.1"));
+        AccountStore.open(dir.resolve("accounts")).put("alice", "alice.ntm.example", "pw".toCharArray(), 1000);
+        assertThat(mode(tls)).isEqualTo("rwx------");
+        for (String f : List.of(LabCa.CA_KEY, LabCa.AS_STORE, LabCa.AS_STORE_PASS)) {
+            assertThat(mode(tls.resolve(f))).as(f).isEqualTo("rw-------");
+        }
+        assertThat(mode(dir.resolve("accounts"))).as("password records").isEqualTo("rw-------");
+        assertThat(mode(tls.resolve(LabCa.CA_CERT))).as("the CA certificate is public").isNotEqualTo("rw-------");
+    }
+
+    private static String mode(Path p) throws Exception {
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
+    }
 }
