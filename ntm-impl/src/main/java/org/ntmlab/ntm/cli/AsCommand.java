@@ -22,20 +22,20 @@ final class AsCommand implements Callable<Integer> {
     @Option(names = "--bind", defaultValue = "0.0.0.0:7443", description = "TLS listen address (default ${DEFAULT-VALUE})")
     String bind;
 
-    @Option(names = "--accounts", required = true, description = "accounts file (created if absent)")
+    @Option(names = "--accounts", description = "accounts file (created if absent)")
     Path accounts;
 
     @Option(names = "--keys", description = "file of the node keys issued, kept across restarts with mode 0600"
             + " (default: the accounts file's name + .keys)")
     Path keys;
 
-    @Option(names = "--tls-dir", required = true, description = "lab CA directory (see `ntm ca`); created if empty")
+    @Option(names = "--tls-dir", description = "lab CA directory (see `ntm ca`); created if empty")
     Path tlsDir;
 
     @Option(names = "--tls-name", split = ",", description = "names for a newly created AS certificate")
     List<String> tlsNames;
 
-    @Option(names = "--dc-token", required = true,
+    @Option(names = "--dc-token",
             description = "credential DCs present to fetch keys (or @file, env:NAME)")
     String dcToken;
 
@@ -51,6 +51,13 @@ final class AsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // required here, not in picocli: `ntm as add-user` must not need the server's options
+        for (Object[] o : new Object[][] {{"--accounts", accounts}, {"--tls-dir", tlsDir}, {"--dc-token", dcToken}}) {
+            if (o[1] == null) {
+                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                        "Missing required option: '" + o[0] + "'");
+            }
+        }
         Ntm.logLevel(verbose);
         AccountStore store = AccountStore.open(accounts);
         if (users != null) {
