@@ -41,6 +41,13 @@ final class Resolution {
 
     /** Starts resolving {@code fqdn}; {@code f} completes with the tunnel once data can flow (call on the loop). */
     void resolve(String fqdn, CompletableFuture<TunnelInfo> f) {
+        String bad = badName(fqdn);
+        if (bad != null) {
+            // refused here, before anything is kept: a name that cannot be encoded used to throw in
+            // the loop and leave its resolve pending for good (issue 11 finding 15)
+            f.completeExceptionally(new IllegalArgumentException("cannot resolve '" + abbreviate(fqdn) + "': " + bad));
+            return;
+        }
         for (Tunnel t : ctx.tunnels.byPeer(fqdn)) {
             if (t.isUp()) {
                 f.complete(t.info());
@@ -54,6 +61,27 @@ final class Resolution {
         PendingResolves.Pending p = pending.add(fqdn, f);
         ctx.event(NodeEvents.DIRECTION_REQUEST, "peer=" + fqdn + " request=" + p.requestId);
         sendDirectionRequest(p);
+    }
+
+    /** Why {@code fqdn} is not a name a DC could know (RFC 1035 2.3.4: 253 characters, labels of 1..63), or null. */
+    static String badName(String fqdn) {
+        if (fqdn == null || fqdn.isEmpty()) {
+            return "empty name";
+        }
+        String n = fqdn.endsWith(".") ? fqdn.substring(0, fqdn.length() - 1) : fqdn;
+        if (n.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 253) {
+            return "longer than 253 bytes";
+        }
+        for (String label : n.split("\\.", -1)) {
+            if (label.isEmpty() || label.length() > 63) {
+                return "a label is empty or longer than 63 characters";
+            }
+        }
+        return null;
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 80 ? s : s.substring(0, 77) + "...";
     }
 
     /**
