@@ -73,7 +73,7 @@ final class DcCommand implements Callable<Integer> {
     int keepalive;
 
     @Option(names = "--peer", paramLabel = "DOMAIN=SECRET", description = "another domain whose DC this DC works "
-            + "with, and the 32-byte secret both DCs share: 64 hex digits, or @file holding them. Repeat per peer "
+            + "with, and the 32-byte secret both DCs share: 64 hex digits, @file or env:NAME. Repeat per peer "
             + "domain. A name of a domain without a secret gets DIRECTION_FAILURE.")
     List<String> peers;
 

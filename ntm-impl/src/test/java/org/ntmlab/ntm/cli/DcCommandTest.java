@@ -50,7 +50,7 @@ class DcCommandTest {
     void peerWithoutSecretIsAUsageError() {
         Run r = run("--peer", "b.ntm.example", "--resolver", "127.0.0.1:53");
         assertThat(r.exit()).isEqualTo(2);
-        assertThat(r.out()).contains("--peer: expected DOMAIN=SECRET (64 hex digits or @file), got 'b.ntm.example'");
+        assertThat(r.out()).contains("--peer: expected DOMAIN=SECRET (64 hex digits, @file or env:NAME), got 'b.ntm.example'");
     }
 
     @Test
