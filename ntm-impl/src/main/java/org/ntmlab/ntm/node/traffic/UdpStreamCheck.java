@@ -13,7 +13,12 @@ import java.util.concurrent.locks.LockSupport;
  * would add up to a second to any outage). Each datagram carries its sequence number and a
  * {@link StreamPattern} fill, so every echo is checked. The result gives the longest silence
  * between two echoes (the interruption as the application sees it, with the pacing interval as
- * resolution) and the send-time span of the datagrams that never came back.
+ * resolution) and the send-time span of the datagrams that never came back. It also says when the
+ * stream began on the wall clock ({@code startEpochMs}) and when its first and last echo came
+ * ({@code firstEchoAtMs}, {@code lastEchoAtMs}, ms into the stream): a caller on the same host
+ * (e.g. a lab whose containers share the kernel's clock) can place the silence against events of
+ * its own, and a silence that lasted to the stream's end, which no gap between two echoes shows,
+ * is visible as a last echo long before the last send.
  *
  * <p>Memory is bounded by {@link #MAX_DATAGRAMS}, not by the caller: 4 bytes of send time, 4 of
  * round-trip time and 1 bit per datagram, 8.1 MB at the cap (issue 8: no control command may run
@@ -68,7 +73,9 @@ public final class UdpStreamCheck {
         BitSet got = new BitSet(count);
         int[] tally = new int[3]; // received, corrupted, duplicates
         double[] gap = {0, 0}; // longest silence between echoes, and when it began (ms into the stream)
+        long[] echoes = {-1, -1}; // nanoTime of the first and the last accepted echo
         AtomicLong sendingDone = new AtomicLong();
+        long startEpochMs = System.currentTimeMillis();
         long t0 = System.nanoTime();
         IOException[] receiveError = new IOException[1];
         Thread receiver = new Thread(() -> {
@@ -101,6 +108,10 @@ public final class UdpStreamCheck {
                     continue;
                 }
                 got.set(seq);
+                if (echoes[0] < 0) {
+                    echoes[0] = at;
+                }
+                echoes[1] = at;
                 rttMicros[tally[0]++] = (int) Math.min(Integer.MAX_VALUE, (at - t0) / 1000 - sentMicros[seq]);
                 if (at - last > gap[0] * 1e6) {
                     gap[0] = (at - last) / 1e6;
@@ -152,11 +163,17 @@ public final class UdpStreamCheck {
         int[] rtt = Arrays.copyOf(rttMicros, received);
         Arrays.sort(rtt);
         return String.format(Locale.ROOT, "sent=%d received=%d lost=%d corrupted=%d duplicates=%d lostRuns=%d"
-                        + " lostSpanMs=%.1f maxGapMs=%.1f maxGapAtMs=%.1f rttMsP50=%s rttMsMax=%s ms=%.1f", count,
+                        + " lostSpanMs=%.1f maxGapMs=%.1f maxGapAtMs=%.1f rttMsP50=%s rttMsMax=%s ms=%.1f"
+                        + " startEpochMs=%d firstEchoAtMs=%s lastEchoAtMs=%s", count,
                 received, count - received, tally[1], tally[2], lostRuns, lostSpanMs, gap[0], gap[1],
                 rtt.length == 0 ? "NaN" : String.format(Locale.ROOT, "%.3f", rtt[rtt.length / 2] / 1e3),
                 rtt.length == 0 ? "NaN" : String.format(Locale.ROOT, "%.3f", rtt[rtt.length - 1] / 1e3),
-                (System.nanoTime() - t0) / 1e6);
+                (System.nanoTime() - t0) / 1e6, startEpochMs, msInto(echoes[0], t0), msInto(echoes[1], t0));
+    }
+
+    /** {@code at} as ms after {@code t0} with one decimal, or NaN for "never" (-1). */
+    private static String msInto(long at, long t0) {
+        return at < 0 ? "NaN" : String.format(Locale.ROOT, "%.1f", (at - t0) / 1e6);
     }
 
     private static int seqOf(byte[] b) {
