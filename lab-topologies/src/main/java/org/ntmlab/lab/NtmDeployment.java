@@ -48,6 +48,8 @@ public final class NtmDeployment {
      * ({@code /run/ntm/accounts.keys}, mode 0600) are in the container's file system.
      */
     public static final String TAG = "ntm";
+    /** The AS's accounts file; its issued keys are kept next to it, in {@code <accounts>.keys}. */
+    public static final String AS_ACCOUNTS = "/run/ntm/accounts";
     private static final String CA = "/run/ntm/ca.pem";
     /** Small heaps and C1 only: nine JVMs share two cores, and throughput is not measured here. */
     private static final String JAVA = "java -Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -jar "
@@ -91,7 +93,7 @@ public final class NtmDeployment {
             Optional.ofNullable(a.ipv6()).map(IpLiteral::format).ifPresent(asNames::add);
         }
         LabHost asHost = lab.host(as.name());
-        asHost.startBackground(TAG, JAVA + " as --bind [::]:" + AS_PORT + " --accounts /run/ntm/accounts"
+        asHost.startBackground(TAG, JAVA + " as --bind [::]:" + AS_PORT + " --accounts " + AS_ACCOUNTS
                 + " --tls-dir /run/ntm/tls --tls-name " + String.join(",", asNames) + " --dc-token " + dcToken
                 + " --iterations 1000 --user " + String.join(",", users));
         asHost.execOk("for i in $(seq 600); do [ -s /run/ntm/tls/ca.pem ] && ss -Htln | grep -q ':" + AS_PORT

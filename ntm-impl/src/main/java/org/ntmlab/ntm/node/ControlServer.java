@@ -15,10 +15,13 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.ntmlab.ntm.node.traffic.TcpEchoCheck;
 import org.ntmlab.ntm.signalling.ProtocolConstants;
@@ -48,6 +51,8 @@ public final class ControlServer implements AutoCloseable {
     private final ServerSocket server;
     private final Semaphore connections = new Semaphore(MAX_CONNECTIONS);
     private volatile boolean closed;
+    /** How to end each running {@code udp-stream} and {@code tcp-stream} early ({@code stop-streams}). */
+    private final Set<Runnable> runningStreams = ConcurrentHashMap.newKeySet();
 
     public ControlServer(NtmNode node, InetSocketAddress bind) throws IOException {
         this.node = node;
@@ -243,9 +248,18 @@ public final class ControlServer implements AutoCloseable {
             }
             case "counters":
                 return "OK " + node.counters();
+            case "stop-streams": {
+                // the running streams stop sending and report as usual, on their own connections
+                int n = 0;
+                for (Runnable stop : runningStreams) {
+                    stop.run();
+                    n++;
+                }
+                return "OK stopped=" + n;
+            }
             default:
                 return "ERR unknown command '" + f[0] + "' (status, resolve, tunnels, udp-echo, udp-stream, tcp-echo,"
-                        + " tcp-stream, ping, send,"
+                        + " tcp-stream, stop-streams, ping, send,"
                         + " counters, quit)";
         }
     }
@@ -290,6 +304,9 @@ public final class ControlServer implements AutoCloseable {
         if (no != null) {
             return "ERR " + no;
         }
+        AtomicBoolean stop = new AtomicBoolean();
+        Runnable stopper = () -> stop.set(true);
+        runningStreams.add(stopper);
         try (NtmDatagramSocket s = new NtmDatagramSocket(node, 0)) {
             DatagramPacket out = new DatagramPacket(new byte[0], 0, dst, port);
             DatagramPacket in = new DatagramPacket(new byte[0], 0);
@@ -311,7 +328,9 @@ public final class ControlServer implements AutoCloseable {
                         return -1;
                     }
                 }
-            }, pps, ms, size);
+            }, pps, ms, size, stop::get);
+        } finally {
+            runningStreams.remove(stopper);
         }
     }
 
@@ -323,10 +342,18 @@ public final class ControlServer implements AutoCloseable {
         try (NtmSocket s = new NtmSocket(node.tcp(), dst, port)) {
             s.setSoTimeout(TCP_READ_TIMEOUT_MS);
             TcpEchoCheck check = millis > 0 ? TcpEchoCheck.ofDuration(s, millis) : TcpEchoCheck.ofBytes(s, bytes);
-            // a stalled read fails after TCP_READ_TIMEOUT_MS; the bound here only stops a trickle
-            TcpEchoCheck.Result r = check.await(millis > 0 ? millis + 10L * TCP_READ_TIMEOUT_MS : Long.MAX_VALUE / 4,
-                    TimeUnit.MILLISECONDS);
-            return (r.intact() ? "OK " : "ERR ") + r.fields();
+            Runnable stopper = check::stop;
+            if (millis > 0) {
+                runningStreams.add(stopper);
+            }
+            try {
+                // a stalled read fails after TCP_READ_TIMEOUT_MS; the bound here only stops a trickle
+                TcpEchoCheck.Result r = check.await(millis > 0 ? millis + 10L * TCP_READ_TIMEOUT_MS
+                        : Long.MAX_VALUE / 4, TimeUnit.MILLISECONDS);
+                return (r.intact() ? "OK " : "ERR ") + r.fields();
+            } finally {
+                runningStreams.remove(stopper);
+            }
         }
     }
 

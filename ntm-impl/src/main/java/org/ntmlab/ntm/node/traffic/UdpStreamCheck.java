@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -61,16 +62,27 @@ public final class UdpStreamCheck {
 
     /** Runs the stream; the caller checked {@link #refusal}. Returns the control reply's fields. */
     public static String run(DatagramPort port, int pps, int ms, int size) throws IOException, InterruptedException {
+        return run(port, pps, ms, size, () -> false);
+    }
+
+    /**
+     * {@link #run(DatagramPort, int, int, int)} that sends no more once {@code stop} says so (asked
+     * before each datagram): {@code ms} is then the longest the stream may run, and the reply
+     * counts what was really sent.
+     */
+    public static String run(DatagramPort port, int pps, int ms, int size, BooleanSupplier stop)
+            throws IOException, InterruptedException {
         String no = refusal(pps, ms, size);
         if (no != null) {
             throw new IllegalArgumentException(no);
         }
-        int count = (int) Math.max(1, (long) pps * ms / 1000);
+        int max = (int) Math.max(1, (long) pps * ms / 1000);
+        int[] sentCount = {max}; // what was sent, once sending is done (fewer when stopped)
         long interval = 1_000_000_000L / pps;
         StreamPattern pattern = StreamPattern.fresh();
-        int[] sentMicros = new int[count];
-        int[] rttMicros = new int[count];
-        BitSet got = new BitSet(count);
+        int[] sentMicros = new int[max];
+        int[] rttMicros = new int[max];
+        BitSet got = new BitSet(max);
         int[] tally = new int[3]; // received, corrupted, duplicates
         double[] gap = {0, 0}; // longest silence between echoes, and when it began (ms into the stream)
         long[] echoes = {-1, -1}; // nanoTime of the first and the last accepted echo
@@ -84,7 +96,7 @@ public final class UdpStreamCheck {
             while (true) {
                 long done = sendingDone.get();
                 long now = System.nanoTime();
-                if (done != 0 && (tally[0] == count || now - done > DRAIN_NANOS)) {
+                if (done != 0 && (tally[0] == sentCount[0] || now - done > DRAIN_NANOS)) {
                     return;
                 }
                 int n;
@@ -99,7 +111,7 @@ public final class UdpStreamCheck {
                 }
                 long at = System.nanoTime();
                 int seq = seqOf(in);
-                if (n != size || seq < 0 || seq >= count || pattern.firstMismatch(in, 4, size - 4, (long) seq * size) >= 0) {
+                if (n != size || seq < 0 || seq >= max || pattern.firstMismatch(in, 4, size - 4, (long) seq * size) >= 0) {
                     tally[1]++;
                     continue;
                 }
@@ -125,7 +137,11 @@ public final class UdpStreamCheck {
         try {
             byte[] out = new byte[size];
             long next = System.nanoTime();
-            for (int seq = 0; seq < count; seq++) {
+            for (int seq = 0; seq < max; seq++) {
+                if (stop.getAsBoolean()) {
+                    sentCount[0] = seq;
+                    break;
+                }
                 long wait = next - System.nanoTime();
                 if (wait > 0) {
                     LockSupport.parkNanos(wait);
@@ -147,6 +163,7 @@ public final class UdpStreamCheck {
         if (receiveError[0] != null) {
             throw receiveError[0];
         }
+        int count = sentCount[0];
         int received = tally[0];
         int lostRuns = 0;
         int firstLost = got.nextClearBit(0);

@@ -89,6 +89,15 @@ class UdpStreamCheckTest {
     }
 
     @Test
+    void aStoppedStreamSendsNoMoreAndCountsOnlyWhatItSent() throws Exception {
+        int[] asked = {0};
+        // 1000 pps for up to 10 s, stopped before the 150th datagram
+        String r = UdpStreamCheck.run(echo(i -> false, i -> false), 1000, 10_000, 100, () -> ++asked[0] > 150);
+        assertThat(r).startsWith("sent=150 received=150 lost=0 corrupted=0");
+        assertThat(field(r, "ms")).isLessThan(5_000.0);
+    }
+
+    @Test
     void aStreamWithNoEchoHasNoEchoTimes() throws Exception {
         String r = UdpStreamCheck.run(echo(i -> true, i -> false), 1000, 50, 100);
         assertThat(r).contains("received=0", "firstEchoAtMs=NaN", "lastEchoAtMs=NaN");
