@@ -60,8 +60,8 @@ class FaultsDockerIT {
     static final int UDP_SIZE = 200;
     /** The streams run this long before the fault (docker exec, socat and the first sends take some of it). */
     static final long LEAD_MS = 1200;
-    /** ... and this long after the target's nominal return; a later recovery is found by follow-up streams. */
-    static final long TAIL_MS = 2000;
+    /** ... and at least this long after the target's return (longer while the lab settles or data is still away). */
+    static final long TAIL_MS = 1500;
     /** A silence of the paced stream at least this long counts as "the stream stopped" (25 datagrams). */
     static final long STOPPED_MS = 250;
     /** How long after the target's return the suite keeps looking for recovery: the budget and a margin. */
@@ -283,107 +283,118 @@ class FaultsDockerIT {
             existingTunnel(f, p);
         }
         String[] check = freshPair();
-        long streamMs = LEAD_MS + f.nominalMs() + TAIL_MS;
-        Map<Pair, Future<String>> udp = new LinkedHashMap<>();
-        Map<Pair, Future<String>> tcp = new LinkedHashMap<>();
-        Map<Pair, Long> tcpIssued = new LinkedHashMap<>();
+        // long enough for the slowest recovery the suite waits for; stop-streams ends them when the fault is over
+        long maxMs = LEAD_MS + f.nominalMs() + LOOK_MS + 10_000;
+        Map<Pair, Future<Timed>> udp = new LinkedHashMap<>();
+        Map<Pair, Future<Timed>> tcp = new LinkedHashMap<>();
+        long issued = now();
         for (Pair p : List.of(direct, relay)) {
-            tcpIssued.put(p, now());
-            tcp.put(p, pool.submit(() -> lab.control(p.mn(), "tcp-stream " + p.cnV4() + " 7 " + streamMs)));
-            udp.put(p, pool.submit(() -> lab.control(p.mn(), "udp-stream " + p.cnV4() + " 7 " + UDP_PPS + " "
-                    + streamMs + " " + UDP_SIZE)));
+            tcp.put(p, pool.submit(() -> timed(p.mn(), "tcp-stream " + p.cnV4() + " 7 " + maxMs)));
+            udp.put(p, pool.submit(() -> timed(p.mn(), "udp-stream " + p.cnV4() + " 7 " + UDP_PPS + " " + maxMs + " "
+                    + UDP_SIZE)));
         }
         Thread.sleep(LEAD_MS);
         Outage o = f.injector().inject();
         lab.note("fault " + f.name() + " " + o);
+        long back = o.backMs();
 
-        Future<String> resolve = pool.submit(() -> freshResolve(check, o.backMs()));
-        Map<Pair, Future<Measured>> measured = new LinkedHashMap<>();
+        Future<String> resolve = pool.submit(() -> freshResolve(check, back));
+        Map<Pair, Future<Long>> flowing = new LinkedHashMap<>();
         for (Pair p : List.of(direct, relay)) {
-            measured.put(p, pool.submit(() -> measure(f, p, o, streamMs, udp.get(p), tcp.get(p), tcpIssued.get(p))));
+            flowing.put(p, pool.submit(() -> awaitFlowing(p, back)));
         }
         StringBuilder settleNote = new StringBuilder();
-        Map<String, String> after = settle(o.backMs(), settleNote);
+        Map<String, String> after = settle(back, settleNote);
+        for (Future<Long> fl : flowing.values()) {
+            fl.get(LOOK_MS + 60_000, TimeUnit.MILLISECONDS);
+        }
+        sleepUntil(back + TAIL_MS);
+        long stopAt = now();
+        for (String mn : new java.util.LinkedHashSet<>(List.of(direct.mn(), relay.mn()))) {
+            String r = lab.control(mn, "stop-streams");
+            if (!r.startsWith("OK")) {
+                problems.add(f.name() + ": stop-streams on " + mn + ": " + r);
+            }
+        }
         String resolved = resolve.get(LOOK_MS + 30_000, TimeUnit.MILLISECONDS);
         long resolveMs = Long.parseLong(resolved.substring(0, resolved.indexOf(' ')));
         boolean kept = after.equals(before);
         String changed = kept ? "" : "; addresses before " + before + ", after " + after;
         for (Pair p : List.of(direct, relay)) {
-            Measured m = measured.get(p).get(LOOK_MS + 180_000, TimeUnit.MILLISECONDS);
-            rows.add(new FaultRow("docker", f.name(), f.target(), p.path(), o.backMs() - o.startMs(), m.interruptionMs,
+            Measured m = measure(f, p, o, stopAt, issued, udp.get(p).get(maxMs + 60_000, TimeUnit.MILLISECONDS),
+                    tcp.get(p).get(maxMs + 180_000, TimeUnit.MILLISECONDS));
+            rows.add(new FaultRow("docker", f.name(), f.target(), p.path(), back - o.startMs(), m.interruptionMs,
                     m.recoveredMs, resolveMs, m.tcpBytes, m.tcpIntact, kept, o.note() + "; " + p.mn() + "->" + p.cn()
                     + " " + m.note + "; " + resolved.substring(resolved.indexOf(' ') + 1) + settleNote + changed));
         }
         addresses = after;
     }
 
+    /** A control reply and when it came (wall clock). */
+    record Timed(String reply, long atMs) {
+    }
+
+    private Timed timed(String node, String command) {
+        String r = lab.control(node, command);
+        return new Timed(r, now());
+    }
+
     /** What one pair's streams saw. */
     record Measured(long interruptionMs, long recoveredMs, long tcpBytes, boolean tcpIntact, String note) {
     }
 
-    private Measured measure(Fault f, Pair p, Outage o, long streamMs, Future<String> udpF, Future<String> tcpF,
-                             long tcpIssued) throws Exception {
-        String udp = udpF.get(streamMs + 150_000, TimeUnit.MILLISECONDS);
-        StringBuilder note = new StringBuilder();
-        long interruption;
-        long recovered;
+    /**
+     * The pair's row from its streams' replies. The UDP stream ran from before the fault until
+     * {@code stopAt} (the lab settled and data flowed again, or the look-out ended): its longest
+     * silence is the interruption, and when that silence ended, relative to the target's return,
+     * is the recovery; a stream silent at its end never recovered.
+     */
+    private Measured measure(Fault f, Pair p, Outage o, long stopAt, long issued, Timed udpT, Timed tcpT)
+            throws Exception {
+        String udp = udpT.reply();
+        String tag = f.name() + " / " + p.path() + ": ";
         if (!udp.startsWith("OK")) {
-            problems.add(f.name() + " / " + p.path() + ": udp-stream failed: " + udp);
+            problems.add(tag + "udp-stream failed: " + udp);
             return new Measured(-1, -1, 0, false, "udp-stream: " + udp);
         }
         long s0 = (long) num(udp, "startEpochMs");
         double maxGap = num(udp, "maxGapMs");
         double lastEcho = num(udp, "lastEchoAtMs");
-        long lastEchoAt = Double.isNaN(lastEcho) ? s0 : s0 + (long) lastEcho;
-        long sendEnd = s0 + streamMs;
-        note.append(String.format(Locale.ROOT, "udp %d/%d back, longest gap %.0f ms at +%.0f ms",
-                (long) num(udp, "received"), (long) num(udp, "sent"), maxGap, num(udp, "maxGapAtMs")));
+        long lastEchoAt = Double.isNaN(lastEcho) ? s0 : s0 + Math.round(lastEcho);
+        StringBuilder note = new StringBuilder(String.format(Locale.ROOT,
+                "udp %d/%d back, longest gap %.0f ms from +%.0f ms (fault at +%d, back at +%d)",
+                (long) num(udp, "received"), (long) num(udp, "sent"), maxGap, num(udp, "maxGapAtMs"),
+                o.startMs() - s0, o.backMs() - s0));
         if (num(udp, "corrupted") > 0) {
-            problems.add(f.name() + " / " + p.path() + ": corrupted UDP echoes: " + udp);
+            problems.add(tag + "corrupted UDP echoes: " + udp);
         }
         if (s0 >= o.startMs()) {
-            problems.add(f.name() + " / " + p.path() + ": the UDP stream started " + (s0 - o.startMs())
-                    + " ms after the fault (raise LEAD_MS)");
+            problems.add(tag + "the UDP stream started " + (s0 - o.startMs()) + " ms after the fault (raise LEAD_MS)");
         }
-        if (sendEnd - lastEchoAt < STOPPED_MS && sendEnd > o.backMs()) {
-            // flowing at the end, after the return: the longest silence is the interruption
+        long interruption;
+        long recovered;
+        if (stopAt - lastEchoAt >= STOPPED_MS) {
+            // silent from its last echo to the stop: data never came back within the look-out
+            interruption = Math.max(Math.round(maxGap), stopAt - lastEchoAt);
+            recovered = -1;
+            note.append(", silent for the last ").append(stopAt - lastEchoAt).append(" ms");
+        } else {
             interruption = Math.round(maxGap);
             long gapEnd = s0 + Math.round(num(udp, "maxGapAtMs") + maxGap);
             recovered = maxGap >= STOPPED_MS ? Math.max(0, gapEnd - o.backMs()) : 0;
-        } else {
-            // silent at its end (or over before the return): follow-up streams find the first echo
-            long first = -1;
-            int followUps = 0;
-            while (now() < o.backMs() + LOOK_MS) {
-                String r = lab.control(p.mn(), "udp-stream " + p.cnV4() + " 7 " + UDP_PPS + " 1000 " + UDP_SIZE);
-                followUps++;
-                if (r.startsWith("OK") && num(r, "received") > 0) {
-                    first = (long) num(r, "startEpochMs") + Math.round(num(r, "firstEchoAtMs"));
-                    break;
-                }
-            }
-            note.append(", silent at its end; ").append(followUps).append(" follow-up stream(s)");
-            if (first >= 0) {
-                interruption = Math.max(Math.round(maxGap), first - lastEchoAt);
-                recovered = Math.max(0, first - o.backMs());
-            } else {
-                interruption = now() - lastEchoAt;
-                recovered = -1;
-            }
         }
 
-        String tcp = tcpF.get(180_000, TimeUnit.MILLISECONDS);
-        long tcpEnd = now();
+        String tcp = tcpT.reply();
         boolean intact = tcp.startsWith("OK") && tcp.contains("intact=true")
                 && field(tcp, "received").equals(field(tcp, "bytes"));
-        long bytes = intact ? Long.parseLong(field(tcp, "received")) : received(tcp);
+        long bytes = received(tcp);
         double tcpMs = num(tcp, "ms"); // the stream's own duration, from its connect to the echo's end
-        if (tcpIssued > o.startMs() || !Double.isNaN(tcpMs) && tcpEnd - (long) tcpMs > o.startMs()) {
-            problems.add(f.name() + " / " + p.path() + ": the TCP stream did not start before the fault: " + tcp);
+        if (issued > o.startMs() || !Double.isNaN(tcpMs) && tcpT.atMs() - (long) tcpMs > o.startMs()) {
+            problems.add(tag + "the TCP stream did not start before the fault: " + tcp);
         }
         if (f.name().equals("cn-restart")) {
             // the CN's TCP connections died with its process: the old stream ends, a new one must work
-            note.append("; old TCP stream (its CN died): ").append(tcp.replaceAll(" ms=.*? ", " ").strip())
+            note.append("; old TCP stream (its CN died): ").append(tcp.replaceAll(" ms=\\S+", ""))
                     .append("; new connection checked");
             String again = lab.control(p.mn(), "tcp-echo " + p.cnV4() + " 7 " + TCP_CHECK_BYTES);
             intact = again.startsWith("OK") && again.contains("intact=true")
@@ -396,6 +407,37 @@ class FaultsDockerIT {
             note.append("; TCP: ").append(tcp);
         }
         return new Measured(interruption, recovered, bytes, intact, note.toString());
+    }
+
+    /**
+     * From the target's return until the MN's tunnel to the pair's CN carries data again: its
+     * rxPackets (summed over the rows for that peer, a replaced tunnel included) grow by at least
+     * 20 between two looks 300 ms or more apart (the UDP stream alone brings 30). Only a trigger
+     * for stopping the streams; what the row says comes from the streams. Returns when it saw
+     * that, or the look-out's end.
+     */
+    private long awaitFlowing(Pair p, long back) {
+        long lastRx = -1;
+        long lastAt = 0;
+        while (now() < back + LOOK_MS) {
+            long at = now();
+            String reply = lab.control(p.mn(), "tunnels");
+            long rx = 0;
+            Matcher m = Pattern.compile("\\{[^{}]*\"peer\":\"" + Pattern.quote(p.cnFqdn()) + "\"[^{}]*}").matcher(reply);
+            while (m.find()) {
+                String v = Table1DockerIT.json(m.group(), "rxPackets");
+                rx += v == null ? 0 : Long.parseLong(v);
+            }
+            if (lastRx >= 0 && at - lastAt >= 300 && rx - lastRx >= 20) {
+                return at;
+            }
+            if (lastRx < 0 || at - lastAt >= 300) {
+                lastRx = rx;
+                lastAt = at;
+            }
+            sleep(100);
+        }
+        return -1;
     }
 
     /** The pair's tunnel from before the fault (resolve returns an up tunnel at once); its path must be the pair's. */
