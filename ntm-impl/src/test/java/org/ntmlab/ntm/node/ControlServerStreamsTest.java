@@ -16,11 +16,11 @@ import org.ntmlab.ntm.memlab.MemoryLab;
 import org.ntmlab.ntm.transport.memory.NatBehaviour;
 
 /**
- * {@code stop-streams}: a lab starts its streams long enough for the slowest recovery and ends
+ * {@code tcp-stream} at a pace, and {@code stop-streams}: a lab starts its streams long enough for the slowest recovery and ends
  * them once the fault is over (the Docker fault suite), without waiting out their full length.
  * Stopped streams report as usual: what was really sent, every byte checked.
  */
-class ControlServerStopStreamsTest {
+class ControlServerStreamsTest {
 
     @Test
     void runningStreamsEndEarlyAndReportWhatTheySent() throws Exception {
@@ -57,6 +57,24 @@ class ControlServerStopStreamsTest {
             assertThat(control.handle("stop-streams")).as("nothing left running").isEqualTo("OK stopped=0");
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aPacedTcpStreamWritesAboutItsRateAndNoMore() throws Exception {
+        try (MemoryLab lab = new MemoryLab(NatBehaviour.PORT_RESTRICTED_CONE, CipherSuite.AES_128_GCM);
+             ControlServer control = new ControlServer(lab.node("mn", lab.global4, "198.51.100.40"),
+                     new InetSocketAddress("127.0.0.1", 0))) {
+            String to = lab.node("cn", lab.global4, "198.51.100.41").fqdn();
+            assertThat(control.handle("tcp-stream " + to + " 7 1000 " + (ControlServer.MAX_TCP_STREAM_KBPS + 1)))
+                    .startsWith("ERR kbps must be 0");
+            // 800 kbit/s for 1.5 s: 1,000-byte writes every 10 ms, 150 at most
+            String t = control.handle("tcp-stream " + to + " 7 1500 800");
+            assertThat(t).startsWith("OK").contains("intact=true");
+            assertThat(number(t, "bytes")).isBetween(20_000.0, 151_000.0).isEqualTo(number(t, "received"));
+            // unpaced, the same connection type carries far more in the same time (the memory network is fast)
+            String fast = control.handle("tcp-stream " + to + " 7 1500");
+            assertThat(number(fast, "bytes")).isGreaterThan(2 * 151_000.0);
         }
     }
 
