@@ -283,9 +283,13 @@ class FaultsDockerIT {
                 long at = now();
                 try {
                     run(f);
+                    if (!everyNtmProcessRuns("after " + f.name())) {
+                        restoreAfterFailure();
+                    }
                 } catch (Exception | AssertionError e) {
                     problems.add(f.name() + ": " + e);
                     e.printStackTrace();
+                    everyNtmProcessRuns("after " + f.name() + " failed");
                     restoreAfterFailure();
                 }
                 System.out.printf(Locale.ROOT, "fault %-28s %.1f s%n", f.name(), (now() - at) / 1e3);
@@ -573,6 +577,27 @@ class FaultsDockerIT {
         }
     }
 
+    /**
+     * Whether the ntm process of every server and node runs: the suite restarts what it kills
+     * before it measures, so a process found dead here was killed by something else (another
+     * user's {@code pkill} on the host sees the containers' processes too), which is a problem
+     * of its own, named, and not a fault that did not recover.
+     */
+    private boolean everyNtmProcessRuns(String when) {
+        List<String> dead = new ArrayList<>();
+        for (LabHost h : lab.hosts()) {
+            if (h.kind() != LabHost.Kind.ROUTER && h.kind() != LabHost.Kind.HELPER
+                    && !h.backgroundAlive(NtmDeployment.TAG)) {
+                dead.add(h.name());
+            }
+        }
+        if (!dead.isEmpty()) {
+            problems.add(when + ": the ntm process of " + dead + " is gone though this suite did not kill it"
+                    + " (killed from outside the lab? see " + lab.artifactDir() + "/<host>.log)");
+        }
+        return dead.isEmpty();
+    }
+
     /** After a fault that threw: the DC unpaused and healed, every ntm process running. */
     private void restoreAfterFailure() {
         try {
@@ -585,9 +610,10 @@ class FaultsDockerIT {
         } catch (RuntimeException e) {
             // no partition rules
         }
-        for (String h : List.of(as.name(), rs.name(), dc.name(), direct.cn(), relay.cn())) {
-            if (!lab.host(h).backgroundAlive(NtmDeployment.TAG)) {
-                lab.host(h).restartBackground(NtmDeployment.TAG);
+        for (LabHost h : lab.hosts()) {
+            if (h.kind() != LabHost.Kind.ROUTER && h.kind() != LabHost.Kind.HELPER
+                    && !h.backgroundAlive(NtmDeployment.TAG)) {
+                h.restartBackground(NtmDeployment.TAG);
             }
         }
         addresses = settle(now(), new StringBuilder());
