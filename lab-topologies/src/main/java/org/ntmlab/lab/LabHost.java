@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.testcontainers.containers.Container.ExecResult;
 import org.testcontainers.containers.GenericContainer;
 
@@ -16,6 +17,12 @@ public final class LabHost {
     private final Kind kind;
     private final GenericContainer<?> container;
     private final Map<String, String> interfaces = new LinkedHashMap<>();
+    /** Tag -> shell command of each process started with {@link #startBackground}, for a restart. */
+    private final Map<String, String> background = new ConcurrentHashMap<>();
+    static final String RUN_DIR = "/run/ntm";
+    /** PID 1's output: what {@code docker logs} (and the lab's {@code <host>.log}) shows. */
+    private static final String CONTAINER_OUT = "/proc/1/fd/1";
+    private static final String CONTAINER_ERR = "/proc/1/fd/2";
 
     LabHost(String name, Kind kind, GenericContainer<?> container) {
         this.name = name;
@@ -80,11 +87,61 @@ public final class LabHost {
 
     /**
      * Starts a long-running process whose output goes to the container's log (PID 1's
-     * stdout), and records its pid in /run/ntm/{@code tag}.pid.
+     * stdout), and records its pid in /run/ntm/{@code tag}.pid and its command for
+     * {@link #restartBackground}.
      */
     public void startBackground(String tag, String shell) {
-        execOk("mkdir -p /run/ntm && (setsid sh -c '" + shell.replace("'", "'\\''")
-                + "' >/proc/1/fd/1 2>/proc/1/fd/2 </dev/null & echo $! > /run/ntm/" + tag + ".pid)");
+        background.put(tag, shell);
+        execOk(BackgroundScripts.start(RUN_DIR, CONTAINER_OUT, CONTAINER_ERR, tag, shell));
+    }
+
+    /** The shell command the process {@code tag} was (last) started with. */
+    public String backgroundCommand(String tag) {
+        String c = background.get(tag);
+        if (c == null) {
+            throw new LabException(name + " has no background process '" + tag + "' (it has " + background.keySet()
+                    + ")");
+        }
+        return c;
+    }
+
+    /** Whether a process of {@code tag}'s session still runs (zombies do not count). */
+    public boolean backgroundAlive(String tag) {
+        return exec(BackgroundScripts.alive(RUN_DIR, tag)).getExitCode() == 0;
+    }
+
+    /**
+     * SIGKILLs the process {@code tag} and everything it started (its session), as a crash
+     * would, and returns once none of them runs; fails if one survived 5 s.
+     */
+    public void killBackground(String tag) {
+        backgroundCommand(tag);
+        ExecResult r = exec(BackgroundScripts.kill(RUN_DIR, tag));
+        if (r.getExitCode() != 0) {
+            throw new LabException("in " + name + ": background process '" + tag + "' survived SIGKILL for 5 s");
+        }
+    }
+
+    /**
+     * Starts {@code tag} again with the command it was started with (killing it first if it still
+     * runs): a restarted server or node with the same arguments, files and addresses.
+     */
+    public void restartBackground(String tag) {
+        String shell = backgroundCommand(tag);
+        if (backgroundAlive(tag)) {
+            killBackground(tag);
+        }
+        startBackground(tag, shell);
+    }
+
+    /** Freezes every process of the container ({@code docker pause}: a hung host, its sockets still open). */
+    public void pause() {
+        container.getDockerClient().pauseContainerCmd(containerId()).exec();
+    }
+
+    /** Lets a {@link #pause paused} container run again. */
+    public void unpause() {
+        container.getDockerClient().unpauseContainerCmd(containerId()).exec();
     }
 
     /**
@@ -100,7 +157,7 @@ public final class LabHost {
     public void stopBackground(String signal, List<String> tags) {
         StringBuilder sh = new StringBuilder("pids=;");
         for (String tag : tags) {
-            String pidFile = "/run/ntm/" + tag + ".pid";
+            String pidFile = BackgroundScripts.pidFile(RUN_DIR, tag);
             sh.append(" [ -f ").append(pidFile).append(" ] && pids=\"$pids $(cat ").append(pidFile).append(")\"; rm -f ")
                     .append(pidFile).append(';');
         }

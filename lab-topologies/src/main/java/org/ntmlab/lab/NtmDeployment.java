@@ -35,11 +35,21 @@ import org.testcontainers.images.builder.Transferable;
  */
 public final class NtmDeployment {
     private static final Logger LOG = LoggerFactory.getLogger(NtmDeployment.class);
-    static final int AS_PORT = 7443;
-    static final int DC_PORT = 7000;
-    static final int RS_PORT = 7100;
-    static final int NODE_PORT = 7200;
-    static final int CONTROL_PORT = 7070;
+    /** Ports as in docs/protocol.md: AS (TLS, TCP), DC (UDP; DNS on 53), RS (UDP), node (UDP), control (TCP). */
+    public static final int AS_PORT = 7443;
+    public static final int DC_PORT = 7000;
+    public static final int RS_PORT = 7100;
+    public static final int NODE_PORT = 7200;
+    public static final int CONTROL_PORT = 7070;
+    /**
+     * The {@link LabHost#startBackground} tag of the ntm process (AS, DC, RS or node) in its
+     * container: {@code host.restartBackground(NtmDeployment.TAG)} starts it again with the same
+     * arguments. State it keeps in files survives: the AS's accounts, lab CA and issued keys
+     * ({@code /run/ntm/accounts.keys}, mode 0600) are in the container's file system.
+     */
+    public static final String TAG = "ntm";
+    /** The AS's accounts file; its issued keys are kept next to it, in {@code <accounts>.keys}. */
+    public static final String AS_ACCOUNTS = "/run/ntm/accounts";
     private static final String CA = "/run/ntm/ca.pem";
     /** Small heaps and C1 only: nine JVMs share two cores, and throughput is not measured here. */
     private static final String JAVA = "java -Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -jar "
@@ -83,7 +93,7 @@ public final class NtmDeployment {
             Optional.ofNullable(a.ipv6()).map(IpLiteral::format).ifPresent(asNames::add);
         }
         LabHost asHost = lab.host(as.name());
-        asHost.startBackground("ntm", JAVA + " as --bind [::]:" + AS_PORT + " --accounts /run/ntm/accounts"
+        asHost.startBackground(TAG, JAVA + " as --bind [::]:" + AS_PORT + " --accounts " + AS_ACCOUNTS
                 + " --tls-dir /run/ntm/tls --tls-name " + String.join(",", asNames) + " --dc-token " + dcToken
                 + " --iterations 1000 --user " + String.join(",", users));
         asHost.execOk("for i in $(seq 600); do [ -s /run/ntm/tls/ca.pem ] && ss -Htln | grep -q ':" + AS_PORT
@@ -98,7 +108,7 @@ public final class NtmDeployment {
             relayId++; // the CLI wants numeric RS ids
             InetAddress v4 = firstAddress(rs.name(), false);
             InetAddress v6 = firstAddress(rs.name(), true);
-            lab.host(rs.name()).startBackground("ntm", JAVA + " rs --id " + relayId
+            lab.host(rs.name()).startBackground(TAG, JAVA + " rs --id " + relayId
                     + (v4 != null ? " --bind4 " + hostPort(v4, RS_PORT) : "")
                     + (v6 != null ? " --bind6 " + hostPort(v6, RS_PORT) : "") + " --secret " + secret);
             relayArgs.add(" --relay " + relayId + "," + (v4 == null ? "-" : hostPort(v4, RS_PORT)) + ","
@@ -144,7 +154,7 @@ public final class NtmDeployment {
             if (nodeDc4.isEmpty() && nodeDc6.isEmpty()) {
                 throw new LabException(t.source() + ": node '" + n.name() + "' cannot reach DC '" + dc.name() + "'");
             }
-            h.startBackground("ntm", JAVA + " node --as " + hostPort(asAddr, AS_PORT) + " --as-ca " + CA
+            h.startBackground(TAG, JAVA + " node --as " + hostPort(asAddr, AS_PORT) + " --as-ca " + CA
                     + " --user " + n.name() + " --password " + passwords.get(n.name())
                     + nodeDc4.map(a -> " --dc4 " + hostPort(a, DC_PORT)).orElse("")
                     + nodeDc6.map(a -> " --dc6 " + hostPort(a, DC_PORT)).orElse("")
@@ -159,7 +169,7 @@ public final class NtmDeployment {
                 if (last.contains("registered=true")) {
                     break;
                 }
-                if (lab.host(n.name()).exec("[ -d /proc/$(cat /run/ntm/ntm.pid) ]").getExitCode() != 0) {
+                if (!lab.host(n.name()).backgroundAlive(TAG)) { // a zombie is no node
                     throw new LabException("ntm node '" + n.name() + "' exited: "
                             + lab.host(n.name()).container().getLogs().strip().lines().reduce((a, b) -> b).orElse("")
                             + " (logs in " + lab.artifactDir() + ")");
@@ -235,7 +245,7 @@ public final class NtmDeployment {
             resolvers.add(hostPort(reachableAddress(other.getValue(), reach, dc.name()), 53));
         }
         InetAddress asForDc = reachableAddress(as, reach, dc.name());
-        dcHost.startBackground("ntm", JAVA + " dc --domain " + domain
+        dcHost.startBackground(TAG, JAVA + " dc --domain " + domain
                 + (dc4 != null ? " --bind4 " + hostPort(dc4, DC_PORT) : "")
                 + (dc6 != null ? " --bind6 " + hostPort(dc6, DC_PORT) : "")
                 + " --dns " + String.join(",", dns) + " --as " + hostPort(asForDc, AS_PORT) + " --as-ca " + CA

@@ -15,11 +15,15 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
+import org.ntmlab.ntm.node.traffic.StreamPattern;
 import org.ntmlab.ntm.node.traffic.TcpEchoCheck;
 import org.ntmlab.ntm.signalling.ProtocolConstants;
 import org.ntmlab.ntm.node.traffic.UdpStreamCheck;
@@ -43,11 +47,17 @@ public final class ControlServer implements AutoCloseable {
     static final long MAX_TCP_BYTES = 1L << 40;
     /** A TCP check's read that waits this long fails. */
     static final int TCP_READ_TIMEOUT_MS = 30_000;
+    /** A paced {@code tcp-stream} writes once per this many ms (and sleeps between writes). */
+    static final int TCP_STREAM_PACE_MS = 10;
+    /** Highest pace of a {@code tcp-stream}: one {@link TcpEchoCheck#CHUNK} per {@link #TCP_STREAM_PACE_MS}. */
+    static final int MAX_TCP_STREAM_KBPS = TcpEchoCheck.CHUNK * 8 * (1000 / TCP_STREAM_PACE_MS) / 1000;
 
     private final NtmNode node;
     private final ServerSocket server;
     private final Semaphore connections = new Semaphore(MAX_CONNECTIONS);
     private volatile boolean closed;
+    /** How to end each running {@code udp-stream} and {@code tcp-stream} early ({@code stop-streams}). */
+    private final Set<Runnable> runningStreams = ConcurrentHashMap.newKeySet();
 
     public ControlServer(NtmNode node, InetSocketAddress bind) throws IOException {
         this.node = node;
@@ -222,15 +232,19 @@ public final class ControlServer implements AutoCloseable {
                 if (bytes < 1 || bytes > MAX_TCP_BYTES) {
                     return "ERR bytes must be 1.." + MAX_TCP_BYTES;
                 }
-                return tcpEcho(target(f[1]), intArg(f, 2, NtmNode.ECHO_PORT), bytes, 0);
+                return tcpEcho(target(f[1]), intArg(f, 2, NtmNode.ECHO_PORT), bytes, 0, 0);
             }
             case "tcp-stream": {
-                need(f, 2, "tcp-stream <addr|fqdn> [port] [ms]");
+                need(f, 2, "tcp-stream <addr|fqdn> [port] [ms] [kbps]");
                 int ms = intArg(f, 3, 3000);
                 if (ms < 1 || ms > UdpStreamCheck.MAX_MS) {
                     return "ERR ms must be 1.." + UdpStreamCheck.MAX_MS;
                 }
-                return tcpEcho(target(f[1]), intArg(f, 2, NtmNode.ECHO_PORT), 0, ms);
+                int kbps = intArg(f, 4, 0);
+                if (kbps < 0 || kbps > MAX_TCP_STREAM_KBPS) {
+                    return "ERR kbps must be 0 (as fast as the connection takes) .. " + MAX_TCP_STREAM_KBPS;
+                }
+                return tcpEcho(target(f[1]), intArg(f, 2, NtmNode.ECHO_PORT), 0, ms, kbps);
             }
             case "send": {
                 need(f, 4, "send <addr|fqdn> <port> <text...>");
@@ -243,9 +257,18 @@ public final class ControlServer implements AutoCloseable {
             }
             case "counters":
                 return "OK " + node.counters();
+            case "stop-streams": {
+                // the running streams stop sending and report as usual, on their own connections
+                int n = 0;
+                for (Runnable stop : runningStreams) {
+                    stop.run();
+                    n++;
+                }
+                return "OK stopped=" + n;
+            }
             default:
                 return "ERR unknown command '" + f[0] + "' (status, resolve, tunnels, udp-echo, udp-stream, tcp-echo,"
-                        + " tcp-stream, ping, send,"
+                        + " tcp-stream, stop-streams, ping, send,"
                         + " counters, quit)";
         }
     }
@@ -290,6 +313,9 @@ public final class ControlServer implements AutoCloseable {
         if (no != null) {
             return "ERR " + no;
         }
+        AtomicBoolean stop = new AtomicBoolean();
+        Runnable stopper = () -> stop.set(true);
+        runningStreams.add(stopper);
         try (NtmDatagramSocket s = new NtmDatagramSocket(node, 0)) {
             DatagramPacket out = new DatagramPacket(new byte[0], 0, dst, port);
             DatagramPacket in = new DatagramPacket(new byte[0], 0);
@@ -311,7 +337,9 @@ public final class ControlServer implements AutoCloseable {
                         return -1;
                     }
                 }
-            }, pps, ms, size);
+            }, pps, ms, size, stop::get);
+        } finally {
+            runningStreams.remove(stopper);
         }
     }
 
@@ -319,14 +347,30 @@ public final class ControlServer implements AutoCloseable {
      * Streams {@code bytes} bytes (or, with {@code millis} > 0, as many as the connection takes in
      * that time) to a TCP echo service and checks every byte that returns, in constant memory.
      */
-    private String tcpEcho(InetAddress dst, int port, long bytes, long millis) throws Exception {
+    private String tcpEcho(InetAddress dst, int port, long bytes, long millis, int kbps) throws Exception {
         try (NtmSocket s = new NtmSocket(node.tcp(), dst, port)) {
             s.setSoTimeout(TCP_READ_TIMEOUT_MS);
-            TcpEchoCheck check = millis > 0 ? TcpEchoCheck.ofDuration(s, millis) : TcpEchoCheck.ofBytes(s, bytes);
-            // a stalled read fails after TCP_READ_TIMEOUT_MS; the bound here only stops a trickle
-            TcpEchoCheck.Result r = check.await(millis > 0 ? millis + 10L * TCP_READ_TIMEOUT_MS : Long.MAX_VALUE / 4,
-                    TimeUnit.MILLISECONDS);
-            return (r.intact() ? "OK " : "ERR ") + r.fields();
+            TcpEchoCheck check;
+            if (millis > 0 && kbps > 0) {
+                // one write every TCP_STREAM_PACE_MS: a chunk of kbps x the pace (at most one CHUNK)
+                int chunk = (int) Math.max(1, (long) kbps * 1000 / 8 * TCP_STREAM_PACE_MS / 1000);
+                check = TcpEchoCheck.start(s, StreamPattern.fresh(), Long.MAX_VALUE,
+                        TimeUnit.MILLISECONDS.toNanos(millis), chunk, TCP_STREAM_PACE_MS, null);
+            } else {
+                check = millis > 0 ? TcpEchoCheck.ofDuration(s, millis) : TcpEchoCheck.ofBytes(s, bytes);
+            }
+            Runnable stopper = check::stop;
+            if (millis > 0) {
+                runningStreams.add(stopper);
+            }
+            try {
+                // a stalled read fails after TCP_READ_TIMEOUT_MS; the bound here only stops a trickle
+                TcpEchoCheck.Result r = check.await(millis > 0 ? millis + 10L * TCP_READ_TIMEOUT_MS
+                        : Long.MAX_VALUE / 4, TimeUnit.MILLISECONDS);
+                return (r.intact() ? "OK " : "ERR ") + r.fields();
+            } finally {
+                runningStreams.remove(stopper);
+            }
         }
     }
 

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -13,7 +14,12 @@ import java.util.concurrent.locks.LockSupport;
  * would add up to a second to any outage). Each datagram carries its sequence number and a
  * {@link StreamPattern} fill, so every echo is checked. The result gives the longest silence
  * between two echoes (the interruption as the application sees it, with the pacing interval as
- * resolution) and the send-time span of the datagrams that never came back.
+ * resolution) and the send-time span of the datagrams that never came back. It also says when the
+ * stream began on the wall clock ({@code startEpochMs}) and when its first and last echo came
+ * ({@code firstEchoAtMs}, {@code lastEchoAtMs}, ms into the stream): a caller on the same host
+ * (e.g. a lab whose containers share the kernel's clock) can place the silence against events of
+ * its own, and a silence that lasted to the stream's end, which no gap between two echoes shows,
+ * is visible as a last echo long before the last send.
  *
  * <p>Memory is bounded by {@link #MAX_DATAGRAMS}, not by the caller: 4 bytes of send time, 4 of
  * round-trip time and 1 bit per datagram, 8.1 MB at the cap (issue 8: no control command may run
@@ -56,19 +62,32 @@ public final class UdpStreamCheck {
 
     /** Runs the stream; the caller checked {@link #refusal}. Returns the control reply's fields. */
     public static String run(DatagramPort port, int pps, int ms, int size) throws IOException, InterruptedException {
+        return run(port, pps, ms, size, () -> false);
+    }
+
+    /**
+     * {@link #run(DatagramPort, int, int, int)} that sends no more once {@code stop} says so (asked
+     * before each datagram): {@code ms} is then the longest the stream may run, and the reply
+     * counts what was really sent.
+     */
+    public static String run(DatagramPort port, int pps, int ms, int size, BooleanSupplier stop)
+            throws IOException, InterruptedException {
         String no = refusal(pps, ms, size);
         if (no != null) {
             throw new IllegalArgumentException(no);
         }
-        int count = (int) Math.max(1, (long) pps * ms / 1000);
+        int max = (int) Math.max(1, (long) pps * ms / 1000);
+        int[] sentCount = {max}; // what was sent, once sending is done (fewer when stopped)
         long interval = 1_000_000_000L / pps;
         StreamPattern pattern = StreamPattern.fresh();
-        int[] sentMicros = new int[count];
-        int[] rttMicros = new int[count];
-        BitSet got = new BitSet(count);
+        int[] sentMicros = new int[max];
+        int[] rttMicros = new int[max];
+        BitSet got = new BitSet(max);
         int[] tally = new int[3]; // received, corrupted, duplicates
         double[] gap = {0, 0}; // longest silence between echoes, and when it began (ms into the stream)
+        long[] echoes = {-1, -1}; // nanoTime of the first and the last accepted echo
         AtomicLong sendingDone = new AtomicLong();
+        long startEpochMs = System.currentTimeMillis();
         long t0 = System.nanoTime();
         IOException[] receiveError = new IOException[1];
         Thread receiver = new Thread(() -> {
@@ -77,7 +96,7 @@ public final class UdpStreamCheck {
             while (true) {
                 long done = sendingDone.get();
                 long now = System.nanoTime();
-                if (done != 0 && (tally[0] == count || now - done > DRAIN_NANOS)) {
+                if (done != 0 && (tally[0] == sentCount[0] || now - done > DRAIN_NANOS)) {
                     return;
                 }
                 int n;
@@ -92,7 +111,7 @@ public final class UdpStreamCheck {
                 }
                 long at = System.nanoTime();
                 int seq = seqOf(in);
-                if (n != size || seq < 0 || seq >= count || pattern.firstMismatch(in, 4, size - 4, (long) seq * size) >= 0) {
+                if (n != size || seq < 0 || seq >= max || pattern.firstMismatch(in, 4, size - 4, (long) seq * size) >= 0) {
                     tally[1]++;
                     continue;
                 }
@@ -101,6 +120,10 @@ public final class UdpStreamCheck {
                     continue;
                 }
                 got.set(seq);
+                if (echoes[0] < 0) {
+                    echoes[0] = at;
+                }
+                echoes[1] = at;
                 rttMicros[tally[0]++] = (int) Math.min(Integer.MAX_VALUE, (at - t0) / 1000 - sentMicros[seq]);
                 if (at - last > gap[0] * 1e6) {
                     gap[0] = (at - last) / 1e6;
@@ -114,7 +137,11 @@ public final class UdpStreamCheck {
         try {
             byte[] out = new byte[size];
             long next = System.nanoTime();
-            for (int seq = 0; seq < count; seq++) {
+            for (int seq = 0; seq < max; seq++) {
+                if (stop.getAsBoolean()) {
+                    sentCount[0] = seq;
+                    break;
+                }
                 long wait = next - System.nanoTime();
                 if (wait > 0) {
                     LockSupport.parkNanos(wait);
@@ -136,6 +163,7 @@ public final class UdpStreamCheck {
         if (receiveError[0] != null) {
             throw receiveError[0];
         }
+        int count = sentCount[0];
         int received = tally[0];
         int lostRuns = 0;
         int firstLost = got.nextClearBit(0);
@@ -152,11 +180,17 @@ public final class UdpStreamCheck {
         int[] rtt = Arrays.copyOf(rttMicros, received);
         Arrays.sort(rtt);
         return String.format(Locale.ROOT, "sent=%d received=%d lost=%d corrupted=%d duplicates=%d lostRuns=%d"
-                        + " lostSpanMs=%.1f maxGapMs=%.1f maxGapAtMs=%.1f rttMsP50=%s rttMsMax=%s ms=%.1f", count,
+                        + " lostSpanMs=%.1f maxGapMs=%.1f maxGapAtMs=%.1f rttMsP50=%s rttMsMax=%s ms=%.1f"
+                        + " startEpochMs=%d firstEchoAtMs=%s lastEchoAtMs=%s", count,
                 received, count - received, tally[1], tally[2], lostRuns, lostSpanMs, gap[0], gap[1],
                 rtt.length == 0 ? "NaN" : String.format(Locale.ROOT, "%.3f", rtt[rtt.length / 2] / 1e3),
                 rtt.length == 0 ? "NaN" : String.format(Locale.ROOT, "%.3f", rtt[rtt.length - 1] / 1e3),
-                (System.nanoTime() - t0) / 1e6);
+                (System.nanoTime() - t0) / 1e6, startEpochMs, msInto(echoes[0], t0), msInto(echoes[1], t0));
+    }
+
+    /** {@code at} as ms after {@code t0} with one decimal, or NaN for "never" (-1). */
+    private static String msInto(long at, long t0) {
+        return at < 0 ? "NaN" : String.format(Locale.ROOT, "%.1f", (at - t0) / 1e6);
     }
 
     private static int seqOf(byte[] b) {

@@ -60,6 +60,8 @@ class UdpStreamCheckTest {
     void everyDatagramBackIsCounted() throws Exception {
         String r = UdpStreamCheck.run(echo(i -> false, i -> false), 1000, 200, 100);
         assertThat(r).startsWith("sent=200 received=200 lost=0 corrupted=0 duplicates=0 lostRuns=0 lostSpanMs=0.0");
+        assertThat(field(r, "firstEchoAtMs")).isLessThan(50.0);
+        assertThat(field(r, "lastEchoAtMs")).isGreaterThan(180.0); // the echo of the last send (at ~199 ms)
     }
 
     @Test
@@ -70,6 +72,35 @@ class UdpStreamCheckTest {
         // the send times of the 50th and 69th datagram: 19 ms apart when paced, less when a loaded
         // machine made the pacer catch up in a burst; never more than the whole stream
         assertThat(field(r, "lostSpanMs")).isBetween(0.0, field(r, "ms"));
+    }
+
+    @Test
+    void theStreamSaysWhenItBeganAndWhenItsFirstAndLastEchoCame() throws Exception {
+        long before = System.currentTimeMillis();
+        // 1000 pps for 400 ms: datagrams 0..19 lost (the path came up late), 250.. lost (it broke for good)
+        String r = UdpStreamCheck.run(echo(i -> i < 20 || i >= 250, i -> false), 1000, 400, 100);
+        long after = System.currentTimeMillis();
+        assertThat((long) field(r, "startEpochMs")).isBetween(before, after);
+        assertThat(field(r, "received")).isEqualTo(230);
+        assertThat(field(r, "firstEchoAtMs")).isBetween(15.0, 150.0);
+        assertThat(field(r, "lastEchoAtMs")).isBetween(field(r, "firstEchoAtMs") + 150, 330.0);
+        // the silence at the end is no gap between two echoes: only the last echo's time shows it
+        assertThat(field(r, "maxGapMs")).isLessThan(140.0);
+    }
+
+    @Test
+    void aStoppedStreamSendsNoMoreAndCountsOnlyWhatItSent() throws Exception {
+        int[] asked = {0};
+        // 1000 pps for up to 10 s, stopped before the 150th datagram
+        String r = UdpStreamCheck.run(echo(i -> false, i -> false), 1000, 10_000, 100, () -> ++asked[0] > 150);
+        assertThat(r).startsWith("sent=150 received=150 lost=0 corrupted=0");
+        assertThat(field(r, "ms")).isLessThan(5_000.0);
+    }
+
+    @Test
+    void aStreamWithNoEchoHasNoEchoTimes() throws Exception {
+        String r = UdpStreamCheck.run(echo(i -> true, i -> false), 1000, 50, 100);
+        assertThat(r).contains("received=0", "firstEchoAtMs=NaN", "lastEchoAtMs=NaN");
     }
 
     @Test
