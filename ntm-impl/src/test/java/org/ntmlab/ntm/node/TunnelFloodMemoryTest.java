@@ -2,6 +2,7 @@ package org.ntmlab.ntm.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.ntmlab.ntm.node.DcRestartMemoryTest.awaitTrue;
+import static org.ntmlab.ntm.node.TunnelLivenessMemoryTest.tunnels;
 
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -71,14 +72,6 @@ class TunnelFloodMemoryTest {
             // and gives up mallory's half-open tunnels after the set-up timeout
             awaitTrue("mallory's tunnels gone", (ProtocolConstants.Node.TUNNEL_SETUP_TIMEOUT_SECONDS + 3) * 1000L,
                     () -> tunnels(victim).stream().noneMatch(t -> t.peerFqdn().equals(mallory.fqdn())));
-        }
-    }
-
-    private static List<TunnelInfo> tunnels(NtmNode n) {
-        try {
-            return n.tunnels().get(2, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
         }
     }
 }

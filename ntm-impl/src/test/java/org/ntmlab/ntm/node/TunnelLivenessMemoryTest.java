@@ -113,7 +113,8 @@ class TunnelLivenessMemoryTest {
         }
     }
 
-    private static List<TunnelInfo> tunnels(NtmNode n) {
+    /** A node's tunnel table now (fails the test when the loop does not answer in 2 s). */
+    static List<TunnelInfo> tunnels(NtmNode n) {
         try {
             return n.tunnels().get(2, TimeUnit.SECONDS);
         } catch (Exception e) {
