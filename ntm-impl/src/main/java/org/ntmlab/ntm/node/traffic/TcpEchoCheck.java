@@ -32,7 +32,7 @@ public final class TcpEchoCheck {
     }
 
     /** What a finished (or abandoned) check saw. */
-    public record Result(long sent, long received, long firstBadOffset, String error, long nanos) {
+    public record Result(long sent, long received, long firstBadOffset, String error, long nanos, long startEpochMs) {
 
         /** Every byte written came back, in order and unchanged, and neither side failed. */
         public boolean intact() {
@@ -44,12 +44,15 @@ public final class TcpEchoCheck {
         }
 
         /**
-         * The control channel's reply fields: {@code bytes=.. received=.. intact=.. ms=..}, then
-         * {@code firstBadOffset=..} and {@code error=..} when they apply.
+         * The control channel's reply fields: {@code bytes=.. received=.. intact=.. ms=..
+         * startEpochMs=..} (the wall clock when the stream began, as {@code udp-stream} gives it: a
+         * harness compares it with when it injected a fault), then {@code firstBadOffset=..} and
+         * {@code error=..} when they apply.
          */
         public String fields() {
-            StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "bytes=%d received=%d intact=%b ms=%.1f",
-                    sent, received, intact(), ms()));
+            StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
+                    "bytes=%d received=%d intact=%b ms=%.1f startEpochMs=%d", sent, received, intact(), ms(),
+                    startEpochMs));
             if (firstBadOffset >= 0) {
                 sb.append(" firstBadOffset=").append(firstBadOffset);
             }
@@ -74,6 +77,7 @@ public final class TcpEchoCheck {
     private volatile boolean stop;
     private volatile long endNanos;
     private final long startNanos = System.nanoTime();
+    private final long startEpochMs = System.currentTimeMillis();
     private final Thread writer;
     private final Thread reader;
 
@@ -226,7 +230,7 @@ public final class TcpEchoCheck {
             firstBad = sent.get();
             fail("more bytes came back than were sent");
         }
-        return new Result(sent.get(), received.get(), firstBad, error.get(), end - startNanos);
+        return new Result(sent.get(), received.get(), firstBad, error.get(), end - startNanos, startEpochMs);
     }
 
     /** Closes the socket: both threads end with an error if still running. */
