@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import org.ntmlab.ntm.keys.OwnerOnlyFiles;
+
 /**
  * The AS's accounts, in a text file that survives restarts: one account per line,
  * {@code <user> <fqdn> <password record>} (see {@link PasswordHasher}); '#' starts a comment.

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.ntmlab.ntm.keys.NodeKey;
+import org.ntmlab.ntm.keys.OwnerOnlyFiles;
 
 /**
  * The node keys the AS issued (paper section 3.1: the AS issues the key a node shares with its

@@ -43,6 +43,7 @@ import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.ntmlab.ntm.keys.OwnerOnlyFiles;
 
 /**
  * A lab certificate authority for the AS's TLS (ARCHITECTURE.md "Security model": a lab CA

@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
 
+import org.ntmlab.ntm.node.ControlAddress;
+
 import picocli.CommandLine;
 
 /** Parsing of the CLI's address and secret arguments, with errors that name the argument. */
@@ -47,6 +49,42 @@ final class Args {
             throw new CommandLine.ParameterException(new CommandLine(new Ntm()), option + ": unknown host '" + host
                     + "'");
         }
+    }
+
+    /**
+     * A node's control channel: {@code unix:PATH} (or a path with a {@code /} and no port), or
+     * {@code host:port} for TCP; null or empty: {@link ControlAddress#defaultAddress()}.
+     */
+    static ControlAddress control(String option, String s) {
+        if (s == null || s.isBlank()) {
+            return ControlAddress.defaultAddress();
+        }
+        if (s.startsWith("unix:")) {
+            if (s.length() == 5) {
+                throw new CommandLine.ParameterException(new CommandLine(new Ntm()), option + ": unix: needs a path");
+            }
+            return ControlAddress.unix(Path.of(s.substring(5)));
+        }
+        if (s.contains("/") && !s.matches(".*:\\d+")) {
+            return ControlAddress.unix(Path.of(s));
+        }
+        return ControlAddress.tcp(hostPort(option, s));
+    }
+
+    /**
+     * The control channel's token ({@code --control-token}): at least 16 bytes of text, given as
+     * {@code @file} or {@code env:NAME} (or, discouraged, directly); null when not given.
+     */
+    static byte[] controlToken(String option, String s) throws IOException {
+        if (s == null) {
+            return null;
+        }
+        byte[] t = text(s).getBytes(StandardCharsets.UTF_8);
+        if (t.length < org.ntmlab.ntm.node.ControlServer.MIN_TOKEN_BYTES) {
+            throw new CommandLine.ParameterException(new CommandLine(new Ntm()), option + ": a token needs "
+                    + org.ntmlab.ntm.node.ControlServer.MIN_TOKEN_BYTES + " bytes or more (e.g. head -c 24 /dev/urandom | base64)");
+        }
+        return t;
     }
 
     /** A 32-byte secret given as 64 hex digits, as @file holding them, or as env:NAME. */

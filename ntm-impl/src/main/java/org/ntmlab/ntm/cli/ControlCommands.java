@@ -5,9 +5,12 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
-import java.net.Socket;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
+
+import org.ntmlab.ntm.node.ControlAddress;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -21,23 +24,40 @@ final class ControlCommands {
 
     /** Sends one control line and prints the reply; exit 1 on ERR. */
     abstract static class Base implements Callable<Integer> {
-        @Option(names = "--control", defaultValue = "127.0.0.1:7070", description = "the node's control address")
+        @Option(names = "--control", description = "the node's control channel: unix:PATH (default as `ntm node`)"
+                + " or HOST:PORT")
         String control;
+
+        @Option(names = "--control-token", description = "token of a TCP control channel: @file or env:NAME")
+        String controlToken;
 
         abstract String line();
 
         @Override
         public Integer call() throws IOException {
-            var addr = Args.hostPort("--control", control);
-            try (Socket s = new Socket(addr.getAddress(), addr.getPort())) {
-                s.setSoTimeout(60_000);
-                Writer w = new OutputStreamWriter(s.getOutputStream(), StandardCharsets.UTF_8);
+            ControlAddress addr = Args.control("--control", control);
+            byte[] token = Args.controlToken("--control-token", controlToken);
+            try (SocketChannel s = SocketChannel.open(addr.socketAddress())) {
+                Writer w = new OutputStreamWriter(Channels.newOutputStream(s), StandardCharsets.UTF_8);
+                BufferedReader r = new BufferedReader(new InputStreamReader(Channels.newInputStream(s),
+                        StandardCharsets.UTF_8));
+                if (token != null) {
+                    w.write("auth " + new String(token, StandardCharsets.UTF_8) + "\n");
+                    w.flush();
+                    String auth = r.readLine();
+                    if (auth == null || !auth.startsWith("OK")) {
+                        System.out.println(auth == null ? "ERR the node closed the connection" : auth);
+                        return Ntm.EXIT_FAILURE;
+                    }
+                }
                 w.write(line() + "\n");
                 w.flush();
-                String reply = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8))
-                        .readLine();
+                String reply = r.readLine();
                 System.out.println(reply);
                 return reply != null && reply.startsWith("OK") ? 0 : Ntm.EXIT_FAILURE;
+            } catch (java.net.SocketException e) { // refused, or no such socket file
+                System.out.println("ERR no node serves a control channel at " + addr + " (" + e.getMessage() + ")");
+                return Ntm.EXIT_FAILURE;
             }
         }
     }

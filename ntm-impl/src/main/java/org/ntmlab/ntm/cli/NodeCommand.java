@@ -58,8 +58,13 @@ class NodeCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "7200", description = "local UDP port (default ${DEFAULT-VALUE})")
     int port;
 
-    @Option(names = "--control", defaultValue = "127.0.0.1:7070", description = "control channel TCP address")
+    @Option(names = "--control", description = "control channel: unix:PATH (default $XDG_RUNTIME_DIR/ntm/node.sock,"
+            + " else ~/.ntm/node.sock; mode 0600) or HOST:PORT for TCP, which needs --control-token")
     String control;
+
+    @Option(names = "--control-token", description = "a TCP control channel's token (16 bytes or more): @file or"
+            + " env:NAME; every client sends 'auth <token>' first")
+    String controlToken;
 
     @Option(names = "--events", description = "append one key=value line per signalling event to this file"
             + " (the format pcap-analysis reads: docs/pcap-analysis.md, 'Node event log')")
@@ -187,7 +192,8 @@ class NodeCommand implements Callable<Integer> {
         node.start().get(10, TimeUnit.SECONDS);
         AutoCloseable watcher = watcher(node, net);
         java.util.List<AutoCloseable> gateways = new java.util.ArrayList<>();
-        try (ControlServer cs = new ControlServer(node, Args.hostPort("--control", control))) {
+        try (ControlServer cs = new ControlServer(node, Args.control("--control", control),
+                Args.controlToken("--control-token", controlToken))) {
             System.out.println("ntm node " + node.fqdn() + " v4=" + node.virtualV4().getHostAddress() + " v6="
                     + node.virtualV6().getHostAddress() + " control=" + cs.localAddress());
             startGateways(node, gateways);

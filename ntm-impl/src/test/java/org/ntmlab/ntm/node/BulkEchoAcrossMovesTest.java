@@ -44,7 +44,7 @@ class BulkEchoAcrossMovesTest {
                 mover.start();
                 String res;
                 try {
-                    res = new ControlServer(mn, new java.net.InetSocketAddress("127.0.0.1", 0))
+                    res = new ControlHandler(mn)
                         .handle("tcp-echo " + cn.virtualV4().getHostAddress() + " 7 2624120");
                 } catch (Exception e) {
                     res = "EXC " + e;

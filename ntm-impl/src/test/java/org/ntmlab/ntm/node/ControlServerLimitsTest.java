@@ -6,13 +6,15 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.ntmlab.ntm.crypto.CipherSuite;
 import org.ntmlab.ntm.memlab.MemoryLab;
 import org.ntmlab.ntm.transport.memory.NatBehaviour;
@@ -24,11 +26,14 @@ import org.ntmlab.ntm.transport.memory.NatBehaviour;
  */
 class ControlServerLimitsTest {
 
+    @TempDir
+    Path dir;
+
     @Test
     void requestsBeyondTheLimitsAreRefusedAndTheNodeStillTunnels() throws Exception {
         try (MemoryLab lab = new MemoryLab(NatBehaviour.PORT_RESTRICTED_CONE, CipherSuite.AES_128_GCM);
              ControlServer control = new ControlServer(lab.node("mn", lab.global4, "198.51.100.40"),
-                     new InetSocketAddress("127.0.0.1", 0))) {
+                     ControlAddress.unix(dir.resolve("node.sock")), null)) {
             NtmNode cn = lab.node("cn", lab.global4, "198.51.100.41");
             String to = cn.fqdn();
             assertThat(control.handle("tcp-echo " + to + " 7 " + ((1L << 40) + 1))).startsWith("ERR bytes must be 1..");
@@ -83,7 +88,7 @@ class ControlServerLimitsTest {
     void anHttpRequestIsRefusedBeforeItsBodyRuns() throws Exception {
         try (MemoryLab lab = new MemoryLab(NatBehaviour.PORT_RESTRICTED_CONE, CipherSuite.AES_128_GCM);
              ControlServer control = new ControlServer(lab.node("mn", lab.global4, "198.51.100.40"),
-                     new InetSocketAddress("127.0.0.1", 0))) {
+                     ControlAddress.unix(dir.resolve("node.sock")), null)) {
             for (String request : List.of("POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 7\r\n\r\nstatus\n",
                     "GET /status HTTP/1.0\r\n\r\n", "Host: evil.example\r\nstatus\n")) {
                 try (Socket s = connect(control)) {
@@ -106,18 +111,37 @@ class ControlServerLimitsTest {
     /** One more connection: its first line is the server's refusal (it sends no command). */
     private static String awaitRefusal(ControlServer control) throws Exception {
         try (Socket s = connect(control)) {
-            s.setSoTimeout(10_000);
             return reader(s).readLine();
         }
     }
 
-    private static Socket connect(ControlServer c) throws IOException {
-        Socket s = new Socket(c.localAddress().getAddress(), c.localAddress().getPort());
-        s.setSoTimeout(30_000);
-        return s;
+    /** A client connection to the control channel, as `ntm status` and the lab's socat open one. */
+    static final class Socket implements AutoCloseable {
+        private final SocketChannel channel;
+        private final OutputStream out;
+        private final BufferedReader in;
+
+        Socket(ControlAddress at) throws IOException {
+            channel = SocketChannel.open(at.socketAddress());
+            out = Channels.newOutputStream(channel);
+            in = new BufferedReader(new InputStreamReader(Channels.newInputStream(channel), StandardCharsets.UTF_8));
+        }
+
+        OutputStream getOutputStream() {
+            return out;
+        }
+
+        @Override
+        public void close() throws IOException {
+            channel.close();
+        }
     }
 
-    private static BufferedReader reader(Socket s) throws IOException {
-        return new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+    static Socket connect(ControlServer c) throws IOException {
+        return new Socket(c.localAddress());
+    }
+
+    static BufferedReader reader(Socket s) {
+        return s.in;
     }
 }

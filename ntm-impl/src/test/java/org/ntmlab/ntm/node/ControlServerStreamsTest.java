@@ -2,7 +2,6 @@ package org.ntmlab.ntm.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.InetSocketAddress;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -25,9 +24,8 @@ class ControlServerStreamsTest {
     @Test
     void runningStreamsEndEarlyAndReportWhatTheySent() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(2);
-        try (MemoryLab lab = new MemoryLab(NatBehaviour.PORT_RESTRICTED_CONE, CipherSuite.AES_128_GCM);
-             ControlServer control = new ControlServer(lab.node("mn", lab.global4, "198.51.100.40"),
-                     new InetSocketAddress("127.0.0.1", 0))) {
+        try (MemoryLab lab = new MemoryLab(NatBehaviour.PORT_RESTRICTED_CONE, CipherSuite.AES_128_GCM)) {
+            ControlHandler control = new ControlHandler(lab.node("mn", lab.global4, "198.51.100.40"));
             String to = lab.node("cn", lab.global4, "198.51.100.41").fqdn();
             assertThat(control.handle("stop-streams")).as("nothing runs yet").isEqualTo("OK stopped=0");
             // at most 60 s each
@@ -62,11 +60,10 @@ class ControlServerStreamsTest {
 
     @Test
     void aPacedTcpStreamWritesAboutItsRateAndNoMore() throws Exception {
-        try (MemoryLab lab = new MemoryLab(NatBehaviour.PORT_RESTRICTED_CONE, CipherSuite.AES_128_GCM);
-             ControlServer control = new ControlServer(lab.node("mn", lab.global4, "198.51.100.40"),
-                     new InetSocketAddress("127.0.0.1", 0))) {
+        try (MemoryLab lab = new MemoryLab(NatBehaviour.PORT_RESTRICTED_CONE, CipherSuite.AES_128_GCM)) {
+            ControlHandler control = new ControlHandler(lab.node("mn", lab.global4, "198.51.100.40"));
             String to = lab.node("cn", lab.global4, "198.51.100.41").fqdn();
-            assertThat(control.handle("tcp-stream " + to + " 7 1000 " + (ControlServer.MAX_TCP_STREAM_KBPS + 1)))
+            assertThat(control.handle("tcp-stream " + to + " 7 1000 " + (ControlHandler.MAX_TCP_STREAM_KBPS + 1)))
                     .startsWith("ERR kbps must be 0");
             // 800 kbit/s for 1.5 s: 1,000-byte writes every 10 ms, 150 at most
             String t = control.handle("tcp-stream " + to + " 7 1500 800");

@@ -2,7 +2,6 @@ package org.ntmlab.ntm.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -43,7 +42,7 @@ class PathResumeMemoryTest {
                 }
             });
             mover.start();
-            String res = new ControlServer(mn, new InetSocketAddress("127.0.0.1", 0))
+            String res = new ControlHandler(mn)
                     .handle("tcp-echo " + cn.virtualV4().getHostAddress() + " 7 8000000");
             mover.join();
             assertThat(res).startsWith("OK bytes=8000000 received=8000000 intact=true");
@@ -63,7 +62,7 @@ class PathResumeMemoryTest {
             NtmNode mn = lab.node("mn", lab.p2, "10.2.0.10");
             NtmNode cn = lab.node("cn", lab.global4, "198.51.100.41");
             mn.resolve(cn.fqdn()).get(5, TimeUnit.SECONDS);
-            ControlServer control = new ControlServer(mn, new InetSocketAddress("127.0.0.1", 0));
+            ControlHandler control = new ControlHandler(mn);
             String target = cn.virtualV4().getHostAddress();
 
             String quiet = control.handle("udp-stream " + target + " 7 500 600 200");

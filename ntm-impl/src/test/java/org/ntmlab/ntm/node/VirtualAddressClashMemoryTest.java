@@ -53,7 +53,7 @@ class VirtualAddressClashMemoryTest {
                     .hasMessageContaining("virtual address " + x.virtualV4().getHostAddress())
                     .hasMessageContaining("is already " + q.fqdn() + "'s");
             assertThat(mn.counters().toString()).contains("virtualAddressClash");
-            String echo = new ControlServer(mn, new java.net.InetSocketAddress("127.0.0.1", 0))
+            String echo = new ControlHandler(mn)
                     .handle("udp-echo " + q.virtualV4().getHostAddress() + " 7 5 100");
             assertThat(echo).startsWith("OK sent=5 received=5 corrupted=0");
         }

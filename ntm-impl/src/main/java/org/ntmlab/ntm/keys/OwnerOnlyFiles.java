@@ -1,4 +1,4 @@
-package org.ntmlab.ntm.as;
+package org.ntmlab.ntm.keys;
 
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
