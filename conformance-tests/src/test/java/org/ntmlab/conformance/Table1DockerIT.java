@@ -20,6 +20,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.ntmlab.lab.Lab;
+import org.ntmlab.lab.NtmDeployment;
 import org.ntmlab.lab.topology.AddressPlan.HostAddress;
 import org.ntmlab.lab.topology.IpLiteral;
 import org.ntmlab.lab.topology.Node;
@@ -60,7 +61,6 @@ class Table1DockerIT {
     static final int TCP4_BYTES = 200_000;
     static final int TCP6_BYTES = 100_000;
     /** The node control channel's port in the lab (docs/protocol.md). */
-    static final int CONTROL_PORT = 7070;
     static final List<Table1Cell> CELLS = Collections.synchronizedList(new ArrayList<>());
 
     static Stream<Path> topologies() {
@@ -335,8 +335,8 @@ class Table1DockerIT {
             }
             lines.append(c).append("\\n");
         }
-        var r = lab.host(node).exec("printf '" + lines + "quit\\n' | timeout 300 socat -t 300 - TCP:127.0.0.1:"
-                + CONTROL_PORT + " 2>&1");
+        var r = lab.host(node).exec("printf '" + lines + "quit\\n' | timeout 300 socat -t 300 - "
+                + NtmDeployment.CONTROL_SOCAT + " 2>&1");
         List<String> out = new ArrayList<>(r.getStdout().strip().lines().toList());
         while (out.size() < commands.length) {
             out.add("ERR no reply (exit " + r.getExitCode() + ": " + r.getStderr().strip() + ")");

@@ -533,8 +533,8 @@ public final class Lab implements AutoCloseable {
         if (command.contains("'") || command.contains("\n")) {
             throw new IllegalArgumentException("control command must be one plain line: " + command);
         }
-        var r = host(node).exec("printf '%s\\nquit\\n' '" + command + "' | timeout 120 socat -t 120 - TCP:127.0.0.1:"
-                + NtmDeployment.CONTROL_PORT + " 2>&1");
+        var r = host(node).exec("printf '%s\\nquit\\n' '" + command + "' | timeout 120 socat -t 120 - "
+                + NtmDeployment.CONTROL_SOCAT + " 2>&1");
         String out = r.getStdout().strip();
         int nl = out.indexOf('\n');
         return nl < 0 ? out : out.substring(0, nl);

@@ -35,12 +35,18 @@ import org.testcontainers.images.builder.Transferable;
  */
 public final class NtmDeployment {
     private static final Logger LOG = LoggerFactory.getLogger(NtmDeployment.class);
-    /** Ports as in docs/protocol.md: AS (TLS, TCP), DC (UDP; DNS on 53), RS (UDP), node (UDP), control (TCP). */
+    /** Ports as in docs/protocol.md: AS (TLS, TCP), DC (UDP; DNS on 53), RS (UDP), node (UDP). */
     public static final int AS_PORT = 7443;
     public static final int DC_PORT = 7000;
     public static final int RS_PORT = 7100;
     public static final int NODE_PORT = 7200;
-    public static final int CONTROL_PORT = 7070;
+    /**
+     * The node's control channel in its container: the default kind, a Unix socket of mode 0600
+     * (issue 11 finding 8); the lab reaches it with {@code docker exec ... socat}. See {@link #CONTROL_SOCAT}.
+     */
+    public static final String CONTROL_SOCKET = "/run/ntm/control.sock";
+    /** socat's address of {@link #CONTROL_SOCKET}, for commands run in a node's container. */
+    public static final String CONTROL_SOCAT = "UNIX-CONNECT:" + CONTROL_SOCKET;
     /**
      * The {@link LabHost#startBackground} tag of the ntm process (AS, DC, RS or node) in its
      * container: {@code host.restartBackground(NtmDeployment.TAG)} starts it again with the same
@@ -158,7 +164,7 @@ public final class NtmDeployment {
                     + " --user " + n.name() + " --password " + passwords.get(n.name())
                     + nodeDc4.map(a -> " --dc4 " + hostPort(a, DC_PORT)).orElse("")
                     + nodeDc6.map(a -> " --dc6 " + hostPort(a, DC_PORT)).orElse("")
-                    + " --port " + NODE_PORT + " --control 127.0.0.1:" + CONTROL_PORT
+                    + " --port " + NODE_PORT + " --control unix:" + CONTROL_SOCKET
                     + " --events /run/ntm/events.log --wait 60");
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.ntmlab.lab.Lab;
 import org.ntmlab.lab.LabMobility;
 import org.ntmlab.lab.LabOptions;
+import org.ntmlab.lab.NtmDeployment;
 import org.ntmlab.lab.topology.Topology;
 import org.ntmlab.pcap.decode.DecodedPacket;
 import org.ntmlab.pcap.decode.NtmDetector;
@@ -338,7 +339,7 @@ abstract class AbstractDockerMobility {
      */
     String control(String command) {
         var r = lab.host(MN).exec("printf '%s\\nquit\\n' '" + command + "' | timeout " + CONTROL_TIMEOUT_S
-                + " socat -t " + CONTROL_TIMEOUT_S + " - TCP:127.0.0.1:7070 2>&1");
+                + " socat -t " + CONTROL_TIMEOUT_S + " - " + NtmDeployment.CONTROL_SOCAT + " 2>&1");
         String out = r.getStdout().strip();
         if (out.isEmpty()) {
             return "ERR no reply within " + CONTROL_TIMEOUT_S + " s (exit " + r.getExitCode() + ")";

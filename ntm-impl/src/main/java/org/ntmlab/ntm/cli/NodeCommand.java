@@ -16,6 +16,7 @@ import org.ntmlab.ntm.gateway.Exposer;
 import org.ntmlab.ntm.gateway.NtmConnector;
 import org.ntmlab.ntm.gateway.PortForwarder;
 import org.ntmlab.ntm.gateway.Socks5Server;
+import org.ntmlab.ntm.node.ControlAddress;
 import org.ntmlab.ntm.node.ControlServer;
 import org.ntmlab.ntm.node.NetlinkAddressWatcher;
 import org.ntmlab.ntm.node.NodeConfig;
@@ -26,6 +27,7 @@ import org.ntmlab.ntm.stack.tcp.NtmSocket;
 import org.ntmlab.ntm.transport.KernelNetwork;
 import org.ntmlab.ntm.transport.SelectorEventLoop;
 
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -176,6 +178,14 @@ class NodeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Ntm.logLevel(verbose);
+        // the control channel's settings are checked before anything starts: a usage error costs no login
+        ControlAddress controlAt = Args.control("--control", control);
+        byte[] token = Args.controlToken("--control-token", controlToken);
+        if (!controlAt.isUnix() && token == null) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--control " + control
+                    + ": a TCP control channel needs --control-token (@file or env:NAME): any local user, or a web"
+                    + " page, could drive the node otherwise; or use unix:PATH");
+        }
         NodeKey key = login();
         KernelNetwork net = new KernelNetwork();
         SelectorEventLoop loop = new SelectorEventLoop("node-" + user);
@@ -192,8 +202,7 @@ class NodeCommand implements Callable<Integer> {
         node.start().get(10, TimeUnit.SECONDS);
         AutoCloseable watcher = watcher(node, net);
         java.util.List<AutoCloseable> gateways = new java.util.ArrayList<>();
-        try (ControlServer cs = new ControlServer(node, Args.control("--control", control),
-                Args.controlToken("--control-token", controlToken))) {
+        try (ControlServer cs = new ControlServer(node, controlAt, token)) {
             System.out.println("ntm node " + node.fqdn() + " v4=" + node.virtualV4().getHostAddress() + " v6="
                     + node.virtualV6().getHostAddress() + " control=" + cs.localAddress());
             startGateways(node, gateways);

@@ -10,18 +10,22 @@ import java.io.Writer;
 import java.net.DatagramSocket;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.ntmlab.ntm.node.ControlAddress;
 
 /**
  * Real processes on loopback, from the runnable jar: `ntm as`, `ntm dc`, `ntm rs` and two
@@ -43,10 +47,12 @@ class LoopbackProcessesIT {
     int dnsPort;
     int dcBPort;
     int dnsBPort;
-    int ctl3;
-    int ctl1;
-    int ctl2;
-    int ctl4;
+    /** Control channels: Unix sockets, as by default; dave's is TCP with a token (issue 11 finding 8). */
+    ControlAddress ctl1;
+    ControlAddress ctl2;
+    ControlAddress ctl3;
+    ControlAddress ctl4;
+    static final String TOKEN = "loopback-token-0123456789abcdef";
     static final String SMALL_HEAP = "-Xmx64m";
     int socksPort;
     int forwardPort;
@@ -58,14 +64,14 @@ class LoopbackProcessesIT {
         assertThat(JAR).as("runnable jar (mvn package)").exists();
         dir = Files.createTempDirectory("ntm-loopback");
         asPort = freeTcp();
-        ctl1 = freeTcp();
-        ctl2 = freeTcp();
+        ctl1 = ControlAddress.unix(dir.resolve("run/alice.sock"));
+        ctl2 = ControlAddress.unix(dir.resolve("run/bob.sock"));
         dcPort = freeUdp();
         rsPort = freeUdp();
         dnsPort = freeUdp();
         dcBPort = freeUdp();
         dnsBPort = freeUdp();
-        ctl3 = freeTcp();
+        ctl3 = ControlAddress.unix(dir.resolve("run/carol.sock"));
         socksPort = freeTcp();
         forwardPort = freeTcp();
         http = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 8);
@@ -95,19 +101,21 @@ class LoopbackProcessesIT {
                 "-v");
         spawn("alice", "node", "--as", "127.0.0.1:" + asPort, "--as-ca", dir.resolve("tls/ca.pem").toString(),
                 "--user", "alice", "--password", "alice-pw", "--dc4", "127.0.0.1:" + dcPort, "--dc6",
-                "[::1]:" + dcPort, "--port", "0", "--control", "127.0.0.1:" + ctl1, "--socks", "127.0.0.1:" + socksPort,
+                "[::1]:" + dcPort, "--port", "0", "--control", ctl1.toString(), "--socks", "127.0.0.1:" + socksPort,
                 "--forward", "127.0.0.1:" + forwardPort + "=bob.ntm.example:7");
         spawn("bob", "node", "--as", "127.0.0.1:" + asPort, "--as-ca", dir.resolve("tls/ca.pem").toString(),
                 "--user", "bob", "--password", "bob-pw", "--dc4", "127.0.0.1:" + dcPort, "--port", "0",
-                "--control", "127.0.0.1:" + ctl2, "--expose", "80=127.0.0.1:" + http.getAddress().getPort());
+                "--control", ctl2.toString(), "--expose", "80=127.0.0.1:" + http.getAddress().getPort());
         spawn("carol", "node", "--as", "127.0.0.1:" + asPort, "--as-ca", dir.resolve("tls/ca.pem").toString(),
                 "--user", "carol", "--password", "carol-pw", "--dc4", "127.0.0.1:" + dcBPort, "--port", "0",
-                "--control", "127.0.0.1:" + ctl3);
+                "--control", ctl3.toString());
         // dave runs in a heap smaller than the streams it is asked to check (issue 8)
-        ctl4 = freeTcp();
+        ctl4 = ControlAddress.tcp(new java.net.InetSocketAddress("127.0.0.1", freeTcp()));
+        Files.writeString(dir.resolve("control-token"), TOKEN + "\n");
         spawnWithHeap("dave", SMALL_HEAP, "node", "--as", "127.0.0.1:" + asPort, "--as-ca",
                 dir.resolve("tls/ca.pem").toString(), "--user", "dave", "--password", "dave-pw", "--dc4",
-                "127.0.0.1:" + dcPort, "--port", "0", "--control", "127.0.0.1:" + ctl4);
+                "127.0.0.1:" + dcPort, "--port", "0", "--control", ctl4.toString(),
+                "--control-token", "@" + dir.resolve("control-token"));
         awaitControl(ctl1);
         awaitControl(ctl2);
         awaitControl(ctl3);
@@ -247,7 +255,7 @@ class LoopbackProcessesIT {
     void wrongPasswordIsRefused() throws Exception {
         Process p = new ProcessBuilder("java", "-jar", JAR.toString(), "node", "--as", "127.0.0.1:" + asPort,
                 "--as-ca", dir.resolve("tls/ca.pem").toString(), "--user", "alice", "--password", "guess",
-                "--dc4", "127.0.0.1:" + dcPort, "--control", "127.0.0.1:0").redirectErrorStream(true).start();
+                "--dc4", "127.0.0.1:" + dcPort, "--control", "unix:" + dir.resolve("run/guess.sock")).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).isEqualTo(1);
@@ -276,29 +284,47 @@ class LoopbackProcessesIT {
                 .redirectOutput(dir.resolve(name + ".log").toFile()).start());
     }
 
-    private void awaitControl(int port) throws Exception {
+    private void awaitControl(ControlAddress at) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
-            try (Socket s = new Socket("127.0.0.1", port)) {
+            try (SocketChannel s = SocketChannel.open(at.socketAddress())) {
                 return;
             } catch (IOException e) {
                 Thread.sleep(200);
             }
         }
-        throw new AssertionError("node control port " + port + " never opened; logs in " + dir);
+        throw new AssertionError("node control channel " + at + " never opened; logs in " + dir);
     }
 
-    static String control(int port, String line) throws IOException {
-        return control(port, line, 30_000);
+    static String control(ControlAddress at, String line) throws Exception {
+        return control(at, line, 30_000);
     }
 
-    static String control(int port, String line, int timeoutMs) throws IOException {
-        try (Socket s = new Socket("127.0.0.1", port)) {
-            s.setSoTimeout(timeoutMs);
-            Writer w = new OutputStreamWriter(s.getOutputStream(), StandardCharsets.UTF_8);
-            w.write(line + "\n");
-            w.flush();
-            return new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8)).readLine();
+    /** One command on a fresh connection (after {@code auth} on TCP); the reply, or a failure after {@code timeoutMs}. */
+    static String control(ControlAddress at, String line, int timeoutMs) throws Exception {
+        try (SocketChannel s = SocketChannel.open(at.socketAddress())) {
+            // a channel's streams have no read timeout: the wait is bounded here, closing the channel ends it
+            CompletableFuture<String> reply = CompletableFuture.supplyAsync(() -> {
+                try {
+                    Writer w = new OutputStreamWriter(Channels.newOutputStream(s), StandardCharsets.UTF_8);
+                    BufferedReader r = new BufferedReader(new InputStreamReader(Channels.newInputStream(s),
+                            StandardCharsets.UTF_8));
+                    if (!at.isUnix()) {
+                        w.write("auth " + TOKEN + "\n");
+                        w.flush();
+                        String ok = r.readLine();
+                        if (!"OK authenticated".equals(ok)) {
+                            return ok;
+                        }
+                    }
+                    w.write(line + "\n");
+                    w.flush();
+                    return r.readLine();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            return reply.get(timeoutMs, TimeUnit.MILLISECONDS);
         }
     }
 
