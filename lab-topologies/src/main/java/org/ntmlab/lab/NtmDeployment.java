@@ -84,7 +84,11 @@ public final class NtmDeployment {
         Server as = single(ServerRole.AS);
         Map<String, Server> dcByDomain = dcsByDomain();
         List<Server> relays = t.servers().stream().filter(s -> s.role() == ServerRole.RS).toList();
-        String dcToken = hex(32);
+        // one token per DC, each reading only its own domain's keys at the AS (issue 11 finding 9)
+        Map<String, String> dcTokens = new java.util.LinkedHashMap<>();
+        for (String domain : dcByDomain.keySet()) {
+            dcTokens.put(domain, hex(32));
+        }
 
         // AS first: it creates the lab CA and a certificate valid for all its addresses.
         List<String> users = new ArrayList<>();
@@ -100,7 +104,8 @@ public final class NtmDeployment {
         }
         LabHost asHost = lab.host(as.name());
         asHost.startBackground(TAG, JAVA + " as --bind [::]:" + AS_PORT + " --accounts " + AS_ACCOUNTS
-                + " --tls-dir /run/ntm/tls --tls-name " + String.join(",", asNames) + " --dc-token " + dcToken
+                + " --tls-dir /run/ntm/tls --tls-name " + String.join(",", asNames) + dcTokens.entrySet().stream()
+                .map(e -> " --dc-token " + e.getKey() + "=" + e.getValue()).collect(java.util.stream.Collectors.joining())
                 + " --iterations 1000 --user " + String.join(",", users));
         asHost.execOk("for i in $(seq 600); do [ -s /run/ntm/tls/ca.pem ] && ss -Htln | grep -q ':" + AS_PORT
                 + " ' && exit 0; sleep 0.1; done; echo 'AS did not come up (see " + as.name() + ".log)'; exit 1");
@@ -123,7 +128,7 @@ public final class NtmDeployment {
         Map<String, String> pairSecrets = new HashMap<>(); // "a|b" (sorted domains) -> secret
         boolean first = true;
         for (Map.Entry<String, Server> e : dcByDomain.entrySet()) {
-            startDc(e.getValue(), e.getKey(), dcByDomain, pairSecrets, ca, as, dcToken,
+            startDc(e.getValue(), e.getKey(), dcByDomain, pairSecrets, ca, as, dcTokens.get(e.getKey()),
                     first ? String.join("", relayArgs) : "");
             first = false;
         }

@@ -12,7 +12,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -46,7 +45,7 @@ public final class AccountServer implements AutoCloseable {
     static final int QUEUE = 64;
 
     private final AccountStore accounts;
-    private final byte[] dcToken;
+    private final DcTokens dcTokens;
     private final SSLServerSocket server;
     /**
      * A bounded pool: each connection costs a TLS handshake and a LOGIN a PBKDF2, so connections
@@ -69,18 +68,24 @@ public final class AccountServer implements AutoCloseable {
     /** An AS whose issued keys live in memory only (lost on restart): for tests. */
     public AccountServer(AccountStore accounts, String dcToken, SSLContext tls, InetSocketAddress bind)
             throws IOException {
-        this(accounts, IssuedKeys.inMemory(), dcToken, tls, bind);
+        this(accounts, IssuedKeys.inMemory(), DcTokens.unscoped(dcToken), tls, bind);
+    }
+
+    /** An AS with one unscoped DC token (every domain), its issued keys in {@code issued}. */
+    public AccountServer(AccountStore accounts, IssuedKeys issued, String dcToken, SSLContext tls,
+                         InetSocketAddress bind) throws IOException {
+        this(accounts, issued, DcTokens.unscoped(dcToken), tls, bind);
     }
 
     /**
      * An AS that keeps the keys it issues in {@code issued} (a file for a real AS, so that a DC
      * restarted after the AS still finds the keys of registered nodes; issue 10).
      */
-    public AccountServer(AccountStore accounts, IssuedKeys issued, String dcToken, SSLContext tls,
+    public AccountServer(AccountStore accounts, IssuedKeys issued, DcTokens dcTokens, SSLContext tls,
                          InetSocketAddress bind) throws IOException {
         this.accounts = accounts;
         this.issued = issued;
-        this.dcToken = dcToken.getBytes(StandardCharsets.UTF_8);
+        this.dcTokens = dcTokens;
         this.server = (SSLServerSocket) tls.getServerSocketFactory().createServerSocket();
         server.setEnabledProtocols(new String[] {"TLSv1.3"});
         server.bind(bind, 64);
@@ -235,7 +240,8 @@ public final class AccountServer implements AutoCloseable {
     }
 
     private String key(String token, String keyIdHex) {
-        if (!MessageDigest.isEqual(token.getBytes(StandardCharsets.UTF_8), dcToken)) {
+        DcTokens.Scope scope = dcTokens.match(token);
+        if (scope == null) {
             refusals.incrementAndGet();
             return "ERR bad DC token";
         }
@@ -247,6 +253,12 @@ public final class AccountServer implements AutoCloseable {
         }
         NodeKey k = issued.get(keyId);
         if (k == null) {
+            return "ERR unknown key";
+        }
+        if (!scope.covers(k.fqdn())) {
+            // the same answer as for a key that does not exist: a DC learns nothing about other domains
+            refusals.incrementAndGet();
+            LOG.warn("event=key-out-of-scope keyId={} scope={}", Long.toHexString(keyId), scope.domain());
             return "ERR unknown key";
         }
         return "OK " + Long.toHexString(keyId) + " " + k.fqdn() + " " + Base64.getEncoder().encodeToString(k.secret());

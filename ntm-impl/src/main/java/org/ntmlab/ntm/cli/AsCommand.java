@@ -7,6 +7,7 @@ import java.util.concurrent.CountDownLatch;
 
 import org.ntmlab.ntm.as.AccountServer;
 import org.ntmlab.ntm.as.AccountStore;
+import org.ntmlab.ntm.as.DcTokens;
 import org.ntmlab.ntm.as.IssuedKeys;
 import org.ntmlab.ntm.as.LabCa;
 import org.ntmlab.ntm.as.PasswordHasher;
@@ -35,9 +36,10 @@ final class AsCommand implements Callable<Integer> {
     @Option(names = "--tls-name", split = ",", description = "names for a newly created AS certificate")
     List<String> tlsNames;
 
-    @Option(names = "--dc-token",
-            description = "credential DCs present to fetch keys (or @file, env:NAME)")
-    String dcToken;
+    @Option(names = "--dc-token", paramLabel = "DOMAIN=TOKEN",
+            description = "a DC's credential to fetch the keys of DOMAIN's nodes (TOKEN also as @file or env:NAME);"
+                    + " repeat once per DC. A TOKEN without DOMAIN= reads every domain's keys: only for a single DC")
+    List<String> dcTokens;
 
     @Option(names = "--user", split = ",", description = "user:fqdn:password accounts to add at start (lab use)")
     List<String> users;
@@ -52,7 +54,7 @@ final class AsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         // required here, not in picocli: `ntm as add-user` must not need the server's options
-        for (Object[] o : new Object[][] {{"--accounts", accounts}, {"--tls-dir", tlsDir}, {"--dc-token", dcToken}}) {
+        for (Object[] o : new Object[][] {{"--accounts", accounts}, {"--tls-dir", tlsDir}, {"--dc-token", dcTokens}}) {
             if (o[1] == null) {
                 throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
                         "Missing required option: '" + o[0] + "'");
@@ -72,7 +74,7 @@ final class AsCommand implements Callable<Integer> {
         LabCa.ensure(tlsDir, tlsNames == null ? LabCa.defaultNames() : tlsNames);
         Path keyFile = keys != null ? keys : accounts.resolveSibling(accounts.getFileName() + ".keys");
         IssuedKeys issued = IssuedKeys.open(keyFile);
-        try (AccountServer as = new AccountServer(store, issued, Args.text(dcToken), LabCa.serverContext(tlsDir),
+        try (AccountServer as = new AccountServer(store, issued, dcTokens(), LabCa.serverContext(tlsDir),
                 Args.hostPort("--bind", bind))) {
             System.out.println("ntm as listening on " + as.localAddress() + " accounts=" + store.all().size()
                     + " keys=" + issued.size() + " (" + keyFile + ")");
@@ -101,5 +103,26 @@ final class AsCommand implements Callable<Integer> {
             System.out.println("account " + user + " -> " + fqdn + " saved in " + accounts);
             return 0;
         }
+    }
+
+    /**
+     * {@code --dc-token DOMAIN=TOKEN} per DC (issue 11 finding 9: a token reads its own domain's
+     * keys only), or a bare TOKEN for every domain. DOMAIN has a dot and no {@code @}, so a token
+     * that itself holds '=' (base64 padding) is not mistaken for one.
+     */
+    private DcTokens dcTokens() throws java.io.IOException {
+        DcTokens.Builder b = DcTokens.builder();
+        for (String t : dcTokens) {
+            int eq = t.indexOf('=');
+            String domain = eq > 0 ? t.substring(0, eq) : "";
+            if (domain.matches("[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)+\\.?") && eq < t.length() - 1) {
+                b.scoped(domain, Args.text(t.substring(eq + 1)));
+            } else {
+                System.err.println("warning: a --dc-token without DOMAIN= reads the key of every node of every"
+                        + " domain; give each DC its own DOMAIN=TOKEN");
+                b.unscoped(Args.text(t));
+            }
+        }
+        return b.build();
     }
 }

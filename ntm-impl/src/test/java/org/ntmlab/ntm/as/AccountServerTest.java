@@ -50,6 +50,39 @@ class AccountServerTest {
         }
     }
 
+    /**
+     * Issue 11 finding 9: the DC token was a master key ({@code KEY <token> <id>} returned any
+     * node's secret). A DC's token now reads its own domain's keys only; another domain's key
+     * gets the answer of a key that does not exist, also for a domain nested inside its own.
+     */
+    @Test
+    void aDcTokenReadsOnlyItsOwnDomainsKeys() throws Exception {
+        AccountStore store = AccountStore.open(dir.resolve("accounts"));
+        store.put("alice", "alice.ntm.example", "pw".toCharArray(), 1000);
+        store.put("carol", "carol.b.ntm.example", "pw".toCharArray(), 1000);
+        LabCa.ensure(dir.resolve("tls"), List.of("127.0.0.1"));
+        DcTokens tokens = DcTokens.builder().scoped("ntm.example", "token-a").scoped("B.ntm.example.", "token-b")
+                .build();
+        try (AccountServer as = new AccountServer(store, IssuedKeys.inMemory(), tokens,
+                LabCa.serverContext(dir.resolve("tls")), new InetSocketAddress("127.0.0.1", 0))) {
+            AsClient client = new AsClient(LabCa.clientContext(dir.resolve("tls/ca.pem")), as.localAddress());
+            NodeKey alice = client.login("alice", "pw".toCharArray());
+            NodeKey carol = client.login("carol", "pw".toCharArray());
+            assertThat(client.keyDirectory("token-a").lookup(alice.keyId()).get().secret()).isEqualTo(alice.secret());
+            assertThat(client.keyDirectory("token-b").lookup(carol.keyId()).get().secret()).isEqualTo(carol.secret());
+            assertThat(client.keyDirectory("token-a").lookup(carol.keyId()).get())
+                    .as("b.ntm.example is not ntm.example's, though nested in it").isNull();
+            assertThat(client.keyDirectory("token-b").lookup(alice.keyId()).get()).isNull();
+            assertThat(as.handle("KEY token-a " + Long.toHexString(carol.keyId()), "test"))
+                    .as("the same answer as a key that does not exist").isEqualTo("ERR unknown key");
+            assertThat(as.refusals()).isEqualTo(3);
+        }
+        assertThat(DcTokens.domainOf("carol.b.ntm.example")).isEqualTo("b.ntm.example");
+        assertThat(DcTokens.unscoped("t").match("t").covers("anyone.anywhere.example")).isTrue();
+        assertThat(DcTokens.unscoped("t").match("u")).isNull();
+        assertThatThrownBy(() -> DcTokens.builder().scoped(".example", "x")).hasMessageContaining("bad DC token domain");
+    }
+
     @Test
     void aClientRefusesAnAsWhoseCertificateIsFromAnotherCa() throws Exception {
         AccountStore store = AccountStore.open(dir.resolve("accounts"));

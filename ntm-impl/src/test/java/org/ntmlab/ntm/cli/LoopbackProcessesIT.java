@@ -53,6 +53,9 @@ class LoopbackProcessesIT {
     ControlAddress ctl3;
     ControlAddress ctl4;
     static final String TOKEN = "loopback-token-0123456789abcdef";
+    /** Each DC's credential at the AS reads its own domain's keys only (issue 11 finding 9). */
+    static final String DC_A_TOKEN = "dc-a-token-5f1e";
+    static final String DC_B_TOKEN = "dc-b-token-0c3d";
     static final String SMALL_HEAP = "-Xmx64m";
     int socksPort;
     int forwardPort;
@@ -82,22 +85,24 @@ class LoopbackProcessesIT {
             ex.close();
         });
         http.start();
+        Files.writeString(dir.resolve("dc-a.token"), DC_A_TOKEN + "\n");
         String secret = HexFormat.of().formatHex(new byte[32]).replace("00", "5a");
         String interDc = HexFormat.of().formatHex(new byte[32]).replace("00", "c3");
         spawn("as", "as", "--bind", "127.0.0.1:" + asPort, "--accounts", dir.resolve("accounts").toString(),
-                "--tls-dir", dir.resolve("tls").toString(), "--dc-token", "lab-token", "--iterations", "1000",
+                "--tls-dir", dir.resolve("tls").toString(), "--dc-token", "ntm.example=@" + dir.resolve("dc-a.token"),
+                "--dc-token", "b.ntm.example=env:NTM_DC_B_TOKEN", "--iterations", "1000",
                 "--user", "alice:alice.ntm.example:alice-pw,bob:bob.ntm.example:bob-pw,"
                         + "carol:carol.b.ntm.example:carol-pw,dave:dave.ntm.example:dave-pw");
         spawn("rs", "rs", "--id", "1", "--bind4", "127.0.0.1:" + rsPort, "--bind6", "[::1]:" + rsPort,
                 "--secret", secret);
         spawn("dc", "dc", "--domain", "ntm.example", "--bind4", "127.0.0.1:" + dcPort, "--bind6", "[::1]:" + dcPort,
                 "--dns", "127.0.0.1:" + dnsPort, "--as", "127.0.0.1:" + asPort, "--as-ca",
-                dir.resolve("tls/ca.pem").toString(), "--dc-token", "lab-token", "--relay",
+                dir.resolve("tls/ca.pem").toString(), "--dc-token", "@" + dir.resolve("dc-a.token"), "--relay",
                 "1,127.0.0.1:" + rsPort + ",[::1]:" + rsPort + "," + secret, "--peer", "b.ntm.example=" + interDc,
                 "--resolver", "127.0.0.1:" + dnsBPort);
         spawn("dc-b", "dc", "--domain", "b.ntm.example", "--bind4", "127.0.0.1:" + dcBPort, "--dns",
                 "127.0.0.1:" + dnsBPort, "--as", "127.0.0.1:" + asPort, "--as-ca", dir.resolve("tls/ca.pem").toString(),
-                "--dc-token", "lab-token", "--peer", "ntm.example=" + interDc, "--resolver", "127.0.0.1:" + dnsPort,
+                "--dc-token", "env:NTM_DC_B_TOKEN", "--peer", "ntm.example=" + interDc, "--resolver", "127.0.0.1:" + dnsPort,
                 "-v");
         spawn("alice", "node", "--as", "127.0.0.1:" + asPort, "--as-ca", dir.resolve("tls/ca.pem").toString(),
                 "--user", "alice", "--password", "alice-pw", "--dc4", "127.0.0.1:" + dcPort, "--dc6",
@@ -280,8 +285,10 @@ class LoopbackProcessesIT {
     private void spawnWithHeap(String name, String heap, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of("java", heap, "-jar", JAR.toString()));
         cmd.addAll(List.of(args));
-        processes.add(new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(dir.resolve(name + ".log").toFile()).start());
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(dir.resolve(name + ".log").toFile());
+        pb.environment().put("NTM_DC_B_TOKEN", DC_B_TOKEN);
+        processes.add(pb.start());
     }
 
     private void awaitControl(ControlAddress at) throws Exception {
