@@ -59,6 +59,8 @@ class FaultsDockerIT {
     static final int UDP_SIZE = 200;
     /** The streams run this long before the fault (docker exec, socat and the first sends take some of it). */
     static final long LEAD_MS = 1200;
+    /** The longest wait for the streams to be sending before {@link #LEAD_MS} starts. */
+    static final long STREAMS_START_MS = 20_000;
     /** ... and at least this long after the target's return (longer while the lab settles or data is still away). */
     static final long TAIL_MS = 1500;
     /**
@@ -320,7 +322,7 @@ class FaultsDockerIT {
         }
         String[] check = freshPair();
         // long enough for the slowest recovery the suite waits for; stop-streams ends them when the fault is over
-        long maxMs = LEAD_MS + f.nominalMs() + LOOK_MS + 10_000;
+        long maxMs = STREAMS_START_MS + LEAD_MS + f.nominalMs() + LOOK_MS + 10_000;
         Map<Pair, Future<Timed>> udp = new LinkedHashMap<>();
         Map<Pair, Future<Timed>> tcp = new LinkedHashMap<>();
         long issued = now();
@@ -329,6 +331,7 @@ class FaultsDockerIT {
             udp.put(p, pool.submit(() -> timed(p.mn(), "udp-stream " + p.cnV4() + " 7 " + UDP_PPS + " " + maxMs + " "
                     + UDP_SIZE)));
         }
+        awaitStreamsRunning(List.of(direct.mn(), relay.mn()));
         Thread.sleep(LEAD_MS);
         Outage o = f.injector().inject();
         lab.note("fault " + f.name() + " " + o);
@@ -364,6 +367,26 @@ class FaultsDockerIT {
                     + " " + m.note + "; " + resolved.substring(resolved.indexOf(' ') + 1) + settleNote + changed));
         }
         addresses = after;
+    }
+
+    /**
+     * Until every stream issued on these MNs is sending (two per pair: the TCP stream counts
+     * from its connect, which may need a new tunnel after the previous fault), at most 20 s:
+     * the fault must come after the streams began, or the row would not measure it.
+     */
+    private void awaitStreamsRunning(List<String> mns) throws InterruptedException {
+        Map<String, Integer> expected = new LinkedHashMap<>();
+        mns.forEach(mn -> expected.merge(mn, 2, Integer::sum));
+        long deadline = now() + STREAMS_START_MS;
+        for (Map.Entry<String, Integer> e : expected.entrySet()) {
+            while (now() < deadline) {
+                String r = lab.control(e.getKey(), "streams");
+                if (r.startsWith("OK running=") && Integer.parseInt(r.substring(11).strip()) >= e.getValue()) {
+                    break;
+                }
+                Thread.sleep(100);
+            }
+        }
     }
 
     /** A control reply and when it came (wall clock). */

@@ -113,6 +113,10 @@ public final class ControlHandler {
             }
             case "counters":
                 return "OK " + node.counters();
+            case "streams":
+                // how many udp-stream / tcp-stream checks are sending now: a harness waits for its
+                // streams to run before it injects a fault (a TCP stream starts after its connect)
+                return "OK running=" + runningStreams.size();
             case "stop-streams": {
                 // the running streams stop sending and report as usual, on their own connections
                 int n = 0;
@@ -124,7 +128,7 @@ public final class ControlHandler {
             }
             default:
                 return "ERR unknown command '" + f[0] + "' (status, resolve, tunnels, udp-echo, udp-stream, tcp-echo,"
-                        + " tcp-stream, stop-streams, ping, send,"
+                        + " tcp-stream, streams, stop-streams, ping, send,"
                         + " counters, quit)";
         }
     }
