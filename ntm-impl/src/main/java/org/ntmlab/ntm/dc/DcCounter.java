@@ -79,6 +79,10 @@ public enum DcCounter implements Counter {
     DC_BAD_AUTH("dcBAD_AUTH"),
     /** A DC message under a new session id while the key trials of this second are used up. */
     DC_TRIAL_LIMITED("dcTrialLimited"),
+    /** A DC message under a new session id from a source that used its own share of key trials. */
+    DC_TRIAL_SOURCE_LIMITED("dcTrialSourceLimited"),
+    /** The strangers' key trials ran out: the DC located its peer domains to give their DCs a budget of their own. */
+    DC_TRIAL_PRESSURE("dcTrialPressure"),
     /** A DC message whose sent-at time is more than 60 s off this DC's clock. */
     DC_STALE("dcStale"),
     /** An authenticated DC message whose body does not parse. */

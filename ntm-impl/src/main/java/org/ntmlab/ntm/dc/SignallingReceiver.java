@@ -147,7 +147,7 @@ final class SignallingReceiver implements DatagramEndpoint.Receiver {
             counters.count(DcCounter.DC_NO_PEERS); // no peer domain configured: nobody can talk to us
             return;
         }
-        DcChannel.Peer peer = link.open(p, plain);
+        DcChannel.Peer peer = link.open(p, plain, from);
         if (peer == null) {
             return; // counted by the channel
         }

@@ -322,6 +322,37 @@ public final class ProtocolConstants {
         /** The window of {@link #DC_KEY_TRIALS_PER_WINDOW}: one second. */
         public static final long DC_KEY_TRIAL_WINDOW_NANOS = 1_000_000_000L;
 
+        /**
+         * Key trials one source address that is not a known peer DC may start per second, after a
+         * burst of {@link #DC_TRIAL_BURST_PER_STRANGER} ({@code dcTrialSourceLimited}); strangers
+         * share {@link #DC_KEY_TRIALS_PER_WINDOW} besides (issue 11 finding 6: one source cannot
+         * spend the budget of all).
+         */
+        public static final int DC_TRIALS_PER_STRANGER_PER_SECOND = 2;
+        /** See {@link #DC_TRIALS_PER_STRANGER_PER_SECOND}. */
+        public static final int DC_TRIAL_BURST_PER_STRANGER = 4;
+
+        /**
+         * Key trials per second of each address a peer domain's DC was located at (DNS SRV) or
+         * authenticated from, after a burst of {@link #DC_TRIAL_BURST_PER_PEER_ADDRESS}: a budget of
+         * their own, which junk from other addresses cannot spend.
+         */
+        public static final int DC_TRIALS_PER_PEER_ADDRESS_PER_SECOND = 20;
+        /** See {@link #DC_TRIALS_PER_PEER_ADDRESS_PER_SECOND}. */
+        public static final int DC_TRIAL_BURST_PER_PEER_ADDRESS = 40;
+
+        /** Addresses remembered per peer domain (located) and in all (authenticated from). */
+        public static final int DC_PEER_ADDRESSES_PER_DOMAIN = 8;
+        /** See {@link #DC_PEER_ADDRESSES_PER_DOMAIN}. */
+        public static final int DC_AUTHENTICATED_ADDRESSES = 64;
+
+        /**
+         * When strangers have spent {@link #DC_KEY_TRIALS_PER_WINDOW}, the DC locates every peer
+         * domain it has a secret for (so their DCs' addresses get their own budget), at most once
+         * per this interval: 30 s.
+         */
+        public static final long DC_RELOCATE_UNDER_PRESSURE_NANOS = 30_000_000_000L;
+
         // ---- DNS: finding the DC of another domain, and answering for ours (paper 3.2)
 
         /** Wait for a DNS reply before DCmn's locator asks again (the next resolver, if any). 500 ms. */

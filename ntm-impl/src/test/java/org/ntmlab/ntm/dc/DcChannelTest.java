@@ -2,9 +2,11 @@ package org.ntmlab.ntm.dc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -57,8 +59,24 @@ class DcChannelTest {
 
     /** Opens in {@code at}; returns the body value, or null when dropped. */
     static Long open(DcChannel at, byte[] msg, String expectedPeer) {
+        return open(at, msg, expectedPeer, PEER_DC);
+    }
+
+    /** The address the peer DC's messages come from in these tests. */
+    static final InetAddress PEER_DC = address("198.51.100.10");
+
+    static InetAddress address(String literal) {
+        try {
+            return InetAddress.getByName(literal);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    /** As {@link #open(DcChannel, byte[], String)}, the message coming from {@code from}. */
+    static Long open(DcChannel at, byte[] msg, String expectedPeer, InetAddress from) {
         ByteBuffer plain = ByteBuffer.allocate(2048);
-        DcChannel.Peer p = at.open(ByteBuffer.wrap(msg), plain);
+        DcChannel.Peer p = at.open(ByteBuffer.wrap(msg), plain, from);
         if (p == null) {
             return null;
         }
@@ -132,18 +150,49 @@ class DcChannelTest {
         assertThat(open(aAlsoC, toB, B)).isNull();
     }
 
+    /** Junk under a new session id each time, from {@code from}. */
+    private byte[] junk(int i) {
+        byte[] m = sendFrom(a, B, 1).clone();
+        ByteBuffer.wrap(m).putLong(4, 1000 + i); // unknown session each time: the tag will not match
+        return m;
+    }
+
     @Test
     void unknownSessionsAreTriedAtABoundedRate() {
-        byte[] junk = sendFrom(a, B, 1);
+        int[] pressure = {0};
+        b.onPressure(() -> pressure[0]++);
+        // strangers, each within its own share: together they spend the strangers' budget
         for (int i = 0; i < Dc.DC_KEY_TRIALS_PER_WINDOW + 10; i++) {
-            byte[] m = junk.clone();
-            ByteBuffer.wrap(m).putLong(4, 1000 + i); // unknown session each time
-            assertThat(open(b, m, A)).isNull();
+            assertThat(open(b, junk(i), A, address("203.0.113." + (i % 200 + 1)))).isNull();
         }
         assertThat(countersB.get("dcBAD_AUTH")).isEqualTo(Dc.DC_KEY_TRIALS_PER_WINDOW);
         assertThat(countersB.get("dcTrialLimited")).isEqualTo(10);
+        assertThat(pressure[0]).as("the DC goes to locate its peers, once").isEqualTo(1);
+        assertThat(countersB.get("dcTrialPressure")).isEqualTo(1);
         nanos.addAndGet(1_000_000_000L);
         assertThat(open(b, sendFrom(a, B, 5), A)).as("next second: trials again").isEqualTo(5);
+    }
+
+    /** Issue 11 finding 6: one source gets its share; a located peer DC has a budget junk cannot spend. */
+    @Test
+    void aStrangerGetsItsShareAndALocatedPeerItsOwnBudget() {
+        InetAddress stranger = address("203.0.113.7");
+        for (int i = 0; i < 50; i++) {
+            assertThat(open(b, junk(i), A, stranger)).isNull();
+        }
+        assertThat(countersB.get("dcBAD_AUTH")).as("the stranger's burst").isEqualTo(Dc.DC_TRIAL_BURST_PER_STRANGER);
+        assertThat(countersB.get("dcTrialSourceLimited")).isEqualTo(50 - Dc.DC_TRIAL_BURST_PER_STRANGER);
+        // many strangers spend the shared budget ...
+        for (int i = 0; i < 2 * Dc.DC_KEY_TRIALS_PER_WINDOW; i++) {
+            open(b, junk(100 + i), A, address("203.0.113." + (i % 250 + 1)));
+        }
+        assertThat(open(b, sendFrom(a, B, 7), A, PEER_DC)).as("an unknown address is one more stranger").isNull();
+        // ... but where DNS says domain A's DC is, trials go on
+        b.located(A, List.of(new InetSocketAddress(PEER_DC, 7000)));
+        assertThat(b.isPeerAddress(PEER_DC)).isTrue();
+        assertThat(open(b, sendFrom(a, B, 8), A, PEER_DC)).isEqualTo(8);
+        b.located("not-a-peer.example", List.of(new InetSocketAddress(stranger, 7000)));
+        assertThat(b.isPeerAddress(stranger)).as("only domains we share a secret with").isFalse();
     }
 
     /** Records what is sent. */

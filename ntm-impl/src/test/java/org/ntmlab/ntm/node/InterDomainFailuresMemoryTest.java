@@ -172,7 +172,7 @@ class InterDomainFailuresMemoryTest {
                 send(loop, ep, junk, dcBAddress);
             }
             await(dcB, () -> dcB.counters().get("dcBAD_AUTH") + dcB.counters().get("dcTrialLimited")
-                    + dcB.counters().get("dcTOO_SHORT") >= 303);
+                    + dcB.counters().get("dcTrialSourceLimited") + dcB.counters().get("dcTOO_SHORT") >= 303);
 
             assertThat(dcB.counters().get("foreignTunnels")).as("no state changed").isEqualTo(foreign);
             assertThat(dcB.counters().get("dcSessions")).isEqualTo(1);
