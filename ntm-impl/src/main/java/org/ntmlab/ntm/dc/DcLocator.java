@@ -11,7 +11,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,6 +46,11 @@ import org.xbill.DNS.Type;
  * section or from queries of their own. A stub resolver over the DC's {@link Network}, so the
  * same code runs on kernel sockets and on the in-memory network. Answers are cached for their
  * TTL. Runs on the DC's event loop; never throws on input (bad replies are counted).
+ *
+ * <p>Each question goes out from a socket of its own, on an ephemeral port the kernel draws
+ * at random, closed when the question is answered or given up (RFC 5452 section 9.2, issue 11
+ * finding 12): a forged answer must guess the port as well as the 16-bit query id, and only
+ * for the moment the question is open.
  */
 final class DcLocator implements AutoCloseable {
 
@@ -70,7 +74,7 @@ final class DcLocator implements AutoCloseable {
     private final Set<Family> usable;
     private final Counters counters;
     private final SecureRandom random;
-    private final Map<Family, DatagramEndpoint> sockets = new EnumMap<>(Family.class);
+    private final Network net;
     private final Map<String, Cached> cache = new HashMap<>();
     private final Map<String, Lookup> running = new LinkedHashMap<>();
     private int nextResolver;
@@ -85,13 +89,7 @@ final class DcLocator implements AutoCloseable {
         this.usable = Set.copyOf(usable);
         this.counters = counters;
         this.random = random;
-        for (InetSocketAddress r : this.resolvers) {
-            Family f = Family.of(r.getAddress());
-            if (!sockets.containsKey(f)) { // ephemeral port: the kernel picks a random one (RFC 5452 section 9.2)
-                sockets.put(f, net.open(new InetSocketAddress(f == Family.V4 ? "0.0.0.0" : "::", 0), loop,
-                        this::onReply));
-            }
-        }
+        this.net = net;
     }
 
     /** Finds the DC of {@code domain}; {@code cb} runs on the loop, maybe before this returns. */
@@ -136,10 +134,10 @@ final class DcLocator implements AutoCloseable {
     public void close() {
         running.values().forEach(Lookup::cancel);
         running.clear();
-        sockets.values().forEach(DatagramEndpoint::close);
     }
 
-    private void onReply(ByteBuffer p, InetSocketAddress from, DatagramEndpoint via) {
+    /** A datagram on {@code l}'s socket: its answer, or something to count and drop. */
+    private void onReply(Lookup l, ByteBuffer p, InetSocketAddress from) {
         byte[] wire = new byte[p.remaining()];
         p.get(wire);
         Message reply;
@@ -149,18 +147,16 @@ final class DcLocator implements AutoCloseable {
             counters.count(DcCounter.DNS_MALFORMED_REPLY);
             return;
         }
-        for (Lookup l : running.values()) {
-            if (l.matches(reply, from)) {
-                try {
-                    l.onReply(reply, from);
-                } catch (RuntimeException e) { // a reply dnsjava parsed but we cannot use: never kill the loop
-                    counters.count(DcCounter.DNS_MALFORMED_REPLY);
-                    l.fail("DNS: unusable reply for " + l.qname + " from " + from + ": " + e);
-                }
-                return;
-            }
+        if (running.get(l.domain) != l || !l.matches(reply, from)) {
+            counters.count(DcCounter.DNS_UNEXPECTED_REPLY);
+            return;
         }
-        counters.count(DcCounter.DNS_UNEXPECTED_REPLY);
+        try {
+            l.onReply(reply, from);
+        } catch (RuntimeException e) { // a reply dnsjava parsed but we cannot use: never kill the loop
+            counters.count(DcCounter.DNS_MALFORMED_REPLY);
+            l.fail("DNS: unusable reply for " + l.qname + " from " + from + ": " + e);
+        }
     }
 
     /** One domain being located: the SRV question, then address questions if needed. */
@@ -173,6 +169,8 @@ final class DcLocator implements AutoCloseable {
         int tries;
         String problem;
         EventLoop.Timer timer;
+        /** The socket of the question now open; null between questions. */
+        DatagramEndpoint socket;
         Name target;
         int port;
         long ttl = Dc.DNS_MAX_CACHE_SECONDS;
@@ -207,9 +205,14 @@ final class DcLocator implements AutoCloseable {
             Message q = Message.newQuery(Record.newRecord(qname, qtype, DClass.IN));
             q.getHeader().setID(id);
             asked.put(id, server);
-            DatagramEndpoint ep = sockets.get(Family.of(server.getAddress()));
-            ep.send(ByteBuffer.wrap(q.toWire()), server);
-            counters.count(DcCounter.DNS_QUERIES_SENT);
+            try { // a fresh socket per question: a random port (RFC 5452 section 9.2)
+                socket = net.open(new InetSocketAddress(Family.of(server.getAddress()) == Family.V4 ? "0.0.0.0"
+                        : "::", 0), loop, (p, from, via) -> DcLocator.this.onReply(this, p, from));
+                socket.send(ByteBuffer.wrap(q.toWire()), server);
+                counters.count(DcCounter.DNS_QUERIES_SENT);
+            } catch (IOException | RuntimeException e) {
+                problem = "cannot open a socket: " + e.getMessage();
+            }
             timer = loop.schedule(Dc.DNS_TRY_NANOS, this::send);
         }
 
@@ -217,6 +220,10 @@ final class DcLocator implements AutoCloseable {
             if (timer != null) {
                 timer.cancel();
                 timer = null;
+            }
+            if (socket != null) {
+                socket.close();
+                socket = null;
             }
         }
 

@@ -216,6 +216,45 @@ class DcDiscoveryTest {
         assertThat(counters.get("dnsUnexpectedReply")).isEqualTo(1);
     }
 
+    /**
+     * Issue 11 finding 12: the locator asked every question from one port for the DC's life, so a
+     * forger had only the 16-bit id to guess. Each question now has a socket of its own,
+     * closed when the question is over: an answer to an earlier try's port reaches nobody.
+     */
+    @Test
+    void eachQuestionGoesOutFromItsOwnPortClosedWhenItIsOver() throws Exception {
+        List<Message> seen = new CopyOnWriteArrayList<>();
+        List<InetSocketAddress> from = new CopyOnWriteArrayList<>();
+        MemoryHost h = net.host("dns").attach(g4, "198.51.100.53");
+        SelectorEventLoop l = loop("dns");
+        DatagramEndpoint dns = h.open(new InetSocketAddress("198.51.100.53", 53), l, (p, f, v) -> {
+            byte[] b = new byte[p.remaining()];
+            p.get(b);
+            try {
+                seen.add(new Message(b));
+                from.add(f);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        DcLocator loc = locator(List.of(new InetSocketAddress("198.51.100.53", 53)));
+        CompletableFuture<List<InetSocketAddress>> f = locate(loc, B);
+        for (int i = 0; i < 300 && seen.size() < 2; i++) {
+            Thread.sleep(10);
+        }
+        assertThat(seen).as("the first try went unanswered, a second came").hasSizeGreaterThanOrEqualTo(2);
+        assertThat(from.get(1).getPort()).as("another try, another port").isNotEqualTo(from.get(0).getPort());
+        // the genuine answer to the first try, too late: its socket is closed
+        Message late = responder(DC_B).answer(seen.get(0));
+        l.execute(() -> dns.send(ByteBuffer.wrap(late.toWire()), from.get(0)));
+        Thread.sleep(100);
+        assertThat(f).as("nobody listens on the first try's port").isNotDone();
+        // the answer to the question now open is taken
+        Message current = responder(DC_B).answer(seen.get(seen.size() - 1));
+        l.execute(() -> dns.send(ByteBuffer.wrap(current.toWire()), from.get(from.size() - 1)));
+        assertThat(f.get(5, TimeUnit.SECONDS)).containsExactlyElementsOf(DC_B);
+    }
+
     // ---------------------------------------------------------------- helpers
 
     static Message rcode(Message q, int rcode) {
