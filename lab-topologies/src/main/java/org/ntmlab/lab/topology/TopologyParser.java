@@ -33,6 +33,14 @@ public final class TopologyParser {
     private static final Pattern RATE = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(bit|kbit|mbit|gbit)");
     private static final Pattern PERCENT = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*%");
 
+    /**
+     * Largest topology file read: 1 MiB, far above any lab (table1.yaml is about 3 KB). A bigger
+     * file is refused before it is read (issue 11 finding 15: 30 MB took minutes to parse).
+     */
+    public static final int MAX_FILE_BYTES = 1 << 20;
+    /** Most entries one list (segments, routers, servers, nodes, impairments) may have. */
+    public static final int MAX_ENTRIES = 256;
+
     private final String source;
     private final Map<String, Integer> lines = new HashMap<>();
     private final Problems problems;
@@ -45,6 +53,15 @@ public final class TopologyParser {
     /** Parses a file; the topology's source is the file name. */
     public static Topology parse(Path file) {
         String source = file.getFileName().toString();
+        try {
+            long size = Files.size(file);
+            if (size > MAX_FILE_BYTES) {
+                throw tooBig(source, size);
+            }
+        } catch (IOException e) {
+            throw new TopologyException(List.of(new TopologyException.Problem(source, 0, "(file)",
+                    "cannot read " + file.toAbsolutePath() + ": " + e)));
+        }
         try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             return new TopologyParser(source).run(r, defaultName(source));
         } catch (IOException e) {
@@ -55,6 +72,9 @@ public final class TopologyParser {
 
     /** Parses YAML text; {@code source} names it in error messages (e.g. "table1.yaml"). */
     public static Topology parse(String source, String yaml) {
+        if (yaml.length() > MAX_FILE_BYTES) {
+            throw tooBig(source, yaml.length());
+        }
         try {
             return new TopologyParser(source).run(new StringReader(yaml), defaultName(source));
         } catch (IOException e) {
@@ -69,6 +89,11 @@ public final class TopologyParser {
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot list topology folder " + folder.toAbsolutePath() + ": " + e, e);
         }
+    }
+
+    private static TopologyException tooBig(String source, long size) {
+        return new TopologyException(List.of(new TopologyException.Problem(source, 0, "(file)",
+                "the file has " + size + " bytes, more than the " + MAX_FILE_BYTES + " a topology may have")));
     }
 
     private static String defaultName(String source) {
@@ -290,6 +315,11 @@ public final class TopologyParser {
             }
             if (!(n instanceof YList l)) {
                 problems.add(at(key), "expected a list ('- ...' items)");
+                return List.of();
+            }
+            if (l.items().size() > MAX_ENTRIES) {
+                problems.add(at(key), l.items().size() + " entries, more than the " + MAX_ENTRIES
+                        + " a topology may have");
                 return List.of();
             }
             List<T> out = new ArrayList<>();

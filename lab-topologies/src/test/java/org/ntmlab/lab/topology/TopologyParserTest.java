@@ -63,6 +63,35 @@ class TopologyParserTest {
         assertThat(t.gatewayOf("p2")).map(Router::name).contains("r2");
     }
 
+    /**
+     * Issue 11 finding 15: a 30 MB topology parsed for minutes. A file over 1 MiB is refused
+     * before it is read, and a list over 256 entries is named with its line.
+     */
+    @Test
+    void oversizedFilesAndListsAreRefusedBeforeTheWork(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path big = dir.resolve("big.yaml");
+        try (var out = java.nio.file.Files.newBufferedWriter(big)) {
+            out.write(MINIMAL);
+            String filler = "# " + "x".repeat(1000) + "\n";
+            for (int i = 0; i < 31_000; i++) { // about 30 MB of comments
+                out.write(filler);
+            }
+        }
+        long t0 = System.nanoTime();
+        assertThatThrownBy(() -> TopologyParser.parse(big)).isInstanceOf(TopologyException.class)
+                .hasMessageContaining("big.yaml").hasMessageContaining("more than the 1048576 a topology may have");
+        assertThat((System.nanoTime() - t0) / 1e9).as("refused, not parsed").isLessThan(2.0);
+
+        StringBuilder many = new StringBuilder(MINIMAL);
+        for (int i = 2; i <= TopologyParser.MAX_ENTRIES + 1; i++) {
+            many.append("  - name: n").append(i).append("\n    fqdn: n").append(i).append(".ntm.example\n")
+                    .append("    segment: p1\n");
+        }
+        assertThatThrownBy(() -> TopologyParser.parse("many.yaml", many.toString()))
+                .isInstanceOf(TopologyException.class)
+                .hasMessageContaining("many.yaml:15: nodes: 257 entries, more than the 256 a topology may have");
+    }
+
     @Test
     void symmetricVariantDiffersOnlyInNatType() {
         Topology cone = TopologyParser.parse(topologiesFolder().resolve("table1.yaml"));
