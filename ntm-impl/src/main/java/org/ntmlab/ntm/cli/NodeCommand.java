@@ -93,8 +93,9 @@ class NodeCommand implements Callable<Integer> {
             + "port forwarded to a peer's virtual port (repeatable)")
     java.util.List<String> forwards;
 
-    @Option(names = "--expose", description = "VPORT=HOST:PORT, e.g. 80=127.0.0.1:8000: peers reaching our virtual "
-            + "TCP port VPORT get a local kernel TCP service (repeatable)")
+    @Option(names = "--expose", description = "VPORT=HOST:PORT[@FQDN+FQDN...], e.g. 80=127.0.0.1:8000@alice.ntm.example:"
+            + " peers reaching our virtual TCP port VPORT get a local kernel TCP service; after @ only those peers"
+            + " (default: every peer; the service sees the node's host as the client) (repeatable)")
     java.util.List<String> exposes;
 
     @Option(names = "--wait", defaultValue = "30", description = "seconds to keep trying while the AS is not up yet")
@@ -147,12 +148,17 @@ class NodeCommand implements Callable<Integer> {
             for (String e : exposes) {
                 String[] vt = e.split("=", 2);
                 if (vt.length != 2) {
-                    throw new IllegalArgumentException("--expose: expected VPORT=HOST:PORT, got '" + e + "'");
+                    throw new IllegalArgumentException("--expose: expected VPORT=HOST:PORT[@FQDN+...], got '" + e + "'");
                 }
+                String[] ta = vt[1].split("@", 2);
+                java.util.Set<String> allowed = ta.length == 2
+                        ? java.util.Set.of(ta[1].toLowerCase(java.util.Locale.ROOT).split("\\+")) : java.util.Set.of();
                 Exposer x = new Exposer(new NtmServerSocket(node.tcp(), Integer.parseInt(vt[0])),
-                        Args.hostPort("--expose", vt[1]));
+                        Args.hostPort("--expose", ta[0]), Exposer.namesOf(node), allowed,
+                        Exposer.DEFAULT_MAX_CONNECTIONS);
                 out.add(x);
-                System.out.println("expose virtual tcp/" + vt[0] + " -> " + vt[1]);
+                System.out.println("expose virtual tcp/" + vt[0] + " -> " + ta[0]
+                        + (allowed.isEmpty() ? " (every peer)" : " (only " + String.join(", ", allowed) + ")"));
             }
         }
     }

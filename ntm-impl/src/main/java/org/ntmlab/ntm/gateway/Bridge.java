@@ -25,13 +25,38 @@ final class Bridge {
     }
 
     static void start(Socket a, Socket b, ExecutorService threads, String name) {
-        AtomicInteger open = new AtomicInteger(2);
+        start(a, b, threads, name, () -> { });
+    }
+
+    /**
+     * As {@link #start(Socket, Socket, ExecutorService, String)}; {@code onClosed} runs once, when
+     * both directions' threads have ended (a gateway counts its connections with it).
+     */
+    static void start(Socket a, Socket b, ExecutorService threads, String name, Runnable onClosed) {
+        AtomicInteger open = new AtomicInteger(2);    // directions still copying (half-close)
+        AtomicInteger running = new AtomicInteger(2); // directions whose thread has not ended
+        Runnable ended = () -> {
+            if (running.decrementAndGet() == 0) {
+                onClosed.run();
+            }
+        };
+        direction(threads, () -> copy(a, b, open, name + " >"), a, b, ended);
+        direction(threads, () -> copy(b, a, open, name + " <"), a, b, ended);
+    }
+
+    private static void direction(ExecutorService threads, Runnable copy, Socket a, Socket b, Runnable ended) {
         try {
-            threads.execute(() -> copy(a, b, open, name + " >"));
-            threads.execute(() -> copy(b, a, open, name + " <"));
+            threads.execute(() -> {
+                try {
+                    copy.run();
+                } finally {
+                    ended.run();
+                }
+            });
         } catch (RejectedExecutionException e) {
-            closeQuietly(a); // gateway shutting down
+            closeQuietly(a); // gateway shutting down: the other direction, if it runs, ends on the closed sockets
             closeQuietly(b);
+            ended.run();
         }
     }
 
