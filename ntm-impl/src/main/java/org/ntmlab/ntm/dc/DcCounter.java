@@ -108,6 +108,8 @@ public enum DcCounter implements Counter {
     DC_LOCATE_FAILURES("dcLocateFailures"),
     /** A DNS query to our responder answered. */
     DNS_QUERIES("dnsQueries"),
+    /** A DNS query dropped: its source network had its share of replies this second (response rate limiting). */
+    DNS_RATE_LIMITED("dnsRateLimited"),
     /** A DNS message to our responder that does not parse, is a response, or has no question: dropped. */
     DNS_MALFORMED("dnsMalformed"),
 

@@ -37,6 +37,12 @@ import org.xbill.DNS.Type;
  * naming {@code ntm-dc.<domain>} and the signalling port, with the target's A/AAAA in the
  * additional section (RFC 2782: "the additional data section ... may contain" them), and the
  * A/AAAA of {@code ntm-dc.<domain>} on their own.
+ *
+ * <p>Replies are rate limited per source network (an IPv4 /24, an IPv6 /56), as the response
+ * rate limiting of authoritative servers does: UDP sources can be forged, and a reply is about
+ * three times its query, so without a limit the DC would amplify floods at a victim. Names are
+ * answered one by one: there is no zone transfer and no wildcard, so listing the domain means
+ * guessing its names. Runs on the DC's event loop.
  */
 final class DnsResponder {
 
@@ -46,6 +52,8 @@ final class DnsResponder {
     private final Function<String, InetAddress[]> lookup;
     private final Counters counters;
     private volatile List<InetSocketAddress> advertised = List.of();
+    private final SourceRateLimit replies = new SourceRateLimit(Dc.DNS_REPLIES_PER_NETWORK_PER_SECOND,
+            Dc.DNS_REPLY_BURST_PER_NETWORK, Dc.RATE_LIMIT_SOURCES);
 
     DnsResponder(String domain, Function<String, InetAddress[]> lookup, Counters counters) {
         try {
@@ -87,10 +95,28 @@ final class DnsResponder {
             counters.count(DcCounter.DNS_MALFORMED);
             return;
         }
+        if (!replies.allow(network(from.getAddress()), System.nanoTime())) {
+            counters.count(DcCounter.DNS_RATE_LIMITED);
+            return;
+        }
         Message reply = answer(query);
         byte[] out = reply.toWire(Dc.DNS_UDP_REPLY_MAX_BYTES); // RFC 1035 4.2.1 (truncated otherwise)
         via.send(ByteBuffer.wrap(out), from);
         counters.count(DcCounter.DNS_QUERIES);
+    }
+
+    /** The network a source counts in for rate limiting: its IPv4 /24 or IPv6 /56. */
+    static InetAddress network(InetAddress a) {
+        byte[] b = a.getAddress();
+        int keep = b.length == 4 ? 3 : 7;
+        for (int i = keep; i < b.length; i++) {
+            b[i] = 0;
+        }
+        try {
+            return InetAddress.getByAddress(b);
+        } catch (java.net.UnknownHostException e) {
+            return a; // cannot happen: 4 or 16 bytes
+        }
     }
 
     Message answer(Message query) {

@@ -375,6 +375,17 @@ public final class ProtocolConstants {
 
         /** A DNS reply over UDP fits this many bytes, truncated (TC) otherwise (RFC 1035 4.2.1). */
         public static final int DNS_UDP_REPLY_MAX_BYTES = 512;
+
+        /**
+         * Response rate limiting: DNS replies per second to one source network (an IPv4 /24, an
+         * IPv6 /56: spoofed sources in one network count as one), after a burst of
+         * {@link #DNS_REPLY_BURST_PER_NETWORK}; beyond it queries are dropped ({@code dnsRateLimited}).
+         * A reply is up to about 3 times its query: with this cap the DC cannot be turned on a
+         * victim at more than about 20 kB/s (issue 11 finding 11).
+         */
+        public static final int DNS_REPLIES_PER_NETWORK_PER_SECOND = 20;
+        /** See {@link #DNS_REPLIES_PER_NETWORK_PER_SECOND}. */
+        public static final int DNS_REPLY_BURST_PER_NETWORK = 40;
     }
 
     /** The Relay Server (paper 3.1: relays what two ends cannot send each other directly). */
