@@ -83,6 +83,8 @@ public enum DcCounter implements Counter {
     DC_TRIAL_SOURCE_LIMITED("dcTrialSourceLimited"),
     /** The strangers' key trials ran out: the DC located its peer domains to give their DCs a budget of their own. */
     DC_TRIAL_PRESSURE("dcTrialPressure"),
+    /** A peer DC gave virtual addresses outside its domain's blocks for one of its nodes: refused. */
+    DC_ADDRESS_OUTSIDE_BLOCK("dcAddressOutsideBlock"),
     /** A DC message whose sent-at time is more than 60 s off this DC's clock. */
     DC_STALE("dcStale"),
     /** An authenticated DC message whose body does not parse. */

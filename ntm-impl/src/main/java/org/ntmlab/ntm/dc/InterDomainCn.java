@@ -93,6 +93,9 @@ final class InterDomainCn {
             reason = "a CN's direction must have role responder and request id 0";
         } else if (!peer.domain.equals(InterDcConfig.domainOf(rd.peerFqdn()))) {
             reason = "DC of " + peer.domain + " cannot direct toward " + rd.peerFqdn() + ", a name of another domain";
+        } else if (InterDomainLink.outsideBlock(peer.domain, rd.peerV4(), rd.peerV6()) != null) {
+            counters.count(DcCounter.DC_ADDRESS_OUTSIDE_BLOCK);
+            reason = "the MN's " + InterDomainLink.outsideBlock(peer.domain, rd.peerV4(), rd.peerV6());
         } else if (cn == null || cn.bindings.isEmpty()) {
             reason = "no node registered as " + m.cnFqdn();
         } else if (tunnels.owned.containsKey(id) || ft != null && (ft.owner != peer || !ft.cn.fqdn.equals(cnName))) {

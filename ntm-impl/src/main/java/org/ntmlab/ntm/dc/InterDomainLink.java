@@ -1,6 +1,7 @@
 package org.ntmlab.ntm.dc;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
@@ -115,6 +116,21 @@ final class InterDomainLink implements AutoCloseable {
         LOG.info("event=dc-refused peer={} about={} id={} reason=\"{}\"", peer.domain, MessageType.name(about),
                 Long.toHexString(id), reason);
         channel.send(via, to, peer, MessageType.DC_FAILURE, b -> new DcFailure(about, id, reason).encode(b));
+    }
+
+    /**
+     * Why the virtual addresses a peer DC gave for a node of its domain cannot be taken, or null:
+     * each must lie in that domain's blocks ({@link VirtualAddressPool#inBlock}).
+     */
+    static String outsideBlock(String peerDomain, InetAddress v4, InetAddress v6) {
+        VirtualAddressPool pool = new VirtualAddressPool(peerDomain);
+        for (InetAddress a : new InetAddress[] {v4, v6}) {
+            if (!pool.inBlock(a)) {
+                return "virtual address " + a.getHostAddress() + " is outside " + peerDomain + "'s blocks ("
+                        + pool.v4Block() + ", " + pool.v6Block() + ")";
+            }
+        }
+        return null;
     }
 
     /** A node's position as DC_ANSWER and DC_POSITION carry it: observed address and NAT, per family. */

@@ -149,6 +149,13 @@ final class InterDomainMn {
             remoteFail(rr, "tunnel id collision, please retry");
             return;
         }
+        String outside = InterDomainLink.outsideBlock(peer.domain, a.cnV4(), a.cnV6());
+        if (outside != null) {
+            counters.count(DcCounter.DC_ADDRESS_OUTSIDE_BLOCK);
+            LOG.warn("event=dc-answer-refused cn={} dc={} reason=\"{}\"", rr.cnFqdn, peer.domain, outside);
+            remoteFail(rr, "DC of " + peer.domain + " answered a " + outside);
+            return;
+        }
         RemoteEnd cn = new RemoteEnd(rr.cnFqdn, a.cnV4(), a.cnV6(), InterDomainLink.position(a.position()), peer,
                 from);
         LOG.info("event=dc-answer cn={} dc={} at={} position={}", cn.fqdn, peer.domain, from, cn.position);

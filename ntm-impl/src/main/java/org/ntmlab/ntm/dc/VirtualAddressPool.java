@@ -55,6 +55,34 @@ public final class VirtualAddressPool {
         System.arraycopy(ula, 0, v6Prefix, 0, 8);
     }
 
+    /**
+     * Whether {@code a} may be a virtual address of a node of this domain: in its IPv4 /16 or its
+     * IPv6 /64 (null: no address, nothing to check). A peer DC speaks for its own domain only
+     * (issue 11 finding 14): an address outside its block would make our nodes send a peer's
+     * traffic for someone else's address into its tunnel.
+     */
+    public boolean inBlock(InetAddress a) {
+        if (a == null) {
+            return true;
+        }
+        byte[] b = a.getAddress();
+        if (b.length == 4) {
+            int v = ((b[0] & 0xFF) << 24) | ((b[1] & 0xFF) << 16);
+            return v == v4Base;
+        }
+        for (int i = 0; i < 8; i++) {
+            if (b[i] != v6Prefix[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The IPv6 block of this domain, e.g. {@code fd00:6e74:6d00:8626::/64}. */
+    public String v6Block() {
+        return String.format("fd00:6e74:6d00:%02x%02x::/64", v6Prefix[6] & 0xFF, v6Prefix[7] & 0xFF);
+    }
+
     /** The IPv4 block of this domain, e.g. {@code 100.87.0.0/16}. */
     public String v4Block() {
         return (v4Base >>> 24) + "." + ((v4Base >>> 16) & 0xFF) + ".0.0/16";

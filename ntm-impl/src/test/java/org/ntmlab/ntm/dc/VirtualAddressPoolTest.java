@@ -120,6 +120,31 @@ class VirtualAddressPoolTest {
         }
     }
 
+    /**
+     * Issue 11 finding 14: a peer DC's answers and directions named virtual addresses nobody
+     * checked, so a DC of one domain could hand out the addresses of another's nodes. Each
+     * must lie in the blocks of the domain the DC speaks for.
+     */
+    @Test
+    void aPeerDcMayOnlyGiveAddressesOfItsOwnBlocks() throws Exception {
+        VirtualAddressPool a = new VirtualAddressPool("a.ntm.example");
+        VirtualAddressPool b = new VirtualAddressPool("b.ntm.example");
+        InetAddress[] alice = a.addressesFor("alice.a.ntm.example");
+        InetAddress[] bob = b.addressesFor("bob.b.ntm.example");
+        assertThat(a.inBlock(alice[0])).isTrue();
+        assertThat(a.inBlock(alice[1])).isTrue();
+        assertThat(b.inBlock(alice[1])).isFalse();
+        assertThat(a.inBlock(null)).as("an address a node does not have").isTrue();
+        assertThat(InterDomainLink.outsideBlock("b.ntm.example", bob[0], bob[1])).isNull();
+        assertThat(InterDomainLink.outsideBlock("b.ntm.example", bob[0], alice[1]))
+                .isEqualTo("virtual address " + alice[1].getHostAddress() + " is outside b.ntm.example's blocks ("
+                        + b.v4Block() + ", " + b.v6Block() + ")");
+        assertThat(InterDomainLink.outsideBlock("b.ntm.example", InetAddress.getByName("198.51.100.7"), null))
+                .contains("198.51.100.7 is outside");
+        assertThat(b.v6Block()).matches("fd00:6e74:6d00:[0-9a-f]{4}::/64");
+        assertThat(bob[1].getHostAddress()).startsWith(b.v6Block().replace("::/64", ":").replaceAll(":0+([0-9a-f])", ":$1"));
+    }
+
     private static long toInt(InetAddress a) {
         byte[] b = a.getAddress();
         return ((b[b.length - 2] & 0xFFL) << 8) | (b[b.length - 1] & 0xFFL);
