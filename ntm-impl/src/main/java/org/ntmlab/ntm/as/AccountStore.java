@@ -34,23 +34,13 @@ public final class AccountStore {
     public static AccountStore open(Path file) throws IOException {
         AccountStore s = new AccountStore(file);
         if (Files.exists(file)) {
-            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-            for (int i = 0; i < lines.size(); i++) {
-                String line = lines.get(i).strip();
-                if (line.isEmpty() || line.startsWith("#")) {
-                    continue;
-                }
-                String[] f = line.split("\\s+");
-                if (f.length != 3) {
-                    throw new IOException(file + ":" + (i + 1) + ": expected '<user> <fqdn> <password record>', got "
-                            + f.length + " fields");
-                }
+            FieldFile.read(file, 3, "<user> <fqdn> <password record>", f -> {
                 String problem = PasswordHasher.problem(f[2]);
                 if (problem != null) {
-                    throw new IOException(file + ":" + (i + 1) + ": password record: " + problem);
+                    throw new IllegalArgumentException("password record: " + problem);
                 }
                 s.accounts.put(f[0], new Account(f[0], f[1].toLowerCase(Locale.ROOT), f[2]));
-            }
+            });
         }
         return s;
     }

@@ -62,24 +62,8 @@ public final class IssuedKeys {
             throw new IOException(file + ": holds node secrets but is readable or writable by others ("
                     + PosixFilePermissions.toString(Files.getPosixFilePermissions(file)) + "); chmod 600 it");
         }
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i).strip();
-            if (line.isEmpty() || line.startsWith("#")) {
-                continue;
-            }
-            String[] f = line.split("\\s+");
-            String where = file + ":" + (i + 1) + ": ";
-            if (f.length != 3) {
-                throw new IOException(where + "expected '<keyId hex> <fqdn> <base64 secret>', got " + f.length
-                        + " fields");
-            }
-            try {
-                k.remember(new NodeKey(Long.parseUnsignedLong(f[0], 16), f[1], Base64.getDecoder().decode(f[2])));
-            } catch (IllegalArgumentException e) {
-                throw new IOException(where + e.getMessage(), e);
-            }
-        }
+        FieldFile.read(file, 3, "<keyId hex> <fqdn> <base64 secret>",
+                f -> k.remember(new NodeKey(Long.parseUnsignedLong(f[0], 16), f[1], Base64.getDecoder().decode(f[2]))));
         return k;
     }
 
