@@ -8,6 +8,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -147,7 +148,7 @@ class VirtualStackFuzzTest {
 
     static Map<String, byte[]> seeds() {
         Map<String, byte[]> seeds = new LinkedHashMap<>();
-        byte[] hello = "hello".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] hello = "hello".getBytes(StandardCharsets.US_ASCII);
         seeds.put("udp4-echo", seed(3, PEER4, US4, Ip.PROTO_UDP, udp(4000, UDP_PORT, hello)));
         seeds.put("udp6-echo", seed(3, PEER6, US6, Ip.PROTO_UDP, udp(4000, UDP_PORT, hello)));
         seeds.put("icmp4-echo-request", seed(2, PEER4, US4, Ip.PROTO_ICMP, icmp(8, hello)));

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.net.InetAddress;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +34,7 @@ class PacketDecoderFuzzTest {
             return;
         }
         int linkType = LINK_TYPES.get((input[0] & 0x7F) % LINK_TYPES.size());
-        byte[] data = java.util.Arrays.copyOfRange(input, 1, input.length);
+        byte[] data = Arrays.copyOfRange(input, 1, input.length);
         int original = (input[0] & 0x80) != 0 ? data.length + 100 : data.length;
         PacketDecoder decoder = new PacketDecoder();
         DecodedPacket p = decoder.decode(new CapturedFrame(1, 0, linkType, original, data, 0));

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -181,7 +182,7 @@ class TcpSegmentFuzzTest {
      * from the end of the input, byte arrays from the front.
      */
     private static final class Script {
-        private final java.io.ByteArrayOutputStream front = new java.io.ByteArrayOutputStream();
+        private final ByteArrayOutputStream front = new ByteArrayOutputStream();
         private final List<byte[]> back = new ArrayList<>(); // in consumption order
 
         void segment(int flow, int seq, int ack, int flags, byte[] options, int payload) {
@@ -242,7 +243,7 @@ class TcpSegmentFuzzTest {
         }
 
         byte[] bytes() {
-            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
             out.writeBytes(front.toByteArray());
             for (int i = back.size() - 1; i >= 0; i--) {
                 out.writeBytes(back.get(i));
