@@ -36,8 +36,6 @@ class DnsResponderFuzzTest {
     static final String DOMAIN = "ntm.example";
     static final InetSocketAddress CLIENT = new InetSocketAddress(InetAddress.getLoopbackAddress(), 53535);
 
-    private final Counters counters = new Counters();
-    private final DnsResponder responder;
     private final List<byte[]> sent = new ArrayList<>();
     private final DatagramEndpoint endpoint = new DatagramEndpoint() {
         @Override
@@ -58,30 +56,34 @@ class DnsResponderFuzzTest {
         }
     };
 
-    DnsResponderFuzzTest() throws IOException {
+    /**
+     * A responder for one input: its replies are rate limited per source network on the wall
+     * clock, so one kept across inputs would drop some by timing, not by content.
+     */
+    private static DnsResponder responder(Counters counters) throws IOException {
         InetAddress[] alice = {InetAddress.getByName("100.64.0.7"), InetAddress.getByName("fd00::7")};
         InetAddress[] bob = {InetAddress.getByName("100.64.0.8"), null};
-        responder = new DnsResponder(DOMAIN, name -> switch (name) {
+        DnsResponder r = new DnsResponder(DOMAIN, name -> switch (name) {
             case "alice.ntm.example" -> alice;
             case "bob.ntm.example" -> bob;
             default -> null;
         }, counters);
-        responder.advertise(List.of(new InetSocketAddress("198.51.100.11", 7000),
+        r.advertise(List.of(new InetSocketAddress("198.51.100.11", 7000),
                 new InetSocketAddress("2001:db8::11", 7000)));
+        return r;
     }
 
     @FuzzTest
     void query(byte[] input) throws IOException {
         sent.clear();
-        long malformed = counters.get(DcCounter.DNS_MALFORMED);
-        long answered = counters.get(DcCounter.DNS_QUERIES);
-        responder.onDatagram(ByteBuffer.wrap(input), CLIENT, endpoint);
+        Counters counters = new Counters();
+        responder(counters).onDatagram(ByteBuffer.wrap(input), CLIENT, endpoint);
         if (sent.isEmpty()) {
-            assertEquals(malformed + 1, counters.get(DcCounter.DNS_MALFORMED), "a dropped query is counted");
+            assertEquals(1, counters.get(DcCounter.DNS_MALFORMED), "a dropped query is counted");
             return;
         }
         assertEquals(1, sent.size(), "one answer per query");
-        assertEquals(answered + 1, counters.get(DcCounter.DNS_QUERIES));
+        assertEquals(1, counters.get(DcCounter.DNS_QUERIES));
         byte[] wire = sent.get(0);
         assertTrue(wire.length <= Dc.DNS_UDP_REPLY_MAX_BYTES, "answer of " + wire.length + " bytes over UDP");
         Message query = new Message(input); // it parsed in the responder
