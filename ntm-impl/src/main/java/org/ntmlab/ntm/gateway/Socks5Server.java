@@ -83,7 +83,8 @@ public final class Socks5Server implements AutoCloseable {
         }
     }
 
-    private void handle(Socket client) {
+    /** One client connection, to its end. Package-private: Socks5FuzzTest drives it with a scripted socket. */
+    void handle(Socket client) {
         NtmSocket upstream = null;
         try {
             client.setSoTimeout(HANDSHAKE_TIMEOUT_MS);

@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 
 /** Bounds-checked reads of body fields (docs/protocol.md, "Encodings inside bodies"). */
@@ -44,9 +45,19 @@ public final class BodyReader {
         return out;
     }
 
+    /**
+     * A string: strict UTF-8. Malformed bytes are refused rather than replaced with U+FFFD (3
+     * bytes each), which made a decoded name too long to encode again (found by fuzzing,
+     * docs/security.md "Fuzzing").
+     */
     public String string(String field) throws MalformedMessageException {
         int n = u8(field + ".length");
-        String s = new String(bytes(n, field), StandardCharsets.UTF_8);
+        String s;
+        try {
+            s = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes(n, field))).toString();
+        } catch (CharacterCodingException e) {
+            throw new MalformedMessageException(field + " is not UTF-8");
+        }
         for (int i = 0; i < s.length(); i++) {
             if (Character.isISOControl(s.charAt(i))) {
                 throw new MalformedMessageException(field + " contains a control character");

@@ -73,8 +73,7 @@ public final class PcapReader extends CaptureReader {
         if (included > MAX_RECORD) {
             throw new IOException("record " + number + " claims " + included + " captured bytes");
         }
-        byte[] data = new byte[(int) included];
-        readFully(data);
+        byte[] data = readDeclared((int) included);
         long ts = seconds * 1_000_000_000L + (nanos ? fraction : fraction * 1_000L);
         return new CapturedFrame(number, ts, linkType, (int) Math.min(original, Integer.MAX_VALUE), data, 0);
     }
