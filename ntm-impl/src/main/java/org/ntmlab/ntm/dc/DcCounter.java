@@ -85,6 +85,8 @@ public enum DcCounter implements Counter {
     DC_TRIAL_PRESSURE("dcTrialPressure"),
     /** A peer DC gave virtual addresses outside its domain's blocks for one of its nodes: refused. */
     DC_ADDRESS_OUTSIDE_BLOCK("dcAddressOutsideBlock"),
+    /** A DIRECTION_REQUEST for a name that is not a host name (RFC 1123): refused with DIRECTION_FAILURE. */
+    BAD_PEER_NAME("badPeerName"),
     /** A DC message whose sent-at time is more than 60 s off this DC's clock. */
     DC_STALE("dcStale"),
     /** An authenticated DC message whose body does not parse. */

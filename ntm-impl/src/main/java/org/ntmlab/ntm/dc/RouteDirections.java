@@ -12,6 +12,7 @@ import org.ntmlab.ntm.transport.Family;
 import org.ntmlab.ntm.wire.DirectionAck;
 import org.ntmlab.ntm.wire.DirectionFailure;
 import org.ntmlab.ntm.wire.DirectionRequest;
+import org.ntmlab.ntm.wire.HostName;
 import org.ntmlab.ntm.wire.MessageType;
 import org.ntmlab.ntm.wire.RouteDirection;
 import org.slf4j.Logger;
@@ -72,6 +73,14 @@ final class RouteDirections {
         }
         if (dcmn.isAsking(key)) {
             return; // the MN retransmitted while we ask DNS and the peer's DC
+        }
+        String notHost = HostName.problem(req.peerFqdn());
+        if (notHost != null) {
+            // refused before it is kept or forwarded (DC_QUERY): lower-casing a non-ASCII name can
+            // make it longer than a message field holds
+            counters.count(DcCounter.BAD_PEER_NAME);
+            fail(mn, req.requestId(), "cannot resolve that name: " + notHost);
+            return;
         }
         String peerName = req.peerFqdn().toLowerCase(Locale.ROOT);
         if (peerName.endsWith(".")) {

@@ -63,21 +63,9 @@ final class Resolution {
         sendDirectionRequest(p);
     }
 
-    /** Why {@code fqdn} is not a name a DC could know (RFC 1035 2.3.4: 253 characters, labels of 1..63), or null. */
+    /** Why {@code fqdn} is not a name a DC could know ({@link org.ntmlab.ntm.wire.HostName}), or null. */
     static String badName(String fqdn) {
-        if (fqdn == null || fqdn.isEmpty()) {
-            return "empty name";
-        }
-        String n = fqdn.endsWith(".") ? fqdn.substring(0, fqdn.length() - 1) : fqdn;
-        if (n.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 253) {
-            return "longer than 253 bytes";
-        }
-        for (String label : n.split("\\.", -1)) {
-            if (label.isEmpty() || label.length() > 63) {
-                return "a label is empty or longer than 63 characters";
-            }
-        }
-        return null;
+        return org.ntmlab.ntm.wire.HostName.problem(fqdn);
     }
 
     private static String abbreviate(String s) {
