@@ -190,18 +190,7 @@ class DcDiscoveryTest {
     void replyFromAnotherAddressIsIgnored() throws Exception {
         List<Message> seen = new CopyOnWriteArrayList<>();
         List<InetSocketAddress> from = new CopyOnWriteArrayList<>();
-        MemoryHost h = net.host("dns").attach(g4, "198.51.100.53");
-        SelectorEventLoop l = loop("dns");
-        h.open(new InetSocketAddress("198.51.100.53", 53), l, (p, f, v) -> {
-            byte[] b = new byte[p.remaining()];
-            p.get(b);
-            try {
-                seen.add(new Message(b));
-                from.add(f);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        silentServer(seen, from);
         DcLocator loc = locator(List.of(new InetSocketAddress("198.51.100.53", 53)));
         CompletableFuture<List<InetSocketAddress>> f = locate(loc, B);
         for (int i = 0; i < 100 && seen.isEmpty(); i++) {
@@ -225,18 +214,8 @@ class DcDiscoveryTest {
     void eachQuestionGoesOutFromItsOwnPortClosedWhenItIsOver() throws Exception {
         List<Message> seen = new CopyOnWriteArrayList<>();
         List<InetSocketAddress> from = new CopyOnWriteArrayList<>();
-        MemoryHost h = net.host("dns").attach(g4, "198.51.100.53");
         SelectorEventLoop l = loop("dns");
-        DatagramEndpoint dns = h.open(new InetSocketAddress("198.51.100.53", 53), l, (p, f, v) -> {
-            byte[] b = new byte[p.remaining()];
-            p.get(b);
-            try {
-                seen.add(new Message(b));
-                from.add(f);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        DatagramEndpoint dns = silentServer(seen, from, l);
         DcLocator loc = locator(List.of(new InetSocketAddress("198.51.100.53", 53)));
         CompletableFuture<List<InetSocketAddress>> f = locate(loc, B);
         for (int i = 0; i < 300 && seen.size() < 2; i++) {
@@ -256,6 +235,25 @@ class DcDiscoveryTest {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /** A DNS server at 198.51.100.53:53 that never answers; it records each query and where it came from. */
+    DatagramEndpoint silentServer(List<Message> seen, List<InetSocketAddress> from) {
+        return silentServer(seen, from, loop("dns"));
+    }
+
+    DatagramEndpoint silentServer(List<Message> seen, List<InetSocketAddress> from, SelectorEventLoop l) {
+        MemoryHost h = net.host("dns").attach(g4, "198.51.100.53");
+        return h.open(new InetSocketAddress("198.51.100.53", 53), l, (p, f, v) -> {
+            byte[] b = new byte[p.remaining()];
+            p.get(b);
+            try {
+                seen.add(new Message(b));
+                from.add(f);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
 
     static Message rcode(Message q, int rcode) {
         Message m = new Message(q.getHeader().getID());
