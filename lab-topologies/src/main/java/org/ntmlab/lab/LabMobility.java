@@ -91,9 +91,18 @@ public final class LabMobility {
         }
     }
 
-    /** Files copied to the lab's artifact directory by {@link #collect()}. */
-    public record Artifacts(Path capture, Path moveEvents, Path nodeEvents, Path kernelEvents, Path handoverEvents) {
+    /**
+     * Files copied to the lab's artifact directory by {@link #collect()}, and how many packets the
+     * capture lost ({@code tcpdump}'s "packets dropped by kernel"; -1 when it did not say): a
+     * capture that dropped packets may find a milestone late, so reports should say so.
+     */
+    public record Artifacts(Path capture, Path moveEvents, Path nodeEvents, Path kernelEvents, Path handoverEvents,
+                            long captureDropped) {
     }
+
+    /** tcpdump's last words on exit: {@code 12 packets dropped by kernel}. */
+    private static final java.util.regex.Pattern DROPPED =
+            java.util.regex.Pattern.compile("(\\d+) packets? dropped by kernel");
 
     private final Lab lab;
     private final LabHost host;
@@ -221,7 +230,10 @@ public final class LabMobility {
         String pcap = CAPTURE_DIR + "/" + node.name() + "-any.pcap";
         // -s 640: whole DHCP messages (the handover timeline decodes their options; RFC 2131 clients
         // accept 576-byte messages) and every header, without the bulk streams' payloads.
-        host.startBackground("tcpdump-any", "exec tcpdump -i any -n -U -s 640 -B 8192 -w " + pcap + " 2>/dev/null");
+        // -B 32768: a 32 MiB kernel buffer, as the bulk TCP stream beside the moves fills 8 MiB
+        // when the 2-core machine is busy (the capture then misses the first DATA after a move)
+        host.startBackground("tcpdump-any", "exec tcpdump -i any -n -U -s 640 -B 32768 -w " + pcap + " 2>" + pcap
+                + ".log");
         host.startBackground("ipmon", "exec ip -o -ts monitor address > " + IPMON_LOG + " 2>&1");
         host.execOk("for i in $(seq 50); do [ -e " + pcap + " ] && exit 0; sleep 0.1; done; exit 1");
         LOG.info("event=mobility-ready node={} links={} ms={}", node.name(), links.values(),
@@ -430,7 +442,8 @@ public final class LabMobility {
         Path kernelLog = dir.resolve(n + "-kernel-events.log");
         Path merged = dir.resolve(n + "-handover-events.log");
         if (collected) {
-            return new Artifacts(pcap, moveLog, nodeLog, kernelLog, merged);
+            return new Artifacts(pcap, moveLog, nodeLog, kernelLog, merged,
+                    captureDropped(dir.resolve(n + "-any.pcap.log")));
         }
         collected = true;
         // the capture is written into the artifact directory through the lab's bind mount
@@ -454,7 +467,25 @@ public final class LabMobility {
         } catch (IOException | RuntimeException e) {
             throw new LabException("cannot collect mobility artifacts of " + n + " into " + dir + ": " + e, e);
         }
-        return new Artifacts(pcap, moveLog, nodeLog, kernelLog, merged);
+        long dropped = captureDropped(dir.resolve(n + "-any.pcap.log"));
+        if (dropped > 0) {
+            LOG.warn("event=capture-dropped node={} packets={} file={}", n, dropped, pcap);
+        }
+        return new Artifacts(pcap, moveLog, nodeLog, kernelLog, merged, dropped);
+    }
+
+    /** Packets the capture's tcpdump said it dropped, from its stderr; -1 when it said nothing. */
+    static long captureDropped(Path tcpdumpLog) {
+        try {
+            java.util.regex.Matcher m = DROPPED.matcher(Files.readString(tcpdumpLog, StandardCharsets.UTF_8));
+            long n = -1;
+            while (m.find()) {
+                n = Long.parseLong(m.group(1));
+            }
+            return n;
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
     }
 
     /**

@@ -213,6 +213,13 @@ abstract class AbstractDockerMobility {
         Files.writeString(report.resolve("moves.md"), movesMarkdown(r, gaps) + extra, StandardCharsets.UTF_8);
         System.out.println("Handover timeline of mn in the Docker lab (" + r.moves().size() + " moves), "
                 + report.toAbsolutePath() + ":");
+        if (a.captureDropped() != 0) {
+            // app-data-resumed is the node's own event (its udp-stream): the signalling budget does
+            // not hang on the capture; the capture-found milestones may come late
+            System.out.println("capture of mn: " + (a.captureDropped() < 0 ? "tcpdump did not say how many packets it"
+                    + " dropped" : a.captureDropped() + " packets dropped by the kernel")
+                    + "; milestones found in the capture may be late");
+        }
         System.out.print(r.console());
         System.out.print(movesMarkdown(r, gaps));
         System.out.print(extra);

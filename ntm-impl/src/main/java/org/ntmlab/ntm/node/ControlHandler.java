@@ -197,7 +197,19 @@ public final class ControlHandler {
                         return -1;
                     }
                 }
-            }, pps, ms, size, stop::get);
+            }, pps, ms, size, stop::get, new UdpStreamCheck.ResumeWatch() {
+                @Override
+                public long armedAtNanos() {
+                    return node.addressAddedNanos();
+                }
+
+                @Override
+                public void resumed(long armedAtNanos, long atNanos) {
+                    java.time.Instant at = java.time.Instant.now().minusNanos(System.nanoTime() - atNanos);
+                    node.appDataResumed("via=udp-stream peer=" + addr(dst)
+                            + String.format(Locale.ROOT, " afterAddressMs=%.1f", (atNanos - armedAtNanos) / 1e6), at);
+                }
+            });
         } finally {
             runningStreams.remove(stopper);
         }

@@ -55,6 +55,11 @@ final class NodeContext {
     volatile InetAddress virtualV4;
     volatile InetAddress virtualV6;
     volatile boolean closed;
+    /**
+     * {@link System#nanoTime()} when the node last saw a real (not link-local) address appear, 0
+     * before any: what an application's traffic check watches to log {@code app-data-resumed}.
+     */
+    volatile long addressAddedNanos;
 
     NodeContext(NodeConfig config, NodeKey key, Network network, EventLoop loop) {
         this.config = config;
@@ -80,7 +85,14 @@ final class NodeContext {
         if (eventListeners.isEmpty() && !LOG.isDebugEnabled()) {
             return; // nobody reads it: skip the clock and the formatting
         }
-        java.time.Instant now = java.time.Instant.now();
+        event(name, attributes, java.time.Instant.now());
+    }
+
+    /** {@link #event(String, String)} at a time taken elsewhere (an application's event, told later on the loop). */
+    void event(String name, String attributes, java.time.Instant now) {
+        if (eventListeners.isEmpty() && !LOG.isDebugEnabled()) {
+            return;
+        }
         String full = "ts=" + now.getEpochSecond() + "." + String.format("%06d", now.getNano() / 1000) + " node="
                 + key.fqdn() + " event=" + name + (attributes.isEmpty() ? "" : " " + attributes);
         LOG.debug("{}", full);

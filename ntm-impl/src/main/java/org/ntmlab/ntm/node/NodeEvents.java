@@ -53,6 +53,13 @@ public final class NodeEvents {
     /** A tunnel left the table: {@code reason=superseded} (a newer one to the peer is UP), {@code expired}, {@code failed}. */
     public static final String TUNNEL_REMOVED = "tunnel-removed";
 
+    /**
+     * An application heard its peer again after an address change ({@code via=udp-stream}: the
+     * first echo of a datagram sent after the latest {@code address-added}); written by the
+     * control channel's traffic checks, not by the protocol.
+     */
+    public static final String APP_DATA_RESUMED = "app-data-resumed";
+
     private NodeEvents() {
     }
 

@@ -150,6 +150,23 @@ public final class NtmNode implements AutoCloseable {
         ctx.loop.execute(() -> ctx.addEventListener(listener));
     }
 
+    /**
+     * {@link System#nanoTime()} when the node last saw a real (not link-local) address appear (the
+     * {@code address-added} event), 0 before any. Any thread.
+     */
+    public long addressAddedNanos() {
+        return ctx.addressAddedNanos;
+    }
+
+    /**
+     * Writes {@link NodeEvents#APP_DATA_RESUMED} into the node's event log (the listeners of
+     * {@link #onEvent}), stamped {@code at}: an application heard its peer again after an address
+     * change, so the handover timeline has the application's view beside the node's. Any thread.
+     */
+    public void appDataResumed(String attributes, java.time.Instant at) {
+        ctx.loop.execute(() -> ctx.event(NodeEvents.APP_DATA_RESUMED, attributes, at));
+    }
+
     // ---------------------------------------------------------------- registration (paper 3.2, 4.2)
 
     /**

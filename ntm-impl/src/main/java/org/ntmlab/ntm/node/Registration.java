@@ -172,6 +172,9 @@ final class Registration {
         boolean changed = false;
         for (String a : now) {
             if (!before.contains(a)) {
+                if (!a.startsWith("fe80:")) { // a link-local address comes with every link-up: not a move
+                    ctx.addressAddedNanos = System.nanoTime();
+                }
                 ctx.event(NodeEvents.ADDRESS_ADDED, "addr=" + a + " " + all);
                 changed = true;
             }

@@ -196,7 +196,18 @@ public final class HandoverAnalyzer {
         long afterRegistration = m.cursor;
         DecodedPacket firstData = first(afterRegistration, windowEnd, p -> isNtm(p, NtmMessageType.DATA)
                 && (m.newAddress == null || m.involvesNew(p)));
-        long setupEnd = firstData != null ? firstData.timestampNanos() : windowEnd;
+        NodeEvent appResumed = m.event(EventLog.APP_DATA_RESUMED, afterRegistration, windowEnd);
+        if (firstData != null && appResumed != null && appResumed.timestampNanos() < firstData.timestampNanos()) {
+            // The application heard its peer at the new address before the capture shows any
+            // DATA there: the capture lost packets (a busy machine fills tcpdump's buffer), so
+            // its first DATA is no milestone; the phase after tunnel-setup runs to the app's event.
+            m.notes.add(String.format(Locale.ROOT, "first-data left out: the capture's first DATA at the new address"
+                    + " came %.1f ms after the node's app-data-resumed (the capture missed packets)",
+                    (firstData.timestampNanos() - appResumed.timestampNanos()) / 1e6));
+            firstData = null;
+        }
+        long setupEnd = firstData != null ? firstData.timestampNanos()
+                : appResumed != null ? appResumed.timestampNanos() : windowEnd;
         DecodedPacket setup = last(afterRegistration, setupEnd, p -> p.ntm()
                 .filter(h -> h.type() != null && h.type().isTunnelSetup()).isPresent()
                 && (m.newAddress == null || m.involvesNew(p)));

@@ -111,6 +111,29 @@ class HandoverAnalyzerTest {
         assertThat(m.msTo(Milestone.APP_RESUMED)).isCloseTo(e[7] + 3, within(1e-6));
     }
 
+    /**
+     * A busy machine's capture loses packets: its first DATA at the new address comes after the
+     * node's own app-data-resumed. That DATA is no milestone; tunnel-setup -> app-resume is timed
+     * by the log, and the move says why.
+     */
+    @Test
+    void aCaptureThatMissedTheFirstDataDoesNotDelayTheResume() throws Exception {
+        HandoverScenario s = new HandoverScenario(2, List.of()).build();
+        double[] e = HandoverScenario.expectedOffsets(0);
+        long from = HandoverScenario.start(0) + HandoverScenario.ms(e[7]);
+        s.frames.removeIf(f -> f.ts() >= from && f.ts() <= from + HandoverScenario.ms(3)); // both DATA of the switch
+        TimelineReport r = analyse(s);
+        MoveTimeline m = r.moves().get(0);
+        assertThat(m.milestone(Milestone.FIRST_DATA)).isEmpty();
+        assertThat(m.notes()).anyMatch(n -> n.startsWith("first-data left out") && n.contains("50.0 ms after"));
+        assertThat(m.milestone(Milestone.TUNNEL_SETUP).orElseThrow().detail()).contains("TUNNEL_RESPONSE");
+        assertThat(m.milestone(Milestone.APP_RESUMED).orElseThrow().source()).isEqualTo("log");
+        assertThat(m.msTo(Milestone.APP_RESUMED)).isCloseTo(e[8], within(1e-6));
+        // the other move is untouched
+        assertThat(r.moves().get(1).milestone(Milestone.FIRST_DATA)).isPresent();
+        assertThat(r.moves().get(1).notes()).isEmpty();
+    }
+
     @Test
     void noMoveStartMeansAWarningNotACrash() {
         EventLog log = EventLog.parse(List.of("ts=1 event=link-up node=mn"), "x");

@@ -72,6 +72,39 @@ public final class UdpStreamCheck {
      */
     public static String run(DatagramPort port, int pps, int ms, int size, BooleanSupplier stop)
             throws IOException, InterruptedException {
+        return run(port, pps, ms, size, stop, ResumeWatch.NONE);
+    }
+
+    /**
+     * Watches a stream for the moment the application hears its peer again after an address
+     * change (the {@code app-data-resumed} of the handover timeline, docs/pcap-analysis.md): the
+     * first good echo of a datagram sent after the change. Told from the receiving thread.
+     */
+    public interface ResumeWatch {
+        ResumeWatch NONE = new ResumeWatch() {
+            @Override
+            public long armedAtNanos() {
+                return 0;
+            }
+
+            @Override
+            public void resumed(long armedAtNanos, long atNanos) {
+            }
+        };
+
+        /** {@link System#nanoTime()} of the latest address change, or 0 before any. */
+        long armedAtNanos();
+
+        /** The first echo of a datagram sent at or after {@code armedAtNanos} came back at {@code atNanos}. */
+        void resumed(long armedAtNanos, long atNanos);
+    }
+
+    /**
+     * {@link #run(DatagramPort, int, int, int, BooleanSupplier)} that also tells {@code watch}
+     * once per address change when the stream is heard again.
+     */
+    public static String run(DatagramPort port, int pps, int ms, int size, BooleanSupplier stop, ResumeWatch watch)
+            throws IOException, InterruptedException {
         String no = refusal(pps, ms, size);
         if (no != null) {
             throw new IllegalArgumentException(no);
@@ -86,6 +119,8 @@ public final class UdpStreamCheck {
         int[] tally = new int[3]; // received, corrupted, duplicates
         double[] gap = {0, 0}; // longest silence between echoes, and when it began (ms into the stream)
         long[] echoes = {-1, -1}; // nanoTime of the first and the last accepted echo
+        // the address change whose resume was told: none before the stream began counts
+        long[] resumeReported = {watch.armedAtNanos()};
         AtomicLong sendingDone = new AtomicLong();
         long startEpochMs = System.currentTimeMillis();
         long t0 = System.nanoTime();
@@ -130,6 +165,11 @@ public final class UdpStreamCheck {
                     gap[1] = (last - t0) / 1e6;
                 }
                 last = at;
+                long armed = watch.armedAtNanos();
+                if (armed != 0 && armed != resumeReported[0] && (long) sentMicros[seq] * 1000 >= armed - t0) {
+                    resumeReported[0] = armed;
+                    watch.resumed(armed, at);
+                }
             }
         }, "udp-stream-receiver");
         receiver.setDaemon(true);

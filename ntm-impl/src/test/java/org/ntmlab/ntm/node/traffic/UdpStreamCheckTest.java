@@ -56,6 +56,54 @@ class UdpStreamCheckTest {
         throw new AssertionError(key + " not in " + reply);
     }
 
+    /**
+     * app-data-resumed: told once per address change, at the first echo of a datagram sent after
+     * it (not at an echo still in flight from before), and never for a change before the stream.
+     */
+    @Test
+    void theResumeAfterAnAddressChangeIsToldOncePerChange() throws Exception {
+        java.util.concurrent.atomic.AtomicLong armed = new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
+        long before = armed.get();
+        java.util.List<long[]> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+        long[] sendTimes = new long[400];
+        int[] sends = {0};
+        UdpStreamCheck.DatagramPort inner = echo(i -> i >= 50 && i < 100, i -> false); // the move's outage
+        UdpStreamCheck.DatagramPort port = new UdpStreamCheck.DatagramPort() {
+            @Override
+            public void send(byte[] b, int len) throws java.io.IOException {
+                int i = sends[0]++;
+                if (i == 60 || i == 300) {
+                    armed.set(System.nanoTime()); // the node saw a new address
+                }
+                sendTimes[i] = System.nanoTime();
+                inner.send(b, len);
+            }
+
+            @Override
+            public int receive(byte[] b, int timeoutMs) throws java.io.IOException {
+                return inner.receive(b, timeoutMs);
+            }
+        };
+        UdpStreamCheck.run(port, 1000, 400, 100, () -> false, new UdpStreamCheck.ResumeWatch() {
+            @Override
+            public long armedAtNanos() {
+                return armed.get();
+            }
+
+            @Override
+            public void resumed(long armedAtNanos, long atNanos) {
+                told.add(new long[] {armedAtNanos, atNanos});
+            }
+        });
+        assertThat(told).as("one resume per change during the stream").hasSize(2);
+        assertThat(told.get(0)[0]).isNotEqualTo(before);
+        // the first change: heard again with datagram 100, the first sent after it that came back
+        assertThat(told.get(0)[1]).isGreaterThanOrEqualTo(sendTimes[100]);
+        // the second change (no loss): the echo of datagram 300 or one soon after
+        assertThat(told.get(1)[0]).isGreaterThan(told.get(0)[0]);
+        assertThat(told.get(1)[1]).isGreaterThanOrEqualTo(sendTimes[300]);
+    }
+
     @Test
     void everyDatagramBackIsCounted() throws Exception {
         String r = UdpStreamCheck.run(echo(i -> false, i -> false), 1000, 200, 100);
