@@ -34,9 +34,33 @@ public enum NatType {
         return stunClassification;
     }
 
+    /** RFC 4787 section 4.1: what a mapping depends on besides the inside endpoint. */
+    public enum Mapping { ENDPOINT_INDEPENDENT, ADDRESS_DEPENDENT, ADDRESS_AND_PORT_DEPENDENT }
+
+    /** RFC 4787 section 5: which outside endpoints may send in through a mapping. */
+    public enum Filtering { ENDPOINT_INDEPENDENT, ADDRESS_DEPENDENT, ADDRESS_AND_PORT_DEPENDENT }
+
     /** True when a mapping made towards one peer is reused towards others (RFC 4787 REQ-1). */
     public boolean endpointIndependentMapping() {
-        return this != SYMMETRIC;
+        return mapping() == Mapping.ENDPOINT_INDEPENDENT;
+    }
+
+    /** This NAT's mapping behaviour (RFC 4787 section 4.1). */
+    public Mapping mapping() {
+        return this == SYMMETRIC ? Mapping.ADDRESS_AND_PORT_DEPENDENT : Mapping.ENDPOINT_INDEPENDENT;
+    }
+
+    /** This NAT's filtering behaviour (RFC 4787 section 5). */
+    public Filtering filtering() {
+        return this == FULL_CONE ? Filtering.ENDPOINT_INDEPENDENT : Filtering.ADDRESS_AND_PORT_DEPENDENT;
+    }
+
+    /**
+     * Whether a host behind this NAT reaches another host behind it through the NAT's outside
+     * address (RFC 4787 section 6, REQ-9). None of the Linux rule sets here does.
+     */
+    public boolean hairpinning() {
+        return false;
     }
 
     public static Optional<NatType> fromYaml(String s) {
