@@ -26,6 +26,7 @@ import org.ntmlab.lab.LabOptions;
 import org.ntmlab.lab.NtmDeployment;
 import org.ntmlab.lab.topology.IpLiteral;
 import org.ntmlab.lab.topology.Node;
+import org.ntmlab.lab.topology.PathOracle;
 import org.ntmlab.lab.topology.Router;
 import org.ntmlab.lab.topology.SegmentKind;
 import org.ntmlab.lab.topology.Server;
@@ -118,7 +119,7 @@ class FaultsDockerIT {
     void up() {
         t0 = System.currentTimeMillis();
         t = Topology.load(Path.of(System.getProperty("ntm.topologies", "../topologies")).resolve("table1.yaml"));
-        // NAT types are verified by Table1DockerIT on this very file; own artifact folder, so the
+        // NAT types are verified by MatrixDockerIT on this very file; own artifact folder, so the
         // two ITs do not empty each other's captures.
         lab = Lab.start(t, LabOptions.defaults().withVerifyNat(false)
                 .withArtifacts(Path.of(System.getProperty("ntm.lab.artifacts", "target/lab")).resolve("faults")));
@@ -148,7 +149,7 @@ class FaultsDockerIT {
                 if (samePair(a, b, direct) || samePair(a, b, relay)) {
                     continue;
                 }
-                ("relay".equals(Table1DockerIT.expectedPath(t, a, b)) ? fresh : others).add(new String[] {a, b});
+                ("relay".equals(PathOracle.expected(t, a, b).path()) ? fresh : others).add(new String[] {a, b});
             }
         }
         fresh.addAll(others);
@@ -486,7 +487,7 @@ class FaultsDockerIT {
             long rx = 0;
             Matcher m = Pattern.compile("\\{[^{}]*\"peer\":\"" + Pattern.quote(p.cnFqdn()) + "\"[^{}]*}").matcher(reply);
             while (m.find()) {
-                String v = Table1DockerIT.json(m.group(), "rxPackets");
+                String v = MatrixDockerIT.json(m.group(), "rxPackets");
                 rx += v == null ? 0 : Long.parseLong(v);
             }
             if (lastRx >= 0 && at - lastAt >= 300 && rx - lastRx >= 20) {
@@ -510,7 +511,7 @@ class FaultsDockerIT {
                 break;
             }
         }
-        if (!r.startsWith("OK") || !p.path().equals(Table1DockerIT.field(r, "path"))) {
+        if (!r.startsWith("OK") || !p.path().equals(MatrixDockerIT.field(r, "path"))) {
             problems.add("before " + f.name() + ": " + p.mn() + " -> " + p.cn() + " should have a " + p.path()
                     + " tunnel: " + r);
         }
@@ -522,7 +523,7 @@ class FaultsDockerIT {
             String[] c = fresh.remove(0);
             String fa = lab.control(c[0], "tunnels");
             String fb = lab.control(c[1], "tunnels");
-            if (Table1DockerIT.tunnelRow(fa, fqdn(c[1])) == null && Table1DockerIT.tunnelRow(fb, fqdn(c[0])) == null) {
+            if (MatrixDockerIT.tunnelRow(fa, fqdn(c[1])) == null && MatrixDockerIT.tunnelRow(fb, fqdn(c[0])) == null) {
                 return c;
             }
         }
@@ -540,7 +541,7 @@ class FaultsDockerIT {
             r = lab.control(c[0], "resolve " + fqdn(c[1]));
             tries++;
             if (r.startsWith("OK")) {
-                return (now() - back) + " new resolve " + c[0] + "->" + c[1] + " " + Table1DockerIT.field(r, "path")
+                return (now() - back) + " new resolve " + c[0] + "->" + c[1] + " " + MatrixDockerIT.field(r, "path")
                         + (tries > 1 ? " (try " + tries + ")" : "");
             }
             Thread.sleep(100);
@@ -581,8 +582,8 @@ class FaultsDockerIT {
                     why += " " + n.name() + ": " + s;
                     continue;
                 }
-                String v4 = Table1DockerIT.field(s, "v4");
-                now.put(n.name(), v4 + " " + Table1DockerIT.field(s, "v6"));
+                String v4 = MatrixDockerIT.field(s, "v4");
+                now.put(n.name(), v4 + " " + MatrixDockerIT.field(s, "v6"));
                 if (!dns.contains(n.fqdn() + " " + v4 + "\n")) {
                     why += " DC's DNS for " + n.fqdn() + " is not " + v4;
                 }
@@ -688,10 +689,10 @@ class FaultsDockerIT {
     }
 
     private Pair pair(String mn, String cn, String path) {
-        assertThat(Table1DockerIT.expectedPath(t, mn, cn)).as(mn + " -> " + cn + " by the paper's rules").isEqualTo(path);
+        assertThat(PathOracle.expected(t, mn, cn).path()).as(mn + " -> " + cn + " by the rule table").isEqualTo(path);
         String r = lab.control(mn, "resolve " + fqdn(cn));
         assertThat(r).as("resolve " + mn + " -> " + cn).startsWith("OK").contains("path=" + path);
-        return new Pair(mn, cn, fqdn(cn), path, Table1DockerIT.field(r, "v4"));
+        return new Pair(mn, cn, fqdn(cn), path, MatrixDockerIT.field(r, "v4"));
     }
 
     private static boolean samePair(String a, String b, Pair p) {

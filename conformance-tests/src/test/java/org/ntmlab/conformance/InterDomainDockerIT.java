@@ -78,7 +78,7 @@ class InterDomainDockerIT {
     void mnOfDomainAReachesCnOfDomainBDirectly() {
         String resolve = lab.control("mn", "resolve cn.b.ntm.example");
         assertThat(resolve).as("resolve across domains").startsWith("OK").contains("path=direct");
-        expected.add(new String[] {"cn-g.pcap", Table1DockerIT.field(resolve, "tunnel"), "DIRECT"});
+        expected.add(new String[] {"cn-g.pcap", MatrixDockerIT.field(resolve, "tunnel"), "DIRECT"});
         traffic("mn", "cn.b.ntm.example");
         String row = tunnelRow("mn", "cn.b.ntm.example");
         assertThat(row).contains("\"path\":\"direct\"").contains("203.0.113.180");
@@ -89,7 +89,7 @@ class InterDomainDockerIT {
     void mnReachesTheIpv6OnlyCnOfDomainBThroughTheRs() {
         String resolve = lab.control("mn", "resolve cn6.b.ntm.example");
         assertThat(resolve).as("IPv4 MN to IPv6 CN across domains").startsWith("OK").contains("path=relay");
-        expected.add(new String[] {"cn6-v6.pcap", Table1DockerIT.field(resolve, "tunnel"), "RELAY"});
+        expected.add(new String[] {"cn6-v6.pcap", MatrixDockerIT.field(resolve, "tunnel"), "RELAY"});
         traffic("mn", "cn6.b.ntm.example");
         assertThat(tunnelRow("mn", "cn6.b.ntm.example")).contains("\"path\":\"relay\"").contains("203.0.113.170");
         assertThat(tunnelRow("cn6", "mn.a.ntm.example")).as("the CN's end, directed by dcb")
@@ -101,7 +101,7 @@ class InterDomainDockerIT {
     void cnOfDomainBReachesMnOfDomainABehindItsNat() {
         String resolve = lab.control("cn", "resolve mn.a.ntm.example");
         assertThat(resolve).as("domain b as the MN side").startsWith("OK").contains("path=direct");
-        expected.add(new String[] {"cn-g.pcap", Table1DockerIT.field(resolve, "tunnel"), "DIRECT"});
+        expected.add(new String[] {"cn-g.pcap", MatrixDockerIT.field(resolve, "tunnel"), "DIRECT"});
         traffic("cn", "mn.a.ntm.example");
         assertThat(tunnelRow("cn", "mn.a.ntm.example")).as("direct to mn's NAT mapping at ra")
                 .contains("\"path\":\"direct\"").contains("203.0.113.201");
@@ -119,7 +119,7 @@ class InterDomainDockerIT {
         lab.close();
         assertThat(expected).as("tunnels recorded by the earlier tests").hasSize(3);
         for (String[] e : expected) {
-            Optional<TunnelPath> tp = PathClassifier.classify(Table1DockerIT.roles(topology),
+            Optional<TunnelPath> tp = PathClassifier.classify(MatrixDockerIT.roles(topology),
                     List.of(dir.resolve(e[0]))).tunnel(Long.parseUnsignedLong(e[1], 16));
             assertThat(tp).as("DATA of tunnel " + e[1] + " in " + e[0]).isPresent();
             assertThat(tp.get().finalKind()).as("path of tunnel " + e[1] + " in " + e[0] + ": " + tp.get().history())
@@ -140,7 +140,7 @@ class InterDomainDockerIT {
 
     private String tunnelRow(String node, String fqdn) {
         String table = lab.control(node, "tunnels");
-        String row = Table1DockerIT.tunnelRow(table, fqdn);
+        String row = MatrixDockerIT.tunnelRow(table, fqdn);
         if (row == null) {
             throw new AssertionError(node + " has no tunnel to " + fqdn + ": " + table);
         }

@@ -1,6 +1,8 @@
 package org.ntmlab.conformance;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.DynamicContainer.dynamicContainer;
+import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -9,21 +11,26 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.DynamicNode;
+import org.junit.jupiter.api.TestFactory;
 import org.ntmlab.lab.Lab;
 import org.ntmlab.lab.NtmDeployment;
 import org.ntmlab.lab.topology.AddressPlan.HostAddress;
 import org.ntmlab.lab.topology.IpLiteral;
+import org.ntmlab.lab.topology.Matrix;
 import org.ntmlab.lab.topology.Node;
+import org.ntmlab.lab.topology.PathOracle;
 import org.ntmlab.lab.topology.Router;
 import org.ntmlab.lab.topology.Segment;
 import org.ntmlab.lab.topology.Server;
@@ -38,75 +45,133 @@ import org.ntmlab.pcap.path.Roles;
 import org.ntmlab.pcap.path.TunnelPath;
 
 /**
- * The paper's Table 1 from live traffic: for every topology file, start the lab (NAT types
- * verified by stun-client), start AS/DC/RS/nodes with the ntm CLI, and for each MN x CN drive the
- * MN's control channel (resolve, UDP echo over virtual IPv4 and IPv6, TCP echo over virtual IPv4
- * and IPv6 with every byte checked, ping, tunnels). Each cell must carry all that traffic and take
- * the path the paper's rules give, classified twice:
+ * The connectivity matrix of every topology file from live traffic (the paper's Table 1 is the
+ * two shipped files' matrices): for each file, start the lab (NAT types verified by stun-client),
+ * start AS/DC/RS/nodes with the ntm CLI, and for each cell of the file's {@code matrix} (MN x CN)
+ * drive the MN's control channel (resolve, UDP echo over virtual IPv4 and IPv6, TCP echo over
+ * virtual IPv4 and IPv6 with every byte checked, ping, tunnels). Each cell must carry all that
+ * traffic and take the path the rule table gives ({@link PathOracle}, docs/topology-format.md
+ * "Expected paths", or the file's {@code matrix.expect}), seen the same way from both ends:
  * <ol>
- * <li>from the MN's tunnel table, cross-checked against real addresses (a direct tunnel's peer
- * endpoint is the CN or its NAT, a relayed one's relay is an RS);</li>
- * <li>independently from the capture in the CN's container (pcap-analysis {@link PathClassifier}:
- * which real addresses carried the tunnel's DATA, the two ends or an RS).</li>
+ * <li>the MN's tunnel table, cross-checked against real addresses (a direct tunnel's peer
+ * endpoint is the CN or one of its NATs, a relayed one's relay is an RS), and the CN's tunnel
+ * table for the same tunnel;</li>
+ * <li>independently, the captures in the CN's and in the MN's container (pcap-analysis
+ * {@link PathClassifier}: which real addresses carried the tunnel's DATA, the two ends or an RS).</li>
  * </ol>
- * Writes target/ntm-report/table1.{md,json,html}.
+ * One JUnit test per cell ({@code table1 › p2 → p1 expect direct(optimised)}); a topology's lab
+ * runs once, when its first cell is tested. Writes target/ntm-report/matrix.{md,json,html}.
  */
-class Table1DockerIT {
-    /** MNs (rows) and CNs (columns); two nodes per kind so the diagonal cells have two ends. */
-    static final List<String> MNS = List.of("g4", "p2", "v6");
-    static final List<String> CNS = List.of("g4b", "p1", "v6b");
+class MatrixDockerIT {
     static final int ECHO_COUNT = 20;
     static final int ECHO_SIZE = 1000;
     static final int PING_COUNT = 3;
     static final int TCP4_BYTES = 200_000;
     static final int TCP6_BYTES = 100_000;
-    /** The node control channel's port in the lab (docs/protocol.md). */
-    static final List<Table1Cell> CELLS = Collections.synchronizedList(new ArrayList<>());
+    /** Every cell measured in this run, for the report. */
+    static final List<MatrixCell> CELLS = Collections.synchronizedList(new ArrayList<>());
 
-    static Stream<Path> topologies() {
-        return TopologyParser.topologyFiles(Path.of(System.getProperty("ntm.topologies", "../topologies"))).stream();
+    static List<Path> topologyFiles() {
+        return TopologyParser.topologyFiles(Path.of(System.getProperty("ntm.topologies", "../topologies")));
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("topologies")
-    void table1(Path file) throws Exception {
-        Topology t = Topology.load(file);
-        for (String n : concat(MNS, CNS)) {
-            assertThat(t.node(n)).as(file.getFileName() + " must have node '" + n + "' for the Table 1 matrix")
-                    .isPresent();
+    @TestFactory
+    Stream<DynamicNode> matrix() {
+        List<Path> files = topologyFiles();
+        List<DynamicNode> out = new ArrayList<>();
+        Map<String, Path> names = new HashMap<>();
+        for (Path file : files) {
+            Topology t;
+            try {
+                t = Topology.load(file);
+            } catch (RuntimeException e) {
+                out.add(dynamicTest(file.getFileName() + " › loads", () -> {
+                    throw new AssertionError(e.getMessage(), e);
+                }));
+                continue;
+            }
+            Path other = names.putIfAbsent(t.name(), file);
+            if (other != null) {
+                // two files with one name would share an artifact folder and a report section
+                out.add(dynamicTest(file.getFileName() + " › name unique", () -> {
+                    throw new AssertionError(file.getFileName() + ": name '" + t.name() + "' is also the name of "
+                            + other.getFileName() + " (topology names must be unique across files)");
+                }));
+                continue;
+            }
+            MatrixRun run = new MatrixRun(t);
+            out.add(dynamicContainer(t.name(), t.matrix().cells().stream().map(c -> dynamicTest(
+                    t.name() + " › " + c + " expect " + PathOracle.expected(t, c.mn(), c.cn()).label(),
+                    () -> run.check(c)))));
         }
-        List<Table1Cell> mine = new ArrayList<>();
+        return out.stream();
+    }
+
+    /** One topology's lab, run once for all its cells (the first cell's test pays for it). */
+    static final class MatrixRun {
+        private final Topology topology;
+        private Map<Matrix.Cell, MatrixCell> results;
+        private Throwable failure;
+
+        MatrixRun(Topology topology) {
+            this.topology = topology;
+        }
+
+        void check(Matrix.Cell cell) throws Throwable {
+            MatrixCell c = results().get(cell);
+            assertThat(c).as("cell " + cell + " measured").isNotNull();
+            assertThat(c.problems).as(topology.source() + " " + cell + " (expected " + c.expectedLabel() + " by rule "
+                    + c.rule + ": " + c.why + ")").isEmpty();
+        }
+
+        private synchronized Map<Matrix.Cell, MatrixCell> results() throws Throwable {
+            if (failure != null) {
+                throw new AssertionError("the lab of " + topology.source() + " failed before this cell: " + failure,
+                        failure);
+            }
+            if (results == null) {
+                try {
+                    results = run(topology);
+                } catch (Throwable e) {
+                    failure = e;
+                    throw e;
+                }
+            }
+            return results;
+        }
+    }
+
+    static Map<Matrix.Cell, MatrixCell> run(Topology t) throws Exception {
+        List<MatrixCell> mine = new ArrayList<>();
         Path artifacts = null;
         try {
             try (Lab lab = Lab.start(t)) {
                 artifacts = lab.artifactDir();
                 lab.startNtm(180);
-                for (String mn : MNS) {
-                    for (String cn : CNS) {
-                        Table1Cell c = measure(lab, t, mn, cn);
-                        lab.note("table1 " + c.json());
-                        mine.add(c);
-                    }
+                for (Matrix.Cell cell : t.matrix().cells()) {
+                    MatrixCell c = measure(lab, t, cell.mn(), cell.cn());
+                    lab.note("matrix " + c.json());
+                    mine.add(c);
                 }
             }
-            // close() stopped tcpdump and copied every capture to the artifact directory.
+            // close() stopped tcpdump; the captures are in the artifact directory.
             classifyFromCaptures(t, artifacts, mine);
         } finally {
             CELLS.addAll(mine);
-            Table1Report.write(Path.of(System.getProperty("ntm.report", "target/ntm-report")), List.copyOf(CELLS));
+            MatrixReport.write(Path.of(System.getProperty("ntm.report", "target/ntm-report")), List.copyOf(CELLS));
         }
-        System.out.println(Table1Report.markdown(mine));
-        assertThat(mine).hasSize(MNS.size() * CNS.size());
-        assertThat(mine.stream().filter(c -> !c.pass()).map(c -> c.mn + " -> " + c.cn + ": " + c.problem()))
-                .as("Table 1 cells of " + t.source()).isEmpty();
+        System.out.println(MatrixReport.markdown(mine));
+        Map<Matrix.Cell, MatrixCell> byCell = new LinkedHashMap<>();
+        mine.forEach(c -> byCell.put(new Matrix.Cell(c.mn, c.cn), c));
+        return byCell;
     }
 
-    private static Table1Cell measure(Lab lab, Topology t, String mn, String cn) throws InterruptedException {
+    private static MatrixCell measure(Lab lab, Topology t, String mn, String cn) throws InterruptedException {
         String fqdn = t.node(cn).orElseThrow().fqdn();
-        String expected = expectedPath(t, mn, cn);
-        boolean bothNated = nat(t, mn).isPresent() && nat(t, cn).isPresent();
-        Table1Cell c = new Table1Cell(t.name(), mn, cn, kind(t, mn), kind(t, cn), expected,
-                "direct".equals(expected) && bothNated);
+        PathOracle.Expected e = PathOracle.expected(t, mn, cn);
+        String expected = e.path();
+        MatrixCell c = new MatrixCell(t.name(), mn, cn, kind(t, mn), kind(t, cn), expected, e.optimised(),
+                e.rule().name(), e.why());
         // resolve and the first echo share one control connection: data flows the moment the
         // tunnel is up, so when route optimisation follows, the capture sees the relay phase too.
         List<String> first = control(lab, mn, "resolve " + fqdn, udpEcho(fqdn));
@@ -161,11 +226,24 @@ class Table1DockerIT {
             return c;
         }
         checkTunnelRow(t, c, row);
+        // the other end's view of the same tunnel: both ends must send the same way
+        String cnRow = tunnelRow(lab.control(cn, "tunnels"), t.node(mn).orElseThrow().fqdn());
+        if (cnRow == null) {
+            c.problems.add("no tunnel to " + mn + " in the CN's tunnel table");
+        } else {
+            c.cnTablePath = json(cnRow, "path");
+            if (!c.tunnelId.equals(json(cnRow, "tunnelId"))) {
+                c.problems.add("CN's tunnel table has tunnel " + json(cnRow, "tunnelId") + ", the MN's " + c.tunnelId);
+            } else if (!c.cnTablePath.equals(c.tablePath)) {
+                c.problems.add("the ends disagree: the MN's tunnel table says " + c.tablePath + ", the CN's "
+                        + c.cnTablePath);
+            }
+        }
         return c;
     }
 
     /** The tunnel table's view: path, optimisation, state, and real addresses behind the path. */
-    private static void checkTunnelRow(Topology t, Table1Cell c, String row) {
+    private static void checkTunnelRow(Topology t, MatrixCell c, String row) {
         c.tablePath = json(row, "path");
         c.optimised = "true".equals(json(row, "optimised"));
         c.state = json(row, "state");
@@ -189,7 +267,7 @@ class Table1DockerIT {
             c.problems.add("tunnel table: path " + c.tablePath + ", expected " + c.expected);
         }
         if (c.optimisationExpected && !c.optimised) {
-            c.problems.add("both ends behind NATs: direct only through route optimisation, but optimised=false");
+            c.problems.add("the DC sees both ends NATed: direct only through route optimisation, but optimised=false");
         }
         if (!"up".equals(c.state)) {
             c.problems.add("tunnel state " + c.state);
@@ -199,35 +277,60 @@ class Table1DockerIT {
     // ------------------------------------------------------------------ captures
 
     /**
-     * The independent check: classify each cell's tunnel from the capture taken in the CN's
-     * container (every DATA packet of the tunnel reaches or leaves the CN there), with roles
-     * built from the topology. Also writes roles.txt and paths-&lt;cn&gt;.{md,json} next to the
-     * captures, so {@code pcap-analysis paths} can be re-run by hand.
+     * The independent check: classify each cell's tunnel from the captures taken in the CN's and in
+     * the MN's container (every DATA packet of the tunnel reaches or leaves each end there), with
+     * roles built from the topology. Also writes roles.txt and paths-&lt;node&gt;.{md,json} next to
+     * the captures, so {@code pcap-analysis paths} can be re-run by hand.
      */
-    static void classifyFromCaptures(Topology t, Path dir, List<Table1Cell> cells) throws IOException {
+    static void classifyFromCaptures(Topology t, Path dir, List<MatrixCell> cells) throws IOException {
         Roles roles = roles(t);
         Files.writeString(dir.resolve("roles.txt"), rolesText(roles), StandardCharsets.UTF_8);
-        for (String cn : CNS) {
-            String capture = cn + "-" + t.node(cn).orElseThrow().segment() + ".pcap";
-            Path file = dir.resolve(capture);
-            List<Table1Cell> mine = cells.stream().filter(c -> c.cn.equals(cn)).toList();
-            if (!Files.isRegularFile(file)) {
-                mine.forEach(c -> c.problems.add("pcap: no capture " + file));
+        Set<String> ends = new java.util.TreeSet<>();
+        cells.forEach(c -> {
+            ends.add(c.mn);
+            ends.add(c.cn);
+        });
+        Map<String, PathReport> reports = new HashMap<>();
+        for (String node : ends) {
+            Path file = dir.resolve(capture(t, node));
+            if (Files.isRegularFile(file)) {
+                PathReport report = PathClassifier.classify(roles, List.of(file));
+                Files.writeString(dir.resolve("paths-" + node + ".md"), report.markdown(), StandardCharsets.UTF_8);
+                Files.writeString(dir.resolve("paths-" + node + ".json"), report.json(), StandardCharsets.UTF_8);
+                reports.put(node, report);
+            }
+        }
+        for (MatrixCell c : cells) {
+            c.pcapCapture = capture(t, c.cn);
+            if (!reports.containsKey(c.cn)) {
+                c.problems.add("pcap: no capture " + dir.resolve(c.pcapCapture));
                 continue;
             }
-            PathReport report = PathClassifier.classify(roles, List.of(file));
-            Files.writeString(dir.resolve("paths-" + cn + ".md"), report.markdown(), StandardCharsets.UTF_8);
-            Files.writeString(dir.resolve("paths-" + cn + ".json"), report.json(), StandardCharsets.UTF_8);
-            for (Table1Cell c : mine) {
-                c.pcapCapture = capture;
-                if (c.tunnelId != null) {
-                    classifyCell(c, report.tunnel(Long.parseUnsignedLong(c.tunnelId, 16)), file);
+            if (c.tunnelId == null) {
+                continue;
+            }
+            long id = Long.parseUnsignedLong(c.tunnelId, 16);
+            classifyCell(c, reports.get(c.cn).tunnel(id), dir.resolve(c.pcapCapture));
+            Optional<TunnelPath> atMn = Optional.ofNullable(reports.get(c.mn)).flatMap(r -> r.tunnel(id));
+            if (atMn.isEmpty()) {
+                c.problems.add("pcap: no DATA of tunnel " + c.tunnelId + " in the MN's capture " + capture(t, c.mn));
+            } else {
+                c.mnPcapPath = atMn.get().finalKind().name().toLowerCase(Locale.ROOT);
+                c.mnPcapHistory = atMn.get().history();
+                if (c.pcapPath != null && !c.pcapPath.equals(c.mnPcapPath)) {
+                    c.problems.add("the ends disagree: the MN's capture ends " + c.mnPcapPath + " ("
+                            + c.mnPcapHistory + "), the CN's " + c.pcapPath);
                 }
             }
         }
     }
 
-    static void classifyCell(Table1Cell c, Optional<TunnelPath> found, Path file) {
+    /** A node's capture file: {@code <node>-<segment>.pcap} in the lab's artifact folder. */
+    static String capture(Topology t, String node) {
+        return node + "-" + t.node(node).orElseThrow().segment() + ".pcap";
+    }
+
+    static void classifyCell(MatrixCell c, Optional<TunnelPath> found, Path file) {
         if (found.isEmpty()) {
             c.problems.add("pcap: no DATA of tunnel " + c.tunnelId + " in " + file.getFileName());
             return;
@@ -315,7 +418,7 @@ class Table1DockerIT {
 
     /** The roles in the text form {@code pcap-analysis paths --roles} reads (docs/pcap-analysis.md). */
     static String rolesText(Roles roles) {
-        StringBuilder sb = new StringBuilder("# Table1DockerIT: real addresses of this topology\n");
+        StringBuilder sb = new StringBuilder("# MatrixDockerIT: real addresses of this topology\n");
         roles.all().forEach((a, r) -> sb.append(IpLiteral.format(a)).append(" = ").append(r).append('\n'));
         return sb.toString();
     }
@@ -348,21 +451,21 @@ class Table1DockerIT {
         return "udp-echo " + target + " 7 " + ECHO_COUNT + " " + ECHO_SIZE;
     }
 
-    static Table1Cell.UdpEcho udpEchoResult(String reply) {
+    static MatrixCell.UdpEcho udpEchoResult(String reply) {
         if (!reply.startsWith("OK")) {
-            return new Table1Cell.UdpEcho(ECHO_COUNT, 0, 0, Double.NaN, reply);
+            return new MatrixCell.UdpEcho(ECHO_COUNT, 0, 0, Double.NaN, reply);
         }
-        return new Table1Cell.UdpEcho(Integer.parseInt(field(reply, "sent")), Integer.parseInt(field(reply,
+        return new MatrixCell.UdpEcho(Integer.parseInt(field(reply, "sent")), Integer.parseInt(field(reply,
                 "received")), Integer.parseInt(field(reply, "corrupted")), parseDouble(field(reply, "rttMsP50")),
                 reply);
     }
 
-    static Table1Cell.TcpEcho tcpEchoResult(String reply) {
+    static MatrixCell.TcpEcho tcpEchoResult(String reply) {
         Matcher m = Pattern.compile("^(OK|ERR) bytes=(\\d+) received=(\\d+) intact=(\\w+) ms=(\\S+)").matcher(reply);
         if (!m.find()) {
-            return new Table1Cell.TcpEcho(0, 0, false, Double.NaN, reply);
+            return new MatrixCell.TcpEcho(0, 0, false, Double.NaN, reply);
         }
-        return new Table1Cell.TcpEcho(Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)),
+        return new MatrixCell.TcpEcho(Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)),
                 "OK".equals(m.group(1)) && "true".equals(m.group(4)), parseDouble(m.group(5)), reply);
     }
 
@@ -374,29 +477,6 @@ class Table1DockerIT {
         }
     }
 
-    /**
-     * The paper's rules (section 3.2, Table 1): same IP version -> direct, unless both ends are
-     * NATed, when only endpoint-independent-mapping NATs let route optimisation go direct;
-     * different IP versions -> relay.
-     */
-    static String expectedPath(Topology t, String mn, String cn) {
-        Segment a = segment(t, mn);
-        Segment b = segment(t, cn);
-        if (a.kind().hasIpv6() && b.kind().hasIpv6()) {
-            return "direct";
-        }
-        if (!(a.kind().hasIpv4() && b.kind().hasIpv4())) {
-            return "relay";
-        }
-        Optional<Router> na = nat(t, mn);
-        Optional<Router> nb = nat(t, cn);
-        if (na.isPresent() && nb.isPresent()) {
-            return na.get().nat().endpointIndependentMapping() && nb.get().nat().endpointIndependentMapping()
-                    ? "direct" : "relay";
-        }
-        return "direct";
-    }
-
     private static Segment segment(Topology t, String node) {
         return t.segment(t.node(node).orElseThrow().segment()).orElseThrow();
     }
@@ -405,15 +485,22 @@ class Table1DockerIT {
         return t.gatewayOf(t.node(node).orElseThrow().segment());
     }
 
-    private static String kind(Topology t, String node) {
+    /** How a node is attached, for the report: its segment and every NAT on its way out. */
+    static String kind(Topology t, String node) {
         Segment s = segment(t, node);
-        return switch (s.kind()) {
+        String base = switch (s.kind()) {
             case IPV4_GLOBAL -> "IPv4 global";
-            case IPV4_PRIVATE -> "IPv4 private " + s.name().toUpperCase() + ", " + nat(t, node).orElseThrow().nat()
-                    .yamlName();
+            case IPV4_PRIVATE -> "IPv4 private " + s.name();
             case IPV6_ONLY -> "IPv6";
             case DUAL_STACK -> "dual-stack";
         };
+        List<String> nats = new ArrayList<>();
+        List<String> chain = PathOracle.chain(t, s.name());
+        for (int i = 0; i + 1 < chain.size(); i++) {
+            Router r = t.gatewayOf(chain.get(i)).orElseThrow();
+            nats.add(r.name() + " " + r.nat().yamlName());
+        }
+        return nats.isEmpty() ? base : base + " behind " + String.join(" < ", nats);
     }
 
     /** The CN's own addresses and the outside addresses of the NATs above it. */
@@ -476,9 +563,4 @@ class Table1DockerIT {
         return m.group(1) != null ? m.group(1) : "null".equals(m.group(2)) ? null : m.group(2);
     }
 
-    private static List<String> concat(List<String> a, List<String> b) {
-        List<String> l = new ArrayList<>(a);
-        l.addAll(b);
-        return l;
-    }
 }

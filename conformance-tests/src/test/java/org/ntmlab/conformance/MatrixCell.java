@@ -6,13 +6,13 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
- * One cell of Table 1 as measured: what the paper (and docs/protocol.md's path rules) expect,
- * what the MN's control channel reported from live traffic (its tunnel table), and what the
- * packet capture at the CN shows independently. Filled in two steps: {@code Table1DockerIT}
- * drives the traffic while the lab runs, then classifies the captures after the lab has
- * copied them.
+ * One cell of a topology's connectivity matrix as measured: what the rule table expects
+ * ({@code PathOracle}, or the file's {@code matrix.expect}), what both ends' control channels
+ * reported from live traffic (their tunnel tables), and what the packet captures at both ends
+ * show independently. Filled in two steps: {@code MatrixDockerIT} drives the traffic while the
+ * lab runs, then classifies the captures after the lab has closed them.
  */
-final class Table1Cell {
+final class MatrixCell {
     /** Result of {@code udp-echo}: datagrams echoed intact and their median round trip. */
     record UdpEcho(int sent, int received, int corrupted, double rttMsP50, String reply) {
         boolean ok(int count) {
@@ -59,10 +59,14 @@ final class Table1Cell {
     final String cn;
     final String mnKind;
     final String cnKind;
-    /** The paper's cell: "direct" or "relay". */
+    /** The expected path: "direct" or "relay". */
     final String expected;
-    /** Both ends behind NATs and the paper says direct: only through route optimisation. */
+    /** Direct only through route optimisation (the DC sees both ends NATed). */
     final boolean optimisationExpected;
+    /** Which rule of the table decided (docs/topology-format.md, "Expected paths"), or FILE. */
+    final String rule;
+    /** Why, in one sentence. */
+    final String why;
 
     /** Tunnel id as the node prints it (hex). */
     String tunnelId;
@@ -70,6 +74,8 @@ final class Table1Cell {
     String resolvePath;
     /** Path in the MN's tunnel table after all traffic (after route optimisation). */
     String tablePath;
+    /** Path of the same tunnel in the CN's tunnel table: both ends must agree. */
+    String cnTablePath;
     boolean optimised;
     String state;
     double setupMs = Double.NaN;
@@ -88,6 +94,9 @@ final class Table1Cell {
     String pcapCapture;
     /** Final path of the tunnel's DATA in the capture: "direct", "relay" or "other". */
     String pcapPath;
+    /** The same from the capture at the MN: both ends must send the same way. */
+    String mnPcapPath;
+    String mnPcapHistory;
     /** Path periods in time order, e.g. "RELAY -> DIRECT". */
     String pcapHistory;
     int pcapPeriods;
@@ -102,8 +111,8 @@ final class Table1Cell {
 
     final List<String> problems = new ArrayList<>();
 
-    Table1Cell(String topology, String mn, String cn, String mnKind, String cnKind, String expected,
-               boolean optimisationExpected) {
+    MatrixCell(String topology, String mn, String cn, String mnKind, String cnKind, String expected,
+               boolean optimisationExpected, String rule, String why) {
         this.topology = topology;
         this.mn = mn;
         this.cn = cn;
@@ -111,6 +120,13 @@ final class Table1Cell {
         this.cnKind = cnKind;
         this.expected = expected;
         this.optimisationExpected = optimisationExpected;
+        this.rule = rule;
+        this.why = why;
+    }
+
+    /** {@code direct}, {@code direct(optimised)} or {@code relay}: what the test name says. */
+    String expectedLabel() {
+        return optimisationExpected ? expected + "(optimised)" : expected;
     }
 
     boolean pass() {
@@ -152,16 +168,18 @@ final class Table1Cell {
     String json() {
         return "{\"topology\":" + q(topology) + ",\"mn\":" + q(mn) + ",\"cn\":" + q(cn) + ",\"mnKind\":" + q(mnKind)
                 + ",\"cnKind\":" + q(cnKind) + ",\"expected\":" + q(expected)
-                + ",\"optimisationExpected\":" + optimisationExpected + ",\"tunnelId\":" + q(tunnelId)
+                + ",\"optimisationExpected\":" + optimisationExpected + ",\"rule\":" + q(rule) + ",\"why\":" + q(why)
+                + ",\"tunnelId\":" + q(tunnelId)
                 + ",\"setupMs\":" + num(setupMs)
                 + ",\"tunnelTable\":{\"source\":\"MN control channel: tunnels\",\"resolvePath\":" + q(resolvePath)
                 + ",\"path\":" + q(tablePath) + ",\"optimised\":" + optimised + ",\"state\":" + q(state)
-                + ",\"evidence\":" + q(tableEvidence) + "}"
+                + ",\"evidence\":" + q(tableEvidence) + ",\"cnPath\":" + q(cnTablePath) + "}"
                 + ",\"pcap\":{\"source\":" + q(pcapCapture == null ? null : "target/lab/" + topology + "/" + pcapCapture)
                 + ",\"path\":" + q(pcapPath) + ",\"history\":" + q(pcapHistory) + ",\"periods\":" + pcapPeriods
                 + ",\"switchMs\":" + num(pcapSwitchMs)
                 + ",\"dataPackets\":" + pcapPackets + ",\"relayedFlag\":" + pcapRelayedFlag + ",\"pairs\":["
-                + pcapPairs.stream().map(Table1Cell::q).collect(Collectors.joining(",")) + "]}"
+                + pcapPairs.stream().map(MatrixCell::q).collect(Collectors.joining(",")) + "]"
+                + ",\"mnPath\":" + q(mnPcapPath) + ",\"mnHistory\":" + q(mnPcapHistory) + "}"
                 + ",\"udpEcho4\":" + (udp4 == null ? "null" : udp4.json())
                 + ",\"udpEcho6\":" + (udp6 == null ? "null" : udp6.json())
                 + ",\"tcpEcho4\":" + (tcp4 == null ? "null" : tcp4.json())
