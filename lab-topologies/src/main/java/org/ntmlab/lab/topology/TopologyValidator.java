@@ -69,6 +69,9 @@ final class TopologyValidator {
         }
         domains(t, p);
         matrix(t, p);
+        if (p.isEmpty()) {
+            Preflight.check(t, p); // needs a sound structure: names resolve, routers chain
+        }
     }
 
     /**

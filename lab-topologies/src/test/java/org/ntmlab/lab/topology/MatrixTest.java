@@ -14,6 +14,7 @@ class MatrixTest {
               - { name: g4, kind: ipv4-global, ipv4: 198.51.100.0/24 }
             servers:
               - { name: dc, role: dc, attach: [ { segment: g4 } ] }
+              - { name: rs, role: rs, attach: [ { segment: g4 } ] }
             nodes:
               - { name: alpha, fqdn: alpha.ntm.example, segment: g4 }
               - { name: beta, fqdn: beta.ntm.example, segment: g4 }
@@ -59,12 +60,12 @@ class MatrixTest {
                 """;
         assertThatThrownBy(() -> TopologyParser.parse("m.yaml", yaml))
                 .isInstanceOf(TopologyException.class)
-                .hasMessageContaining("m.yaml:17: matrix.colour: unknown field 'colour'")
-                .hasMessageContaining("m.yaml:11: matrix.mns[1]: no node 'delta' in this topology")
-                .hasMessageContaining("m.yaml:11: matrix.mns[2]: node 'alpha' named twice")
-                .hasMessageContaining("m.yaml:15: matrix.expect[1].path: unknown path 'sideways' (expected one of"
+                .hasMessageContaining("m.yaml:18: matrix.colour: unknown field 'colour'")
+                .hasMessageContaining("m.yaml:12: matrix.mns[1]: no node 'delta' in this topology")
+                .hasMessageContaining("m.yaml:12: matrix.mns[2]: node 'alpha' named twice")
+                .hasMessageContaining("m.yaml:16: matrix.expect[1].path: unknown path 'sideways' (expected one of"
                         + " direct, relay)")
-                .hasMessageContaining("m.yaml:16: matrix.expect[2].optimised: only a direct path can be optimised");
+                .hasMessageContaining("m.yaml:17: matrix.expect[2].optimised: only a direct path can be optimised");
     }
 
     @Test
@@ -79,8 +80,8 @@ class MatrixTest {
                     - { mn: alpha, cn: beta, path: relay }
                 """;
         assertThatThrownBy(() -> TopologyParser.parse("m.yaml", yaml))
-                .hasMessageContaining("m.yaml:14: matrix.expect[0]: 'beta -> alpha' is not a cell of the matrix")
-                .hasMessageContaining("m.yaml:16: matrix.expect[2]: a second expectation for alpha -> beta");
+                .hasMessageContaining("m.yaml:15: matrix.expect[0]: 'beta -> alpha' is not a cell of the matrix")
+                .hasMessageContaining("m.yaml:17: matrix.expect[2]: a second expectation for alpha -> beta");
     }
 
     @Test
