@@ -13,13 +13,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.ntmlab.lab.Lab;
+import org.ntmlab.lab.control.NodeControl;
 import org.ntmlab.lab.LabFaults;
 import org.ntmlab.lab.LabHost;
 import org.ntmlab.lab.LabOptions;
@@ -483,13 +483,8 @@ class FaultsDockerIT {
         long lastAt = 0;
         while (now() < back + LOOK_MS) {
             long at = now();
-            String reply = lab.control(p.mn(), "tunnels");
-            long rx = 0;
-            Matcher m = Pattern.compile("\\{[^{}]*\"peer\":\"" + Pattern.quote(p.cnFqdn()) + "\"[^{}]*}").matcher(reply);
-            while (m.find()) {
-                String v = MatrixDockerIT.json(m.group(), "rxPackets");
-                rx += v == null ? 0 : Long.parseLong(v);
-            }
+            long rx = lab.control(p.mn()).tunnels().stream().filter(row -> p.cnFqdn().equals(row.peer()))
+                    .mapToLong(NodeControl.TunnelRow::rxPackets).sum();
             if (lastRx >= 0 && at - lastAt >= 300 && rx - lastRx >= 20) {
                 return at;
             }
@@ -511,7 +506,7 @@ class FaultsDockerIT {
                 break;
             }
         }
-        if (!r.startsWith("OK") || !p.path().equals(MatrixDockerIT.field(r, "path"))) {
+        if (!r.startsWith("OK") || !p.path().equals(new NodeControl.Reply(r).field("path").orElse(null))) {
             problems.add("before " + f.name() + ": " + p.mn() + " -> " + p.cn() + " should have a " + p.path()
                     + " tunnel: " + r);
         }
@@ -521,9 +516,7 @@ class FaultsDockerIT {
     private String[] freshPair() {
         while (!fresh.isEmpty()) {
             String[] c = fresh.remove(0);
-            String fa = lab.control(c[0], "tunnels");
-            String fb = lab.control(c[1], "tunnels");
-            if (MatrixDockerIT.tunnelRow(fa, fqdn(c[1])) == null && MatrixDockerIT.tunnelRow(fb, fqdn(c[0])) == null) {
+            if (lab.control(c[0]).tunnel(fqdn(c[1])).isEmpty() && lab.control(c[1]).tunnel(fqdn(c[0])).isEmpty()) {
                 return c;
             }
         }
@@ -541,7 +534,7 @@ class FaultsDockerIT {
             r = lab.control(c[0], "resolve " + fqdn(c[1]));
             tries++;
             if (r.startsWith("OK")) {
-                return (now() - back) + " new resolve " + c[0] + "->" + c[1] + " " + MatrixDockerIT.field(r, "path")
+                return (now() - back) + " new resolve " + c[0] + "->" + c[1] + " " + new NodeControl.Reply(r).field("path").orElse("?")
                         + (tries > 1 ? " (try " + tries + ")" : "");
             }
             Thread.sleep(100);
@@ -582,8 +575,9 @@ class FaultsDockerIT {
                     why += " " + n.name() + ": " + s;
                     continue;
                 }
-                String v4 = MatrixDockerIT.field(s, "v4");
-                now.put(n.name(), v4 + " " + MatrixDockerIT.field(s, "v6"));
+                NodeControl.Reply reply = new NodeControl.Reply(s);
+                String v4 = reply.field("v4").orElse(null);
+                now.put(n.name(), v4 + " " + reply.field("v6").orElse(null));
                 if (!dns.contains(n.fqdn() + " " + v4 + "\n")) {
                     why += " DC's DNS for " + n.fqdn() + " is not " + v4;
                 }
@@ -692,7 +686,7 @@ class FaultsDockerIT {
         assertThat(PathOracle.expected(t, mn, cn).path()).as(mn + " -> " + cn + " by the rule table").isEqualTo(path);
         String r = lab.control(mn, "resolve " + fqdn(cn));
         assertThat(r).as("resolve " + mn + " -> " + cn).startsWith("OK").contains("path=" + path);
-        return new Pair(mn, cn, fqdn(cn), path, MatrixDockerIT.field(r, "v4"));
+        return new Pair(mn, cn, fqdn(cn), path, new NodeControl.Reply(r).field("v4").orElseThrow());
     }
 
     private static boolean samePair(String a, String b, Pair p) {
@@ -725,18 +719,12 @@ class FaultsDockerIT {
         }
     }
 
-    private static String field(String reply, String key) {
-        Matcher m = Pattern.compile("(?:^|\\s)" + key + "=(\\S+)").matcher(reply);
-        return m.find() ? m.group(1) : "";
+    static double num(String reply, String key) {
+        return new NodeControl.Reply(reply).num(key);
     }
 
-    /** A numeric field of a reply; NaN when absent or not a number. */
-    static double num(String reply, String key) {
-        try {
-            return Double.parseDouble(field(reply, key));
-        } catch (NumberFormatException e) {
-            return Double.NaN;
-        }
+    private static String field(String reply, String key) {
+        return new NodeControl.Reply(reply).field(key).orElse("");
     }
 
     private static long received(String tcpReply) {

@@ -1,117 +1,104 @@
-package org.ntmlab.conformance;
+package org.ntmlab.lab.scenario;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
+import org.ntmlab.lab.control.NodeControl;
 
 /**
  * One cell of a topology's connectivity matrix as measured: what the rule table expects
  * ({@code PathOracle}, or the file's {@code matrix.expect}), what both ends' control channels
- * reported from live traffic (their tunnel tables), and what the packet captures at both ends
- * show independently. Filled in two steps: {@code MatrixDockerIT} drives the traffic while the
- * lab runs, then classifies the captures after the lab has closed them.
+ * reported from live traffic (their tunnel tables), and, on the Docker backend, what the packet
+ * captures at both ends show independently. Filled in steps: {@link MatrixScenario} drives the
+ * traffic while the lab runs; a backend with captures classifies them after the lab closed them
+ * (the {@code pcap*} fields). A plain result holder: its fields are the report's columns.
  */
-final class MatrixCell {
-    /** Result of {@code udp-echo}: datagrams echoed intact and their median round trip. */
-    record UdpEcho(int sent, int received, int corrupted, double rttMsP50, String reply) {
-        boolean ok(int count) {
-            return sent == count && received == count && corrupted == 0;
-        }
+public final class MatrixCell {
 
-        String text() {
-            return received + "/" + sent + (Double.isNaN(rttMsP50) ? "" : String.format(Locale.ROOT, ", %.1f ms",
-                    rttMsP50));
-        }
-
-        String json() {
-            return "{\"sent\":" + sent + ",\"received\":" + received + ",\"corrupted\":" + corrupted
-                    + ",\"rttMsP50\":" + num(rttMsP50) + ",\"reply\":" + q(reply) + "}";
-        }
+    /** {@code udp-echo} in the report: {@code 20/20, 1.5 ms}. */
+    static String text(NodeControl.UdpEcho u) {
+        return u.received() + "/" + u.sent() + (Double.isNaN(u.rttMsP50()) ? "" : String.format(Locale.ROOT, ", %.1f ms",
+                u.rttMsP50()));
     }
 
-    /** Result of {@code tcp-echo}: {@code bytes} streamed to the CN's TCP echo and checked on return. */
-    record TcpEcho(int bytes, int received, boolean intact, double ms, String reply) {
-        boolean ok(int expectedBytes) {
-            return bytes == expectedBytes && received == expectedBytes && intact;
-        }
-
-        /** Payload echoed per second (each byte crossed the tunnel twice), Mbit/s. */
-        double mbitPerSecond() {
-            return ms > 0 ? bytes * 8.0 / (ms * 1000.0) : Double.NaN;
-        }
-
-        String text() {
-            if (!intact) {
-                return "✗ " + received + "/" + bytes + " B";
-            }
-            return String.format(Locale.ROOT, "%d kB %.0f ms %.1f Mbit/s", bytes / 1000, ms, mbitPerSecond());
-        }
-
-        String json() {
-            return "{\"bytes\":" + bytes + ",\"received\":" + received + ",\"intact\":" + intact + ",\"ms\":"
-                    + num(ms) + ",\"mbitPerSecond\":" + num(mbitPerSecond()) + ",\"reply\":" + q(reply) + "}";
-        }
+    static String json(NodeControl.UdpEcho u) {
+        return "{\"sent\":" + u.sent() + ",\"received\":" + u.received() + ",\"corrupted\":" + u.corrupted()
+                + ",\"rttMsP50\":" + num(u.rttMsP50()) + ",\"reply\":" + q(u.reply().line()) + "}";
     }
 
-    final String topology;
-    final String mn;
-    final String cn;
-    final String mnKind;
-    final String cnKind;
+    /** {@code tcp-echo} in the report: {@code 200 kB 400 ms 4.0 Mbit/s}, or what came back. */
+    static String text(NodeControl.TcpEcho t) {
+        if (!t.intact()) {
+            return "✗ " + t.received() + "/" + t.bytes() + " B";
+        }
+        return String.format(Locale.ROOT, "%d kB %.0f ms %.1f Mbit/s", t.bytes() / 1000, t.ms(), t.mbitPerSecond());
+    }
+
+    static String json(NodeControl.TcpEcho t) {
+        return "{\"bytes\":" + t.bytes() + ",\"received\":" + t.received() + ",\"intact\":" + t.intact() + ",\"ms\":"
+                + num(t.ms()) + ",\"mbitPerSecond\":" + num(t.mbitPerSecond()) + ",\"reply\":" + q(t.reply().line())
+                + "}";
+    }
+
+    public final String topology;
+    public final String mn;
+    public final String cn;
+    public final String mnKind;
+    public final String cnKind;
     /** The expected path: "direct" or "relay". */
-    final String expected;
+    public final String expected;
     /** Direct only through route optimisation (the DC sees both ends NATed). */
-    final boolean optimisationExpected;
+    public final boolean optimisationExpected;
     /** Which rule of the table decided (docs/topology-format.md, "Expected paths"), or FILE. */
-    final String rule;
+    public final String rule;
     /** Why, in one sentence. */
-    final String why;
+    public final String why;
 
     /** Tunnel id as the node prints it (hex). */
-    String tunnelId;
+    public String tunnelId;
     /** Path in the resolve reply (before route optimisation). */
-    String resolvePath;
+    public String resolvePath;
     /** Path in the MN's tunnel table after all traffic (after route optimisation). */
-    String tablePath;
+    public String tablePath;
     /** Path of the same tunnel in the CN's tunnel table: both ends must agree. */
-    String cnTablePath;
-    boolean optimised;
-    String state;
-    double setupMs = Double.NaN;
+    public String cnTablePath;
+    public boolean optimised;
+    public String state;
+    public double setupMs = Double.NaN;
     /** Why the tunnel table's path is believed: the tunnel's peer endpoint or relay address. */
-    String tableEvidence;
+    public String tableEvidence;
 
-    UdpEcho udp4;
-    UdpEcho udp6;
-    TcpEcho tcp4;
-    TcpEcho tcp6;
-    int pingSent;
-    int pingReceived;
-    double pingRttMsP50 = Double.NaN;
+    public NodeControl.UdpEcho udp4;
+    public NodeControl.UdpEcho udp6;
+    public NodeControl.TcpEcho tcp4;
+    public NodeControl.TcpEcho tcp6;
+    public int pingSent;
+    public int pingReceived;
+    public double pingRttMsP50 = Double.NaN;
 
     /** Capture file the pcap classification used (file name in target/lab/&lt;topology&gt;/). */
-    String pcapCapture;
+    public String pcapCapture;
     /** Final path of the tunnel's DATA in the capture: "direct", "relay" or "other". */
-    String pcapPath;
+    public String pcapPath;
     /** The same from the capture at the MN: both ends must send the same way. */
-    String mnPcapPath;
-    String mnPcapHistory;
+    public String mnPcapPath;
+    public String mnPcapHistory;
     /** Path periods in time order, e.g. "RELAY -> DIRECT". */
-    String pcapHistory;
-    int pcapPeriods;
+    public String pcapHistory;
+    public int pcapPeriods;
     /**
      * When the path changed more than once: from the end of the first period to the start of the
      * last, in ms (the two ends of an optimised tunnel switch a few ms apart, so the kinds alternate).
      */
-    double pcapSwitchMs = Double.NaN;
-    long pcapPackets;
-    long pcapRelayedFlag;
-    List<String> pcapPairs = List.of();
+    public double pcapSwitchMs = Double.NaN;
+    public long pcapPackets;
+    public long pcapRelayedFlag;
+    public List<String> pcapPairs = List.of();
 
-    final List<String> problems = new ArrayList<>();
+    public final List<String> problems = new ArrayList<>();
 
-    MatrixCell(String topology, String mn, String cn, String mnKind, String cnKind, String expected,
+    public MatrixCell(String topology, String mn, String cn, String mnKind, String cnKind, String expected,
                boolean optimisationExpected, String rule, String why) {
         this.topology = topology;
         this.mn = mn;
@@ -125,15 +112,15 @@ final class MatrixCell {
     }
 
     /** {@code direct}, {@code direct(optimised)} or {@code relay}: what the test name says. */
-    String expectedLabel() {
+    public String expectedLabel() {
         return optimisationExpected ? expected + "(optimised)" : expected;
     }
 
-    boolean pass() {
+    public boolean pass() {
         return problems.isEmpty();
     }
 
-    String problem() {
+    public String problem() {
         return problems.isEmpty() ? null : String.join("; ", problems);
     }
 
@@ -150,7 +137,7 @@ final class MatrixCell {
      * The pcap history, shortened when the kinds alternated while the two ends switched:
      * {@code RELAY→DIRECT (ends switched over 12.9 ms: 38 periods)}.
      */
-    String shortHistory() {
+    public String shortHistory() {
         if (pcapHistory == null) {
             return null;
         }
@@ -165,7 +152,7 @@ final class MatrixCell {
                 pcapSwitchMs, p.length);
     }
 
-    String json() {
+    public String json() {
         return "{\"topology\":" + q(topology) + ",\"mn\":" + q(mn) + ",\"cn\":" + q(cn) + ",\"mnKind\":" + q(mnKind)
                 + ",\"cnKind\":" + q(cnKind) + ",\"expected\":" + q(expected)
                 + ",\"optimisationExpected\":" + optimisationExpected + ",\"rule\":" + q(rule) + ",\"why\":" + q(why)
@@ -180,10 +167,10 @@ final class MatrixCell {
                 + ",\"dataPackets\":" + pcapPackets + ",\"relayedFlag\":" + pcapRelayedFlag + ",\"pairs\":["
                 + pcapPairs.stream().map(MatrixCell::q).collect(Collectors.joining(",")) + "]"
                 + ",\"mnPath\":" + q(mnPcapPath) + ",\"mnHistory\":" + q(mnPcapHistory) + "}"
-                + ",\"udpEcho4\":" + (udp4 == null ? "null" : udp4.json())
-                + ",\"udpEcho6\":" + (udp6 == null ? "null" : udp6.json())
-                + ",\"tcpEcho4\":" + (tcp4 == null ? "null" : tcp4.json())
-                + ",\"tcpEcho6\":" + (tcp6 == null ? "null" : tcp6.json())
+                + ",\"udpEcho4\":" + (udp4 == null ? "null" : json(udp4))
+                + ",\"udpEcho6\":" + (udp6 == null ? "null" : json(udp6))
+                + ",\"tcpEcho4\":" + (tcp4 == null ? "null" : json(tcp4))
+                + ",\"tcpEcho6\":" + (tcp6 == null ? "null" : json(tcp6))
                 + ",\"ping\":{\"sent\":" + pingSent + ",\"received\":" + pingReceived + ",\"rttMsP50\":"
                 + num(pingRttMsP50) + "}"
                 + ",\"pass\":" + pass() + ",\"problem\":" + q(problem()) + "}";

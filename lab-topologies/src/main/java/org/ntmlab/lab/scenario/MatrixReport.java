@@ -1,4 +1,4 @@
-package org.ntmlab.conformance;
+package org.ntmlab.lab.scenario;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +18,7 @@ import java.util.stream.Collectors;
  * columns), then one detail row per cell with the expected path and its rule, both ends'
  * classifications and the traffic results.
  */
-final class MatrixReport {
+public final class MatrixReport {
     static final String SOURCES = "Each path is classified twice: **table** = the MN's own tunnel table (control"
             + " command `tunnels` after the traffic; a direct tunnel's peer endpoint must be the CN or its NAT, a"
             + " relayed one's relay an RS), **pcap** = independently from the capture taken in the CN's container"
@@ -29,18 +29,18 @@ final class MatrixReport {
             + " expected path (the rule table of docs/topology-format.md, or the file's `matrix.expect`).";
     static final String LEGEND = "◎ direct, ○ via relay server (RS), ✗ failed. Matrix cell: the tunnel table's path"
             + " (optimised = direct after route optimisation), the pcap's path history, tunnel set-up time"
-            + " (MN's `resolve`) and the median RTT of " + MatrixDockerIT.PING_COUNT
+            + " (MN's `resolve`) and the median RTT of " + MatrixScenario.PING_COUNT
             + " ICMP pings in the final path.";
-    static final String TRAFFIC = "Traffic per cell, all asserted: UDP echo " + MatrixDockerIT.ECHO_COUNT + " x "
-            + MatrixDockerIT.ECHO_SIZE + " B over virtual IPv4 and IPv6 (received/sent, median RTT), TCP echo of "
-            + MatrixDockerIT.TCP4_BYTES / 1000 + " kB over virtual IPv4 and " + MatrixDockerIT.TCP6_BYTES / 1000
+    static final String TRAFFIC = "Traffic per cell, all asserted: UDP echo " + MatrixScenario.ECHO_COUNT + " x "
+            + MatrixScenario.ECHO_SIZE + " B over virtual IPv4 and IPv6 (received/sent, median RTT), TCP echo of "
+            + MatrixScenario.TCP4_BYTES / 1000 + " kB over virtual IPv4 and " + MatrixScenario.TCP6_BYTES / 1000
             + " kB over virtual IPv6 (every byte checked; time to stream and get everything back, payload Mbit/s),"
             + " ICMP echo.";
 
     private MatrixReport() {
     }
 
-    static String markdown(List<MatrixCell> cells) {
+    public static String markdown(List<MatrixCell> cells) {
         StringBuilder sb = new StringBuilder("# Connectivity matrix from live traffic (Docker lab)\n\n").append(LEGEND)
                 .append("\n\n").append(SOURCES).append("\n\n").append(TRAFFIC).append('\n');
         for (var e : byTopology(cells).entrySet()) {
@@ -82,10 +82,10 @@ final class MatrixReport {
         r.add(c.tablePath == null ? "-" : c.symbol() + " " + c.tablePath + (c.optimised ? " (optimised)" : ""));
         r.add(c.pcapPath == null ? "-" : MatrixCell.symbol(c.pcapPath) + " " + c.shortHistory() + ", "
                 + c.pcapPackets + " DATA");
-        r.add(c.udp4 == null ? "-" : c.udp4.text());
-        r.add(c.udp6 == null ? "-" : c.udp6.text());
-        r.add(c.tcp4 == null ? "-" : c.tcp4.text());
-        r.add(c.tcp6 == null ? "-" : c.tcp6.text());
+        r.add(c.udp4 == null ? "-" : MatrixCell.text(c.udp4));
+        r.add(c.udp6 == null ? "-" : MatrixCell.text(c.udp6));
+        r.add(c.tcp4 == null ? "-" : MatrixCell.text(c.tcp4));
+        r.add(c.tcp6 == null ? "-" : MatrixCell.text(c.tcp6));
         r.add(c.pingReceived + "/" + c.pingSent + (Double.isNaN(c.pingRttMsP50) ? ""
                 : String.format(Locale.ROOT, ", %.1f ms", c.pingRttMsP50)));
         return r;
@@ -104,11 +104,11 @@ final class MatrixReport {
         return s + (markdown ? " **✗ expected " + c.expected + "**" : " (✗ expected " + c.expected + ")");
     }
 
-    static String json(List<MatrixCell> cells) {
+    public static String json(List<MatrixCell> cells) {
         return "[\n" + cells.stream().map(MatrixCell::json).collect(Collectors.joining(",\n")) + "\n]\n";
     }
 
-    static String html(List<MatrixCell> cells) {
+    public static String html(List<MatrixCell> cells) {
         StringBuilder sb = new StringBuilder("<!doctype html><html><head><meta charset=\"utf-8\"><title>Connectivity matrix</title>"
                 + "<style>body{font-family:sans-serif}table{border-collapse:collapse;margin-bottom:2em}"
                 + "td,th{border:1px solid #999;padding:.4em .7em}td.fail{background:#fdd}td.ok{background:#efe}"
@@ -157,7 +157,7 @@ final class MatrixReport {
         return sb.append("</body></html>\n").toString();
     }
 
-    static void write(Path dir, List<MatrixCell> cells) throws IOException {
+    public static void write(Path dir, List<MatrixCell> cells) throws IOException {
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("matrix.md"), markdown(cells), StandardCharsets.UTF_8);
         Files.writeString(dir.resolve("matrix.json"), json(cells), StandardCharsets.UTF_8);
