@@ -134,7 +134,7 @@ final class Resolution {
                 pending.fail(rd.requestId(), clash);
                 return;
             }
-            t = new Tunnel(rd, ctx.config.suite(), ctx.loop.nanoTime());
+            t = new Tunnel(rd, java.util.List.of(), ctx.config.suite(), ctx.loop.nanoTime());
             ctx.tunnels.put(t);
         } else if (t.initiator != initiator) {
             ctx.counters.count(NodeCounter.ROLE_CHANGED); // keys are bound to the role: ignore a contradicting direction
@@ -142,7 +142,7 @@ final class Resolution {
         } else if (t.isUp() && rd.generation() == t.generation() && t.follows(rd)) {
             return; // a retransmission of what we already follow
         } else {
-            t.directed(rd);
+            t.directed(rd, java.util.List.of());
         }
         pending.directed(rd.requestId(), t.id);
         ctx.event(NodeEvents.ROUTE_DIRECTION, "tunnel=" + Long.toHexString(t.id) + " peer=" + t.peerFqdn + " role="
