@@ -48,7 +48,7 @@ public final class ProtocolConstants {
          * a DC passes on in ROUTE_DIRECTION: the wire format's maximum (wire.Register). Route
          * optimisation probes them when the DC saw both ends behind one public address.
          */
-        public static final int HOST_ENDPOINTS_PER_FAMILY = 4;
+        public static final int HOST_ENDPOINTS_PER_FAMILY = org.ntmlab.ntm.wire.HostEndpoints.MAX_PER_FAMILY;
         /**
          * Keepalive interval until the DC's REGISTER_ACK names one (docs/protocol.md: default
          * 10 s, well under the 30 s UDP mapping timeout RFC 4787 REQ-5 allows).
