@@ -246,7 +246,7 @@ final class RouteDirections {
         boolean selfOpens = toMn == d.mnInitiates();
         InetSocketAddress endpoint = d.relay() ? t.relay.info.address(selfFamily) : peerReach.observed();
         InetSocketAddress mapped = d.optimise() ? peerReach.observed() : null;
-        List<InetSocketAddress> hosts = behindOneAddress(d, selfReach, peerReach)
+        List<InetSocketAddress> hosts = t.remote == null && behindOneAddress(d, selfReach, peerReach)
                 ? hostsOfFamily(peer, peerFamily) : List.of();
         return new RouteDirection(toMn ? t.requestId : 0, t.id, t.generation,
                 toMn ? RouteDirection.INITIATOR : RouteDirection.RESPONDER, selfOpens,
@@ -259,7 +259,9 @@ final class RouteDirections {
      * NATed, from the same IP address of the family they use. Then their PROBEs to each other's
      * mapping need the NAT to hairpin, which many do not (Linux MASQUERADE), and the ends get
      * each other's host endpoints to probe on their shared segment (as ICE host candidates,
-     * RFC 8445 section 5.1.1.1). Only then: a node's private addresses reach no one else.
+     * RFC 8445 section 5.1.1.1). Only then, and only between two nodes of this DC (a CN of
+     * another domain has no host endpoints here, and gets none of ours): a node's private
+     * addresses reach no one else.
      */
     private static boolean behindOneAddress(PathDecision d, Position.Reach self, Position.Reach peer) {
         return d.optimise() && self.natted() && peer.natted()
@@ -280,6 +282,9 @@ final class RouteDirections {
     /** Counts a (re-)decision of {@code t} between two ends behind one public address. */
     private void countSameNat(PendingTunnel t) {
         PathDecision d = t.decision;
+        if (t.remote != null) {
+            return;
+        }
         Position.Reach m = t.mn.position().get(d.mnFamily());
         Position.Reach c = t.cnEnd().position().get(d.cnFamily());
         if (m != null && c != null && behindOneAddress(d, m, c)) {
