@@ -35,9 +35,7 @@ class PathAgreementMemoryTest {
         try (MemoryLab lab = new MemoryLab(nat(cnNat), nat(mnNat), CipherSuite.AES_128_GCM)) {
             NtmNode mn = lab.node("mn", lab.p2, "10.2.0.10");
             NtmNode cn = lab.node("cn", lab.p1, "10.1.0.10");
-            TunnelInfo t = mn.resolve(cn.fqdn()).get(5, TimeUnit.SECONDS);
-            assertThat(Table1MemoryTest.awaitPath(mn, t.tunnelId(), expected)).as("MN's path").isEqualTo(expected);
-            assertThat(Table1MemoryTest.awaitPath(cn, t.tunnelId(), expected)).as("CN's path").isEqualTo(expected);
+            TunnelInfo t = resolveAndAwaitPath(mn, cn, expected);
             if (expected.equals("relay")) {
                 // give route optimisation its whole budget: neither end may switch alone
                 Thread.sleep(1_500);
@@ -61,6 +59,14 @@ class PathAgreementMemoryTest {
             assertThat(lab.rs.counters().get("relayed")).as("datagrams the RS relayed once both ends were direct")
                     .isEqualTo(relayed);
         }
+    }
+
+    /** {@code mn} resolves {@code cn}; both ends' tunnel tables must show {@code path} in time. */
+    static TunnelInfo resolveAndAwaitPath(NtmNode mn, NtmNode cn, String path) throws Exception {
+        TunnelInfo t = mn.resolve(cn.fqdn()).get(5, TimeUnit.SECONDS);
+        assertThat(Table1MemoryTest.awaitPath(mn, t.tunnelId(), path)).as("%s's path", mn.fqdn()).isEqualTo(path);
+        assertThat(Table1MemoryTest.awaitPath(cn, t.tunnelId(), path)).as("%s's path", cn.fqdn()).isEqualTo(path);
+        return t;
     }
 
     static NatBehaviour nat(String name) throws Exception {

@@ -20,6 +20,7 @@ import org.ntmlab.ntm.signalling.Outbox;
 import org.ntmlab.ntm.transport.DatagramEndpoint;
 import org.ntmlab.ntm.transport.SelectorEventLoop;
 import org.ntmlab.ntm.transport.memory.NatBehaviour;
+import org.ntmlab.ntm.transport.memory.Segment;
 import org.ntmlab.ntm.wire.MessageType;
 import org.ntmlab.ntm.wire.Register;
 
@@ -40,12 +41,9 @@ class SameNatMemoryTest {
     @Test
     void twoNodesBehindOneNatTalkDirectlyOnTheirSegment() throws Exception {
         try (MemoryLab lab = new MemoryLab(NatBehaviour.PORT_RESTRICTED_CONE, CipherSuite.AES_128_GCM)) {
-            NtmNode a = lab.node("a", lab.p1, "10.1.0.10");
-            NtmNode b = lab.node("b", lab.p1, "10.1.0.11");
-            List<Delivery> data = tapData(lab, "a", "b");
-            TunnelInfo t = a.resolve(b.fqdn()).get(5, TimeUnit.SECONDS);
-            assertThat(Table1MemoryTest.awaitPath(a, t.tunnelId(), "direct")).as("a's path").isEqualTo("direct");
-            assertThat(Table1MemoryTest.awaitPath(b, t.tunnelId(), "direct")).as("b's path").isEqualTo("direct");
+            List<Delivery> data = directPairWatched(lab, lab.p1, "10.1.0.11");
+            NtmNode a = lab.nodes.get("a");
+            NtmNode b = lab.nodes.get("b");
             Thread.sleep(200); // anything sent before the switch has arrived
             long relayed = lab.rs.counters().get("relayed");
             data.clear();
@@ -64,14 +62,9 @@ class SameNatMemoryTest {
     @Test
     void nodesBehindDifferentNatsLearnNoHostEndpoints() throws Exception {
         try (MemoryLab lab = new MemoryLab(NatBehaviour.PORT_RESTRICTED_CONE, CipherSuite.AES_128_GCM)) {
-            NtmNode a = lab.node("a", lab.p1, "10.1.0.10");
-            NtmNode b = lab.node("b", lab.p2, "10.2.0.10");
-            List<Delivery> data = tapData(lab, "a", "b");
-            TunnelInfo t = a.resolve(b.fqdn()).get(5, TimeUnit.SECONDS);
-            assertThat(Table1MemoryTest.awaitPath(a, t.tunnelId(), "direct")).isEqualTo("direct");
-            assertThat(Table1MemoryTest.awaitPath(b, t.tunnelId(), "direct")).isEqualTo("direct");
+            List<Delivery> data = directPairWatched(lab, lab.p2, "10.2.0.10");
             data.clear();
-            Table1MemoryTest.echo(a, b.virtualV4(), "a -> b through both NATs");
+            Table1MemoryTest.echo(lab.nodes.get("a"), lab.nodes.get("b").virtualV4(), "a -> b through both NATs");
             assertThat(data).isNotEmpty().allSatisfy(d -> assertThat(d.src().getAddress().getHostAddress())
                     .isEqualTo(d.host().equals("a") ? "203.0.113.2" : "203.0.113.1"));
             assertThat(lab.dc.counters().get("sameNatDirections")).isZero();
@@ -110,6 +103,19 @@ class SameNatMemoryTest {
             assertThat(lab.dc.counters().get("badHostEndpoint")).as("10.1.0.99:22, loopback, 192.0.2.53")
                     .isEqualTo(3);
         }
+    }
+
+    /**
+     * Node a at 10.1.0.10 behind r1 and node b at {@code addressOfB} of {@code segmentOfB}; a
+     * resolves b and both go direct. Returns the DATA the network delivers to either, from the start.
+     */
+    private static List<Delivery> directPairWatched(MemoryLab lab, Segment segmentOfB, String addressOfB)
+            throws Exception {
+        NtmNode a = lab.node("a", lab.p1, "10.1.0.10");
+        NtmNode b = lab.node("b", segmentOfB, addressOfB);
+        List<Delivery> data = tapData(lab, "a", "b");
+        PathAgreementMemoryTest.resolveAndAwaitPath(a, b, "direct");
+        return data;
     }
 
     /** Records every DATA message the network delivers to {@code hosts}. */
