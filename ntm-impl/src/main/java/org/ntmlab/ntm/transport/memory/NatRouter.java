@@ -9,7 +9,8 @@ import java.util.Random;
 import java.util.Set;
 
 /**
- * A NAPT between a private segment and an outer one, with RFC 4787 mapping and filtering.
+ * A NAPT between a private segment and an outer one, with RFC 4787 mapping and filtering, and
+ * no hairpinning (see {@link #hairpinned()}).
  * All methods run under the {@link MemoryNetwork}'s lock.
  */
 public final class NatRouter {
@@ -26,6 +27,7 @@ public final class NatRouter {
     private final Map<Integer, Mapping> byExternalPort = new HashMap<>();
     private int nextPort = 20000;
     private long filteredInbound;
+    private long hairpinDropped;
     private long expiredMappings;
 
     NatRouter(String name, Segment inside, Segment outside, InetAddress outsideAddress, NatBehaviour behaviour,
@@ -61,6 +63,19 @@ public final class NatRouter {
     /** Inbound datagrams dropped by the filtering rule (RFC 4787 section 5). */
     public synchronized long filteredInbound() {
         return filteredInbound;
+    }
+
+    /**
+     * Datagrams from the inside to this router's own outside address, dropped: this NAT does not
+     * hairpin (RFC 4787 section 6, REQ-9, is not met; neither is it by Linux MASQUERADE without a
+     * rule of its own, which the Docker lab's NATs are).
+     */
+    public synchronized long hairpinned() {
+        return hairpinDropped;
+    }
+
+    synchronized void hairpinDropped() {
+        hairpinDropped++;
     }
 
     /**
