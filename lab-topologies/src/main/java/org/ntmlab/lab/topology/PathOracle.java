@@ -102,6 +102,13 @@ public final class PathOracle {
         List<Router> own = routersBelow(t, ca, ia);
         List<Router> theirs = routersBelow(t, cb, ib);
         String meet = ca.get(ia);
+        if (bothNated && (own.isEmpty() || theirs.isEmpty()) && !domain(a).equals(domain(b))) {
+            // the way between them is a private segment: only host endpoints reach it, and a DC
+            // hands those over only between two nodes of its own domain (docs/protocol.md)
+            return new Expected("relay", false, own.isEmpty() && theirs.isEmpty() ? Rule.SAME_SEGMENT
+                    : Rule.ONE_SIDE_OPEN, "they meet on the private segment " + meet + ", but host endpoints are"
+                    + " handed over only within one domain (" + domain(a) + ", " + domain(b) + ")");
+        }
         if (own.isEmpty() && theirs.isEmpty()) {
             return new Expected("direct", bothNated, Rule.SAME_SEGMENT, bothNated
                     ? "same segment " + meet + " behind a NAT: the DC sees both NATed; the host endpoints it hands"
@@ -164,6 +171,10 @@ public final class PathOracle {
         return strict.map(r -> (eimA ? cn : mn) + " maps per destination and " + r.name() + " on "
                 + (eimA ? mn : cn) + "'s side filters by address and port: the PROBE from the new mapping is"
                 + " dropped");
+    }
+
+    private static String domain(Node n) {
+        return n.fqdn().substring(n.fqdn().indexOf('.') + 1);
     }
 
     /** The segment chain of a node: its own segment, then each NAT's outside, to a segment without NAT. */

@@ -101,6 +101,30 @@ class PathOracleTest {
     }
 
     @Test
+    void hostEndpointsStayWithinOneDomain() {
+        String yaml = """
+                name: two-domains-one-nat
+                segments:
+                  - { name: g4, kind: ipv4-global, ipv4: 198.51.100.0/24 }
+                  - { name: p1, kind: ipv4-private, ipv4: 192.168.1.0/24, behind: r1 }
+                routers:
+                  - { name: r1, nat: port-restricted-cone, inside: p1, outside: g4 }
+                servers:
+                  - { name: dca, role: dc, domain: a.ntm.example, attach: [ { segment: g4 } ] }
+                  - { name: dcb, role: dc, domain: b.ntm.example, attach: [ { segment: g4 } ] }
+                  - { name: rs, role: rs, attach: [ { segment: g4 } ] }
+                nodes:
+                  - { name: x, fqdn: x.a.ntm.example, segment: p1 }
+                  - { name: y, fqdn: y.b.ntm.example, segment: p1 }
+                  - { name: z, fqdn: z.a.ntm.example, segment: p1 }
+                """;
+        Topology t = TopologyParser.parse("two-domains-one-nat.yaml", yaml);
+        assertThat(cell(t, "x", "y").label()).isEqualTo("relay");
+        assertThat(cell(t, "x", "y").why()).contains("only within one domain");
+        assertThat(cell(t, "x", "z").label()).isEqualTo("direct(optimised)");
+    }
+
+    @Test
     void oneEndWithoutNatOfItsOwn() {
         Topology t = shapes("symmetric", "symmetric", "symmetric");
         // a NATed end reaches a global one whatever its NAT: it opens the path
