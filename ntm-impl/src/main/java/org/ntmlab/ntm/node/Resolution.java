@@ -58,10 +58,9 @@ final class Resolution {
                 return;
             }
         }
-        if (!registration.isRegistered()) {
-            f.completeExceptionally(new IOException("node " + ctx.key.fqdn() + " is not registered with its DC"));
-            return;
-        }
+        // Not registered (yet, or again after the DC restarted or a keepalive went unanswered): the
+        // request waits for the registration within its usual tries instead of failing at once,
+        // so an application that resolves during a re-registration does not see an error.
         PendingResolves.Pending p = pending.add(fqdn, f);
         ctx.event(NodeEvents.DIRECTION_REQUEST, "peer=" + fqdn + " request=" + p.requestId);
         sendDirectionRequest(p);
@@ -99,7 +98,13 @@ final class Resolution {
         }
         if (p.tries++ >= DIRECTION_TRIES) {
             pending.remove(p.requestId);
-            p.future.completeExceptionally(new IOException("DC did not direct a path to " + p.fqdn));
+            p.future.completeExceptionally(new IOException(registration.isRegistered()
+                    ? "DC did not direct a path to " + p.fqdn
+                    : "node " + ctx.key.fqdn() + " is not registered with its DC"));
+            return;
+        }
+        if (!registration.isRegistered()) {
+            p.timer = ctx.loop.schedule(DIRECTION_RETRY_NANOS, () -> sendDirectionRequest(p));
             return;
         }
         Family f = ctx.signallingFamily();

@@ -92,7 +92,7 @@ public final class ProtocolConstants {
 
         /** Wait between DIRECTION_REQUEST retransmissions (docs/protocol.md "Direction": 500 ms). */
         public static final long DIRECTION_RETRY_NANOS = millisToNanos(500);
-        /** DIRECTION_REQUESTs without a ROUTE_DIRECTION before the resolve fails. */
+        /** DIRECTION_REQUESTs without a ROUTE_DIRECTION before the resolve fails (a try while the node is not registered waits instead of sending). */
         public static final int DIRECTION_TRIES = 10;
         /**
          * How long {@code NtmNode.resolver()} blocks an application thread for a resolve: covers

@@ -35,6 +35,48 @@ class DcRestartMemoryTest {
 
     private static final int KEEPALIVE_SECONDS = 1;
 
+    /**
+     * A resolve asked while the node is between registrations (its DC restarting) waits for the
+     * registration within its usual tries instead of failing at once (seen as "not registered with
+     * its DC" in LoopbackProcessesIT on a loaded machine); with the DC gone for good it fails with
+     * that reason once the tries are spent.
+     */
+    @Test
+    void aResolveWaitsForTheRegistrationInsteadOfFailingAtOnce() throws Exception {
+        try (MemoryLab lab = new MemoryLab(NatBehaviour.PORT_RESTRICTED_CONE, CipherSuite.AES_128_GCM,
+                KEEPALIVE_SECONDS)) {
+            NtmNode alice = lab.node("alice", lab.global4, "198.51.100.31");
+            NtmNode bob = lab.node("bob", lab.p1, "10.1.0.10");
+            NtmNode carol = lab.node("carol", lab.global6, "2001:db8::41");
+            lab.stopDc();
+            awaitTrue("alice notices the lost registration", 6000, () -> !alice.isRegistered());
+            java.util.concurrent.CompletableFuture<TunnelInfo> waiting = alice.resolve(bob.fqdn());
+            Thread.sleep(300);
+            assertThat(waiting).as("not failed while the DC is away").isNotDone();
+            lab.startDcAgain();
+            TunnelInfo t = waiting.get(10, TimeUnit.SECONDS);
+            assertThat(t.peerVirtualV4()).isEqualTo(bob.virtualV4());
+            Table1MemoryTest.echo(alice, bob.virtualV4(), "after the wait");
+
+            lab.stopDc();
+            awaitTrue("carol notices the lost registration", 6000, () -> !carol.isRegistered());
+            long t0 = System.nanoTime();
+            java.util.concurrent.CompletableFuture<TunnelInfo> never = carol.resolve(alice.fqdn());
+            assertThatFails(never, "is not registered with its DC");
+            assertThat((System.nanoTime() - t0) / 1_000_000).as("failed after its tries, not at once")
+                    .isGreaterThanOrEqualTo(4000);
+        }
+    }
+
+    private static void assertThatFails(java.util.concurrent.CompletableFuture<?> f, String why) throws Exception {
+        try {
+            f.get(15, TimeUnit.SECONDS);
+            throw new AssertionError("expected a failure: " + why);
+        } catch (java.util.concurrent.ExecutionException e) {
+            assertThat(e.getCause().getMessage()).contains(why);
+        }
+    }
+
     @Test
     void afterADcRestartBothNodesRegisterAgainWithTheirAddressesAndTheTunnelNeverStops() throws Exception {
         try (MemoryLab lab = new MemoryLab(NatBehaviour.PORT_RESTRICTED_CONE, CipherSuite.AES_128_GCM,
