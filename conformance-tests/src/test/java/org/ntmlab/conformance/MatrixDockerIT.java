@@ -175,28 +175,28 @@ class MatrixDockerIT {
         });
         Map<String, PathReport> reports = new HashMap<>();
         for (String node : ends) {
-            Path file = dir.resolve(capture(t, node));
-            if (Files.isRegularFile(file)) {
-                PathReport report = PathClassifier.classify(roles, List.of(file));
+            List<Path> files = captures(t, node).stream().map(dir::resolve).filter(Files::isRegularFile).toList();
+            if (!files.isEmpty()) {
+                PathReport report = PathClassifier.classify(roles, files);
                 Files.writeString(dir.resolve("paths-" + node + ".md"), report.markdown(), StandardCharsets.UTF_8);
                 Files.writeString(dir.resolve("paths-" + node + ".json"), report.json(), StandardCharsets.UTF_8);
                 reports.put(node, report);
             }
         }
         for (MatrixCell c : cells) {
-            c.pcapCapture = capture(t, c.cn);
+            c.pcapCapture = String.join(",", captures(t, c.cn));
             if (!reports.containsKey(c.cn)) {
-                c.problems.add("pcap: no capture " + dir.resolve(c.pcapCapture));
+                c.problems.add("pcap: no capture " + c.pcapCapture + " in " + dir);
                 continue;
             }
             if (c.tunnelId == null) {
                 continue;
             }
             long id = Long.parseUnsignedLong(c.tunnelId, 16);
-            classifyCell(c, reports.get(c.cn).tunnel(id), dir.resolve(c.pcapCapture));
+            classifyCell(c, reports.get(c.cn).tunnel(id), dir.resolve(captures(t, c.cn).get(0)));
             Optional<TunnelPath> atMn = Optional.ofNullable(reports.get(c.mn)).flatMap(r -> r.tunnel(id));
             if (atMn.isEmpty()) {
-                c.problems.add("pcap: no DATA of tunnel " + c.tunnelId + " in the MN's capture " + capture(t, c.mn));
+                c.problems.add("pcap: no DATA of tunnel " + c.tunnelId + " in the MN's captures " + captures(t, c.mn));
             } else {
                 c.mnPcapPath = atMn.get().finalKind().name().toLowerCase(Locale.ROOT);
                 c.mnPcapHistory = atMn.get().history();
@@ -208,9 +208,9 @@ class MatrixDockerIT {
         }
     }
 
-    /** A node's capture file: {@code <node>-<segment>.pcap} in the lab's artifact folder. */
-    static String capture(Topology t, String node) {
-        return node + "-" + t.node(node).orElseThrow().segment() + ".pcap";
+    /** A node's capture files, one per interface: {@code <node>-<segment>.pcap} in the lab's artifact folder. */
+    static List<String> captures(Topology t, String node) {
+        return t.node(node).orElseThrow().segments().stream().map(s -> node + "-" + s + ".pcap").toList();
     }
 
     static void classifyCell(MatrixCell c, Optional<TunnelPath> found, Path file) {

@@ -146,9 +146,9 @@ public final class NtmDeployment {
             h.container().copyFileToContainer(Transferable.of(ca), CA);
             List<String> reach = segmentsReachableFrom(n.name());
             InetAddress asAddr = reachableAddress(as, reach, n.name());
-            HostAddress mine = t.addresses().of(n.name()).get(0);
-            boolean v4 = mine.ipv4() != null;
-            boolean v6 = mine.ipv6() != null;
+            // a dual-stack node has an address of each family, on two segments
+            boolean v4 = t.addresses().of(n.name()).stream().anyMatch(a -> a.ipv4() != null);
+            boolean v6 = t.addresses().of(n.name()).stream().anyMatch(a -> a.ipv6() != null);
             // A mobile node (LabMobility) also gets the DC addresses of the segments it will move to.
             List<String> roamReach = new ArrayList<>(reach);
             for (String seg : lab.roamingSegments(n.name())) {

@@ -10,6 +10,7 @@ import org.ntmlab.lab.control.NodeControl;
 import org.ntmlab.lab.topology.AddressPlan.HostAddress;
 import org.ntmlab.lab.topology.IpLiteral;
 import org.ntmlab.lab.topology.Matrix;
+import org.ntmlab.lab.topology.Node;
 import org.ntmlab.lab.topology.PathOracle;
 import org.ntmlab.lab.topology.Router;
 import org.ntmlab.lab.topology.Segment;
@@ -147,22 +148,27 @@ public final class MatrixScenario {
         }
     }
 
-    /** How a node is attached, for the report: its segment and every NAT on its way out. */
+    /** How a node is attached, for the report: its segments and every NAT on its IPv4 way out. */
     public static String kind(Topology t, String node) {
-        Segment s = t.segment(t.node(node).orElseThrow().segment()).orElseThrow();
-        String base = switch (s.kind()) {
-            case IPV4_GLOBAL -> "IPv4 global";
-            case IPV4_PRIVATE -> "IPv4 private " + s.name();
-            case IPV6_ONLY -> "IPv6";
-            case DUAL_STACK -> "dual-stack";
-        };
-        List<String> nats = new java.util.ArrayList<>();
-        List<String> chain = PathOracle.chain(t, s.name());
-        for (int i = 0; i + 1 < chain.size(); i++) {
-            Router r = t.gatewayOf(chain.get(i)).orElseThrow();
-            nats.add(r.name() + " " + r.nat().yamlName());
+        Node n = t.node(node).orElseThrow();
+        List<String> parts = new java.util.ArrayList<>();
+        for (String name : n.segments()) {
+            Segment s = t.segment(name).orElseThrow();
+            String base = switch (s.kind()) {
+                case IPV4_GLOBAL -> "IPv4 global";
+                case IPV4_PRIVATE -> "IPv4 private " + s.name();
+                case IPV6_ONLY -> "IPv6";
+                case DUAL_STACK -> "dual-stack";
+            };
+            List<String> nats = new java.util.ArrayList<>();
+            List<String> chain = PathOracle.chain(t, s.name());
+            for (int i = 0; i + 1 < chain.size(); i++) {
+                Router r = t.gatewayOf(chain.get(i)).orElseThrow();
+                nats.add(r.name() + " " + r.nat().yamlName());
+            }
+            parts.add(nats.isEmpty() ? base : base + " behind " + String.join(" < ", nats));
         }
-        return nats.isEmpty() ? base : base + " behind " + String.join(" < ", nats);
+        return String.join(" + ", parts);
     }
 
     /** The CN's own addresses and the outside addresses of every NAT on its way out. */
@@ -172,7 +178,7 @@ public final class MatrixScenario {
             Optional.ofNullable(a.ipv4()).ifPresent(out::add);
             Optional.ofNullable(a.ipv6()).ifPresent(out::add);
         }
-        String seg = t.node(cn).orElseThrow().segment();
+        String seg = t.node(cn).orElseThrow().segmentWith(t, false).map(Segment::name).orElse(null);
         Optional<Router> r;
         while ((r = t.gatewayOf(seg)).isPresent()) {
             out.add(t.addresses().on(r.get().name(), r.get().outside()).ipv4());

@@ -73,8 +73,10 @@ public final class AddressPlan {
         }
         for (int i = 0; i < t.nodes().size(); i++) {
             Node n = t.nodes().get(i);
-            plan.claim(p, "nodes[" + i + "].ipv4", n.segment(), n.ipv4());
-            plan.claim(p, "nodes[" + i + "].ipv6", n.segment(), n.ipv6());
+            plan.claim(p, "nodes[" + i + "].ipv4", n.segmentWith(t, false).map(Segment::name).orElse(n.segment()),
+                    n.ipv4());
+            plan.claim(p, "nodes[" + i + "].ipv6", n.segmentWith(t, true).map(Segment::name).orElse(n.segment()),
+                    n.ipv6());
         }
         // 2. Router inside addresses default to .254.
         for (int i = 0; i < t.routers().size(); i++) {
@@ -97,7 +99,13 @@ public final class AddressPlan {
             plan.byHost.put(s.name(), List.copyOf(list));
         }
         for (Node n : t.nodes()) {
-            plan.byHost.put(n.name(), List.of(plan.fill(n.segment(), n.ipv4(), n.ipv6())));
+            List<HostAddress> list = new ArrayList<>();
+            for (String seg : n.segments()) {
+                // a dual-stack node's fixed IPv4 address belongs to its IPv4 segment, IPv6 to its IPv6 one
+                Segment s = t.segment(seg).orElseThrow();
+                list.add(plan.fill(seg, s.kind().hasIpv4() ? n.ipv4() : null, s.kind().hasIpv6() ? n.ipv6() : null));
+            }
+            plan.byHost.put(n.name(), List.copyOf(list));
         }
         // 4. 1:1 NAT mappings.
         for (Router r : t.routers()) {

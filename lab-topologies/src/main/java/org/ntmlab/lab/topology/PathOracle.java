@@ -73,17 +73,23 @@ public final class PathOracle {
     public static Expected byRules(Topology t, String mn, String cn) {
         Node a = t.node(mn).orElseThrow(() -> new IllegalArgumentException("no node " + mn + " in " + t));
         Node b = t.node(cn).orElseThrow(() -> new IllegalArgumentException("no node " + cn + " in " + t));
-        Segment sa = t.segment(a.segment()).orElseThrow();
-        Segment sb = t.segment(b.segment()).orElseThrow();
-        if (sa.kind().hasIpv6() && sb.kind().hasIpv6()) {
-            return new Expected("direct", false, Rule.IPV6, "both ends have IPv6, which has no NAT");
+        Optional<Segment> a6 = a.segmentWith(t, true);
+        Optional<Segment> b6 = b.segmentWith(t, true);
+        if (a6.isPresent() && b6.isPresent() && a6.get().name().equals(b6.get().name())) {
+            return new Expected("direct", false, Rule.IPV6, "both ends have IPv6 (" + a6.get().name()
+                    + "), which has no NAT");
         }
-        if (!(sa.kind().hasIpv4() && sb.kind().hasIpv4())) {
-            return new Expected("relay", false, Rule.NO_COMMON_FAMILY,
-                    "no IP version in common: an RS with both relays");
+        Optional<Segment> a4 = a.segmentWith(t, false);
+        Optional<Segment> b4 = b.segmentWith(t, false);
+        if (a4.isEmpty() || b4.isEmpty()) {
+            return a6.isPresent() && b6.isPresent()
+                    ? new Expected("relay", false, Rule.DISCONNECTED, "IPv6 on two segments the lab does not route"
+                    + " between (" + a6.get().name() + ", " + b6.get().name() + ")")
+                    : new Expected("relay", false, Rule.NO_COMMON_FAMILY, "no IP version in common: an RS with both"
+                    + " relays");
         }
-        List<String> ca = chain(t, a.segment());
-        List<String> cb = chain(t, b.segment());
+        List<String> ca = chain(t, a4.get().name());
+        List<String> cb = chain(t, b4.get().name());
         boolean natA = ca.size() > 1;
         boolean natB = cb.size() > 1;
         boolean bothNated = natA && natB;

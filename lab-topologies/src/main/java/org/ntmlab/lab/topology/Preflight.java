@@ -27,7 +27,7 @@ final class Preflight {
     static void check(Topology t, Problems p) {
         for (int i = 0; i < t.routers().size(); i++) {
             Router r = t.routers().get(i);
-            boolean someone = t.nodes().stream().anyMatch(n -> r.inside().equals(n.segment()))
+            boolean someone = t.nodes().stream().anyMatch(n -> n.segments().contains(r.inside()))
                     || t.servers().stream().anyMatch(s -> s.attach().stream().anyMatch(a -> r.inside().equals(a.segment())));
             if (!someone) {
                 p.add("routers[" + i + "].inside", "no node or server on segment '" + r.inside() + "' to check the NAT"
@@ -40,14 +40,14 @@ final class Preflight {
             Node n = t.nodes().get(i);
             String at = "nodes[" + i + "].segment";
             if (anyAs && reachable(t, n, ServerRole.AS, null).isEmpty()) {
-                p.add(at, "node '" + n.name() + "' reaches no AS from '" + n.segment() + "' (" + way(t, n)
+                p.add(at, "node '" + n.name() + "' reaches no AS from " + n.segments() + " (" + way(t, n)
                         + "); attach an AS to one of those segments");
             }
             if (anyDc) {
                 String domain = n.fqdn().substring(n.fqdn().indexOf('.') + 1);
                 if (reachable(t, n, ServerRole.DC, domain).isEmpty()) {
-                    p.add(at, "node '" + n.name() + "' reaches no DC serving " + domain + " from '" + n.segment()
-                            + "' (" + way(t, n) + "); attach that DC to one of those segments");
+                    p.add(at, "node '" + n.name() + "' reaches no DC serving " + domain + " from " + n.segments()
+                            + " (" + way(t, n) + "); attach that DC to one of those segments");
                 }
             }
         }
@@ -71,8 +71,8 @@ final class Preflight {
 
     /** Names of the servers of {@code role} (and {@code domain}, for a DC with one) that node {@code n} reaches. */
     static Set<String> reachable(Topology t, Node n, ServerRole role, String domain) {
-        Segment own = t.segment(n.segment()).orElseThrow();
-        List<String> v4 = own.kind().hasIpv4() ? PathOracle.chain(t, own.name()) : List.of();
+        List<String> v4 = n.segmentWith(t, false).map(s -> PathOracle.chain(t, s.name())).orElse(List.of());
+        String v6 = n.segmentWith(t, true).map(Segment::name).orElse(null);
         Set<String> out = new TreeSet<>();
         for (Server s : t.servers()) {
             if (s.role() != role || (domain != null && s.domain() != null && !s.domain().equals(domain))) {
@@ -84,7 +84,7 @@ final class Preflight {
                     continue;
                 }
                 boolean byV4 = seg.kind().hasIpv4() && v4.contains(seg.name());
-                boolean byV6 = seg.kind().hasIpv6() && own.kind().hasIpv6() && seg.name().equals(own.name());
+                boolean byV6 = seg.kind().hasIpv6() && seg.name().equals(v6);
                 if (byV4 || byV6) {
                     out.add(s.name());
                 }
@@ -95,14 +95,10 @@ final class Preflight {
 
     /** "its way out: p1 -> g4" or "IPv6 on v6". */
     private static String way(Topology t, Node n) {
-        Segment own = t.segment(n.segment()).orElseThrow();
         List<String> parts = new ArrayList<>();
-        if (own.kind().hasIpv4()) {
-            parts.add("IPv4 way out " + String.join(" -> ", PathOracle.chain(t, own.name())));
-        }
-        if (own.kind().hasIpv6()) {
-            parts.add("IPv6 on " + own.name());
-        }
+        n.segmentWith(t, false).ifPresent(s -> parts.add("IPv4 way out "
+                + String.join(" -> ", PathOracle.chain(t, s.name()))));
+        n.segmentWith(t, true).ifPresent(s -> parts.add("IPv6 on " + s.name()));
         return String.join(", ", parts);
     }
 }

@@ -165,9 +165,16 @@ public final class TopologyParser {
     }
 
     private Node node(Fields f) {
-        f.allow("name", "fqdn", "segment", "ipv4", "ipv6");
-        return new Node(f.string("name", true), f.string("fqdn", true), f.string("segment", true),
-                f.address("ipv4"), f.address("ipv6"));
+        f.allow("name", "fqdn", "segment", "segments", "ipv4", "ipv6");
+        String one = f.string("segment", false);
+        List<String> several = f.names("segments");
+        if (one != null && several != null) {
+            problems.add(f.at("segments"), "give 'segment' or 'segments', not both");
+        } else if (one == null && several == null) {
+            problems.add(f.at("segment"), "missing (required; 'segments: [a, b]' for a dual-stack node)");
+        }
+        return new Node(f.string("name", true), f.string("fqdn", true), several != null ? several
+                : one == null ? List.of() : List.of(one), f.address("ipv4"), f.address("ipv6"));
     }
 
     /** {@code matrix: { mns: [..], cns: [..], expect: [ { mn, cn, path, optimised?, why? } ] }}. */
@@ -202,7 +209,7 @@ public final class TopologyParser {
             map.keyLines().forEach((k, l) -> lines.put(at(k), l));
         }
 
-        private String at(String key) {
+        String at(String key) {
             return path.isEmpty() ? key : path + "." + key;
         }
 

@@ -58,11 +58,7 @@ final class TopologyValidator {
             } else if (!fqdns.add(n.fqdn())) {
                 p.add(at + ".fqdn", "duplicate fqdn '" + n.fqdn() + "'");
             }
-            Segment s = segmentRef(p, at + ".segment", n.segment(), segments);
-            if (s != null) {
-                address(p, at + ".ipv4", n.ipv4(), s, false);
-                address(p, at + ".ipv6", n.ipv6(), s, true);
-            }
+            nodeSegments(p, at, n, segments);
         }
         for (int i = 0; i < t.impairments().size(); i++) {
             impairment(t, p, "impairments[" + i + "]", t.impairments().get(i), segments);
@@ -71,6 +67,63 @@ final class TopologyValidator {
         matrix(t, p);
         if (p.isEmpty()) {
             Preflight.check(t, p); // needs a sound structure: names resolve, routers chain
+        }
+    }
+
+    /**
+     * A node is on one segment, or on two for a dual-stack host: one with IPv4 and one with IPv6
+     * (a node has one address per family, NtmDeployment gives it one DC address per family). Its
+     * fixed addresses belong to the segment of their family.
+     */
+    private static void nodeSegments(Problems p, String at, Node n, Map<String, Segment> segments) {
+        boolean several = n.segments().size() > 1;
+        String field = several ? at + ".segments" : at + ".segment";
+        if (n.segments().isEmpty()) {
+            if (!p.reported(at + ".segment") && !p.reported(at + ".segments")) {
+                required(p, at + ".segment");
+            }
+            return;
+        }
+        if (n.segments().size() > 2) {
+            p.add(field, "a node has at most two segments (one with IPv4, one with IPv6)");
+            return;
+        }
+        Segment v4 = null;
+        Segment v6 = null;
+        Segment last = null;
+        for (int j = 0; j < n.segments().size(); j++) {
+            Segment s = segmentRef(p, several ? field + "[" + j + "]" : field, n.segments().get(j), segments);
+            if (s == null) {
+                continue;
+            }
+            last = s;
+            if (s.kind().hasIpv4()) {
+                if (v4 != null) {
+                    p.add(field, "segments '" + v4.name() + "' and '" + s.name() + "' both have IPv4: a dual-stack"
+                            + " node has one segment per IP version");
+                }
+                v4 = s;
+            }
+            if (s.kind().hasIpv6()) {
+                if (v6 != null) {
+                    p.add(field, "segments '" + v6.name() + "' and '" + s.name() + "' both have IPv6: a dual-stack"
+                            + " node has one segment per IP version");
+                }
+                v6 = s;
+            }
+        }
+        // with one segment, "segment 'x' has no IPv6" says it all; with two, the family's segment
+        Segment forV4 = v4 != null ? v4 : several ? null : last;
+        Segment forV6 = v6 != null ? v6 : several ? null : last;
+        if (n.ipv4() != null && forV4 == null && last != null) {
+            p.add(at + ".ipv4", "no segment of node '" + n.name() + "' has IPv4");
+        } else if (forV4 != null) {
+            address(p, at + ".ipv4", n.ipv4(), forV4, false);
+        }
+        if (n.ipv6() != null && forV6 == null && last != null) {
+            p.add(at + ".ipv6", "no segment of node '" + n.name() + "' has IPv6");
+        } else if (forV6 != null) {
+            address(p, at + ".ipv6", n.ipv6(), forV6, true);
         }
     }
 

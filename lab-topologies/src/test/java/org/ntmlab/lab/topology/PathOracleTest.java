@@ -79,6 +79,7 @@ class PathOracleTest {
                   - { name: g2, fqdn: g2.ntm.example, segment: g4 }
                   - { name: v, fqdn: v.ntm.example, segment: v6 }
                   - { name: w, fqdn: w.ntm.example, segment: ds }
+                  - { name: x, fqdn: x.ntm.example, segments: [p1, v6] }
                 """.formatted(r1, r2, cgn));
     }
 
@@ -175,12 +176,33 @@ class PathOracleTest {
     @Test
     void addressFamilies() {
         Topology t = shapes("port-restricted-cone", "port-restricted-cone", "port-restricted-cone");
-        assertThat(cell(t, "v", "w")).extracting(PathOracle.Expected::label, PathOracle.Expected::rule)
+        assertThat(cell(t, "v", "x")).extracting(PathOracle.Expected::label, PathOracle.Expected::rule)
                 .containsExactly("direct", PathOracle.Rule.IPV6);
+        // IPv6 on two segments: the lab routes nothing between segments
+        assertThat(cell(t, "v", "w")).extracting(PathOracle.Expected::label, PathOracle.Expected::rule)
+                .containsExactly("relay", PathOracle.Rule.DISCONNECTED);
         assertThat(cell(t, "v", "a1")).extracting(PathOracle.Expected::label, PathOracle.Expected::rule)
                 .containsExactly("relay", PathOracle.Rule.NO_COMMON_FAMILY);
         // w's IPv4 is another global network than g4: no IPv4 way between them
         assertThat(cell(t, "w", "g").rule()).isEqualTo(PathOracle.Rule.DISCONNECTED);
+    }
+
+    /** x is dual-stack: behind r1 on IPv4 and native on IPv6. */
+    @Test
+    void aDualStackNodeTakesIpv6WhereItCanAndItsIpv4NatsElsewhere() {
+        Topology t = shapes("port-restricted-cone", "symmetric", "port-restricted-cone");
+        assertThat(cell(t, "x", "v")).extracting(PathOracle.Expected::label, PathOracle.Expected::rule)
+                .containsExactly("direct", PathOracle.Rule.IPV6);
+        assertThat(cell(t, "v", "x").label()).isEqualTo("direct");
+        assertThat(cell(t, "x", "a1")).extracting(PathOracle.Expected::label, PathOracle.Expected::rule)
+                .containsExactly("direct(optimised)", PathOracle.Rule.SAME_SEGMENT);
+        assertThat(cell(t, "x", "b").label()).isEqualTo("relay"); // port-restricted x symmetric
+        assertThat(cell(t, "x", "g").label()).isEqualTo("direct");
+        // its IPv6 segment is not w's: the lab routes no IPv6 between segments, and w's IPv4 is elsewhere
+        assertThat(cell(t, "x", "w").rule()).isEqualTo(PathOracle.Rule.DISCONNECTED);
+        assertThat(t.addresses().of("x")).hasSize(2);
+        assertThat(t.addresses().of("x").get(0).ipv4()).isNotNull();
+        assertThat(t.addresses().of("x").get(1).ipv6()).isNotNull();
     }
 
     @Test

@@ -48,7 +48,7 @@ class PreflightTest {
                   - { name: rs, role: rs, attach: [ { segment: g4 }, { segment: v6 } ] }
                 """;
         assertThatThrownBy(() -> TopologyParser.parse("pf.yaml", topology(v4only, "")))
-                .hasMessageContaining("pf.yaml:17: nodes[1].segment: node 'b' reaches no AS from 'v6' (IPv6 on v6)")
+                .hasMessageContaining("pf.yaml:17: nodes[1].segment: node 'b' reaches no AS from [v6] (IPv6 on v6)")
                 .hasMessageContaining("pf.yaml:17: nodes[1].segment: node 'b' reaches no DC serving ntm.example");
     }
 
@@ -62,6 +62,22 @@ class PreflightTest {
         assertThatThrownBy(() -> TopologyParser.parse("pf.yaml", topology(v4rs, "")))
                 .hasMessageContaining("matrix: cell a -> b is expected to relay, but no RS is reachable from both"
                         + " (a: IPv4 way out p1 -> g4; b: IPv6 on v6)");
+    }
+
+    @Test
+    void aDualStackNodeHasOneSegmentPerIpVersion() {
+        assertThatCode(() -> TopologyParser.parse("pf.yaml", topology(ALL_DUAL,
+                "  - { name: d, fqdn: d.ntm.example, segments: [p1, v6], ipv4: 192.168.1.77, ipv6: \"2001:db8:6::77\" }")))
+                .doesNotThrowAnyException();
+        assertThatThrownBy(() -> TopologyParser.parse("pf.yaml", topology(ALL_DUAL,
+                "  - { name: d, fqdn: d.ntm.example, segments: [p1, lone] }")))
+                .hasMessageContaining("nodes[3].segments: segments 'p1' and 'lone' both have IPv4");
+        assertThatThrownBy(() -> TopologyParser.parse("pf.yaml", topology(ALL_DUAL,
+                "  - { name: d, fqdn: d.ntm.example, segment: p1, segments: [p1, v6] }")))
+                .hasMessageContaining("nodes[3].segments: give 'segment' or 'segments', not both");
+        assertThatThrownBy(() -> TopologyParser.parse("pf.yaml", topology(ALL_DUAL,
+                "  - { name: d, fqdn: d.ntm.example, segments: [p1, v6], ipv6: \"2001:db8:7::1\" }")))
+                .hasMessageContaining("nodes[3].ipv6: 2001:db8:7::1 is not in segment 'v6'");
     }
 
     @Test

@@ -155,7 +155,7 @@ class TopologyParserTest {
         String yaml = withLine(17, "    fqdn: n1.ntm.example\n    colour: blue");
         assertThatThrownBy(() -> TopologyParser.parse("u.yaml", yaml))
                 .hasMessage("u.yaml:18: nodes[0].colour: unknown field 'colour' (expected one of name, fqdn,"
-                        + " segment, ipv4, ipv6)");
+                        + " segment, segments, ipv4, ipv6)");
     }
 
     @Test
