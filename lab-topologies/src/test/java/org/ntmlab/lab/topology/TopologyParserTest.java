@@ -124,7 +124,8 @@ class TopologyParserTest {
         assertThatThrownBy(() -> TopologyParser.parse("table1.yaml", yaml))
                 .isInstanceOf(TopologyException.class)
                 .hasMessage("table1.yaml:12: routers[0].nat: unknown NAT type 'foo' (expected one of "
-                        + "port-restricted-cone, symmetric, full-cone)");
+                        + "port-restricted-cone, symmetric, full-cone, restricted-cone, cgnat, or a mapping such as"
+                        + " { mapping: endpoint-independent, filtering: address-dependent })");
     }
 
     @Test

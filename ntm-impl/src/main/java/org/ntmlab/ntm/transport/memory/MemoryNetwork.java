@@ -19,7 +19,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>same segment: delivered directly;</li>
  *   <li>global to global (same family): delivered directly (the Internet);</li>
  *   <li>from a private segment: through its NAT router, then onward from the outside;</li>
- *   <li>to a router's outside address: the router's mapping and filtering decide.</li>
+ *   <li>to a router's outside address: the router's mapping and filtering decide;</li>
+ *   <li>from a private segment to its own router's outside address: hairpinning, if the router
+ *       has it (otherwise dropped).</li>
  * </ul>
  */
 public final class MemoryNetwork implements AutoCloseable {
@@ -151,6 +153,14 @@ public final class MemoryNetwork implements AutoCloseable {
         }
         if (dstSeg == from || (from.isGlobal() && dstSeg.isGlobal())) {
             arrive(dstSeg, owner, d, hops);
+        } else if (from.gateway != null && owner == from.gateway) {
+            // to the NAT's own outside address from inside: hairpinning, or nothing
+            Datagram in = from.gateway.hairpin(d, nowMs());
+            if (in == null) {
+                dropped.incrementAndGet();
+            } else {
+                route(from, in, hops + 1);
+            }
         } else if (from.gateway != null) {
             NatRouter r = from.gateway;
             route(r.outside(), r.outbound(d, nowMs()), hops + 1);
