@@ -554,13 +554,19 @@ public final class Lab implements AutoCloseable {
      * {@code to} saw ({@code address:port}), or "" when nothing arrived within 2 s.
      */
     public String udpProbe(String from, int sourcePort, InetAddress target, int port, String to) {
+        return udpProbe(from, sourcePort, target, port, to, port);
+    }
+
+    /** {@link #udpProbe(String, int, InetAddress, int, String)} with {@code to} listening on {@code listenPort}. */
+    public String udpProbe(String from, int sourcePort, InetAddress target, int port, String to, int listenPort) {
         LabHost rx = host(to);
-        String file = "/run/ntm/udp-probe-" + port + ".txt";
-        String tag = "udp-probe-" + port;
-        rx.startBackground(tag, "rm -f " + file + "; exec timeout 10 socat -u UDP4-RECVFROM:" + port
+        String file = "/run/ntm/udp-probe-" + listenPort + ".txt";
+        String tag = "udp-probe-" + listenPort;
+        rx.startBackground(tag, "rm -f " + file + "; exec timeout 10 socat -u UDP4-RECVFROM:" + listenPort
                 + " SYSTEM:'echo $SOCAT_PEERADDR $SOCAT_PEERPORT >" + file + "'"); // socat splits at ':'
         try {
-            rx.execOk("for i in $(seq 50); do ss -Huln | grep -q ':" + port + " ' && exit 0; sleep 0.1; done; exit 1");
+            rx.execOk("for i in $(seq 50); do ss -Huln | grep -q ':" + listenPort + " ' && exit 0; sleep 0.1; done;"
+                    + " exit 1");
             host(from).execOk("echo probe | socat -u - UDP4-SENDTO:" + IpLiteral.format(target) + ":" + port
                     + ",sourceport=" + sourcePort);
             return rx.exec("for i in $(seq 20); do [ -s " + file + " ] && exec cat " + file + "; sleep 0.1; done")

@@ -91,7 +91,28 @@ class NatTypesIT {
                     .hasSizeGreaterThanOrEqualTo(4);
 
             addressDependentFilterExpires(lab, t);
+            symmetricFiltersByAddressAndPort(lab, t);
         }
+    }
+
+    /**
+     * stun-client does not test the filtering of a dependent mapping: the symmetric router lets in
+     * the endpoint its inside host sent to, and not another port of that address.
+     */
+    private static void symmetricFiltersByAddressAndPort(Lab lab, Topology t) {
+        Router sym = t.routers().stream().filter(r -> r.nat().equals(NatType.SYMMETRIC)).findFirst().orElseThrow();
+        String inside = t.nodes().stream().filter(n -> n.segment().equals(sym.inside())).findFirst().orElseThrow()
+                .name();
+        InetAddress peer = t.addresses().on("peer", "g4").ipv4();
+        String[] mapped = lab.udpProbe(inside, 40001, peer, 9998, "peer").split(":");
+        assertThat(mapped[0]).isEqualTo(IpLiteral.format(t.addresses().on(sym.name(), sym.outside()).ipv4()));
+        InetAddress e = IpLiteral.of(mapped[0]);
+        int port = Integer.parseInt(mapped[1]);
+        String otherPort = lab.udpProbe("peer", 5557, e, port, inside, 40001);
+        String contacted = lab.udpProbe("peer", 9998, e, port, inside, 40001);
+        System.out.println("symmetric filter at " + sym.name() + ": mapping " + String.join(":", mapped) + ", from "
+                + "another port '" + otherPort + "', from the contacted endpoint '" + contacted + "'");
+        assertThat(List.of(otherPort, contacted)).containsExactly("", IpLiteral.format(peer) + ":9998");
     }
 
     /**

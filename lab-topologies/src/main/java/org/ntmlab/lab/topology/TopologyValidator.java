@@ -232,10 +232,6 @@ final class TopologyValidator {
                         + "'; set its 'behind: " + r.name() + "'");
             }
             address(p, at + ".insideAddress", r.insideAddress(), in, false);
-            if (NatType.CGNAT.equals(r.nat()) && in.ipv4() != null && !in.ipv4().within(Cidr.SHARED_100_64)) {
-                p.add(at + ".inside", "segment '" + in.name() + "' (" + in.ipv4() + ") is not in 100.64.0.0/10: a"
-                        + " cgnat router's inside is the shared address space of RFC 6598");
-            }
         }
         if (out != null) {
             if (!out.kind().hasIpv4()) {
