@@ -101,6 +101,11 @@ public record NatType(Mapping mapping, Filtering filtering, boolean hairpinning,
         return PRESETS;
     }
 
+    /** The presets as an array: what {@code values()} gave when NatType was an enum of them. */
+    public static NatType[] values() {
+        return PRESETS.toArray(new NatType[0]);
+    }
+
     /** Every combination of the vocabulary (3 mappings x 3 filterings x hairpinning x port preservation). */
     public static List<NatType> all() {
         List<NatType> out = new ArrayList<>();

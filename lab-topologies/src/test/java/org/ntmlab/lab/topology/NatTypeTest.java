@@ -27,6 +27,7 @@ class NatTypeTest {
             assertThat(t.toString()).isEqualTo(t.yamlName());
         }
         assertThat(NatType.fromYaml("cone")).isEmpty();
+        assertThat(NatType.values()).containsExactlyElementsOf(NatType.presets());
         // the accessors other code reads
         assertThat(NatType.SYMMETRIC.endpointIndependentMapping()).isFalse();
         assertThat(NatType.PORT_RESTRICTED_CONE.endpointIndependentMapping()).isTrue();
