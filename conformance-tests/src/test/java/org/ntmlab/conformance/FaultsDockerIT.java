@@ -13,19 +13,20 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.ntmlab.lab.Lab;
+import org.ntmlab.lab.control.NodeControl;
 import org.ntmlab.lab.LabFaults;
 import org.ntmlab.lab.LabHost;
 import org.ntmlab.lab.LabOptions;
 import org.ntmlab.lab.NtmDeployment;
 import org.ntmlab.lab.topology.IpLiteral;
 import org.ntmlab.lab.topology.Node;
+import org.ntmlab.lab.topology.PathOracle;
 import org.ntmlab.lab.topology.Router;
 import org.ntmlab.lab.topology.SegmentKind;
 import org.ntmlab.lab.topology.Server;
@@ -118,7 +119,7 @@ class FaultsDockerIT {
     void up() {
         t0 = System.currentTimeMillis();
         t = Topology.load(Path.of(System.getProperty("ntm.topologies", "../topologies")).resolve("table1.yaml"));
-        // NAT types are verified by Table1DockerIT on this very file; own artifact folder, so the
+        // NAT types are verified by MatrixDockerIT on this very file; own artifact folder, so the
         // two ITs do not empty each other's captures.
         lab = Lab.start(t, LabOptions.defaults().withVerifyNat(false)
                 .withArtifacts(Path.of(System.getProperty("ntm.lab.artifacts", "target/lab")).resolve("faults")));
@@ -148,7 +149,7 @@ class FaultsDockerIT {
                 if (samePair(a, b, direct) || samePair(a, b, relay)) {
                     continue;
                 }
-                ("relay".equals(Table1DockerIT.expectedPath(t, a, b)) ? fresh : others).add(new String[] {a, b});
+                ("relay".equals(PathOracle.expected(t, a, b).path()) ? fresh : others).add(new String[] {a, b});
             }
         }
         fresh.addAll(others);
@@ -482,13 +483,8 @@ class FaultsDockerIT {
         long lastAt = 0;
         while (now() < back + LOOK_MS) {
             long at = now();
-            String reply = lab.control(p.mn(), "tunnels");
-            long rx = 0;
-            Matcher m = Pattern.compile("\\{[^{}]*\"peer\":\"" + Pattern.quote(p.cnFqdn()) + "\"[^{}]*}").matcher(reply);
-            while (m.find()) {
-                String v = Table1DockerIT.json(m.group(), "rxPackets");
-                rx += v == null ? 0 : Long.parseLong(v);
-            }
+            long rx = lab.control(p.mn()).tunnels().stream().filter(row -> p.cnFqdn().equals(row.peer()))
+                    .mapToLong(NodeControl.TunnelRow::rxPackets).sum();
             if (lastRx >= 0 && at - lastAt >= 300 && rx - lastRx >= 20) {
                 return at;
             }
@@ -510,7 +506,7 @@ class FaultsDockerIT {
                 break;
             }
         }
-        if (!r.startsWith("OK") || !p.path().equals(Table1DockerIT.field(r, "path"))) {
+        if (!r.startsWith("OK") || !p.path().equals(new NodeControl.Reply(r).field("path").orElse(null))) {
             problems.add("before " + f.name() + ": " + p.mn() + " -> " + p.cn() + " should have a " + p.path()
                     + " tunnel: " + r);
         }
@@ -520,9 +516,7 @@ class FaultsDockerIT {
     private String[] freshPair() {
         while (!fresh.isEmpty()) {
             String[] c = fresh.remove(0);
-            String fa = lab.control(c[0], "tunnels");
-            String fb = lab.control(c[1], "tunnels");
-            if (Table1DockerIT.tunnelRow(fa, fqdn(c[1])) == null && Table1DockerIT.tunnelRow(fb, fqdn(c[0])) == null) {
+            if (lab.control(c[0]).tunnel(fqdn(c[1])).isEmpty() && lab.control(c[1]).tunnel(fqdn(c[0])).isEmpty()) {
                 return c;
             }
         }
@@ -540,7 +534,7 @@ class FaultsDockerIT {
             r = lab.control(c[0], "resolve " + fqdn(c[1]));
             tries++;
             if (r.startsWith("OK")) {
-                return (now() - back) + " new resolve " + c[0] + "->" + c[1] + " " + Table1DockerIT.field(r, "path")
+                return (now() - back) + " new resolve " + c[0] + "->" + c[1] + " " + new NodeControl.Reply(r).field("path").orElse("?")
                         + (tries > 1 ? " (try " + tries + ")" : "");
             }
             Thread.sleep(100);
@@ -581,8 +575,9 @@ class FaultsDockerIT {
                     why += " " + n.name() + ": " + s;
                     continue;
                 }
-                String v4 = Table1DockerIT.field(s, "v4");
-                now.put(n.name(), v4 + " " + Table1DockerIT.field(s, "v6"));
+                NodeControl.Reply reply = new NodeControl.Reply(s);
+                String v4 = reply.field("v4").orElse(null);
+                now.put(n.name(), v4 + " " + reply.field("v6").orElse(null));
                 if (!dns.contains(n.fqdn() + " " + v4 + "\n")) {
                     why += " DC's DNS for " + n.fqdn() + " is not " + v4;
                 }
@@ -688,10 +683,10 @@ class FaultsDockerIT {
     }
 
     private Pair pair(String mn, String cn, String path) {
-        assertThat(Table1DockerIT.expectedPath(t, mn, cn)).as(mn + " -> " + cn + " by the paper's rules").isEqualTo(path);
+        assertThat(PathOracle.expected(t, mn, cn).path()).as(mn + " -> " + cn + " by the rule table").isEqualTo(path);
         String r = lab.control(mn, "resolve " + fqdn(cn));
         assertThat(r).as("resolve " + mn + " -> " + cn).startsWith("OK").contains("path=" + path);
-        return new Pair(mn, cn, fqdn(cn), path, Table1DockerIT.field(r, "v4"));
+        return new Pair(mn, cn, fqdn(cn), path, new NodeControl.Reply(r).field("v4").orElseThrow());
     }
 
     private static boolean samePair(String a, String b, Pair p) {
@@ -724,18 +719,12 @@ class FaultsDockerIT {
         }
     }
 
-    private static String field(String reply, String key) {
-        Matcher m = Pattern.compile("(?:^|\\s)" + key + "=(\\S+)").matcher(reply);
-        return m.find() ? m.group(1) : "";
+    static double num(String reply, String key) {
+        return new NodeControl.Reply(reply).num(key);
     }
 
-    /** A numeric field of a reply; NaN when absent or not a number. */
-    static double num(String reply, String key) {
-        try {
-            return Double.parseDouble(field(reply, key));
-        } catch (NumberFormatException e) {
-            return Double.NaN;
-        }
+    private static String field(String reply, String key) {
+        return new NodeControl.Reply(reply).field(key).orElse("");
     }
 
     private static long received(String tcpReply) {

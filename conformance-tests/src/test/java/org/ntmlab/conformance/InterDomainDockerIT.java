@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.ntmlab.lab.Lab;
+import org.ntmlab.lab.control.NodeControl;
 import org.ntmlab.lab.topology.Topology;
 import org.ntmlab.pcap.path.PathClassifier;
 import org.ntmlab.pcap.path.PathKind;
@@ -78,10 +79,11 @@ class InterDomainDockerIT {
     void mnOfDomainAReachesCnOfDomainBDirectly() {
         String resolve = lab.control("mn", "resolve cn.b.ntm.example");
         assertThat(resolve).as("resolve across domains").startsWith("OK").contains("path=direct");
-        expected.add(new String[] {"cn-g.pcap", Table1DockerIT.field(resolve, "tunnel"), "DIRECT"});
+        expected.add(new String[] {"cn-g.pcap", new NodeControl.Reply(resolve).field("tunnel").orElseThrow(), "DIRECT"});
         traffic("mn", "cn.b.ntm.example");
-        String row = tunnelRow("mn", "cn.b.ntm.example");
-        assertThat(row).contains("\"path\":\"direct\"").contains("203.0.113.180");
+        NodeControl.TunnelRow row = tunnelRow("mn", "cn.b.ntm.example");
+        assertThat(row.path()).isEqualTo("direct");
+        assertThat(row.peerEndpoint()).startsWith("203.0.113.180:");
     }
 
     @Test
@@ -89,11 +91,14 @@ class InterDomainDockerIT {
     void mnReachesTheIpv6OnlyCnOfDomainBThroughTheRs() {
         String resolve = lab.control("mn", "resolve cn6.b.ntm.example");
         assertThat(resolve).as("IPv4 MN to IPv6 CN across domains").startsWith("OK").contains("path=relay");
-        expected.add(new String[] {"cn6-v6.pcap", Table1DockerIT.field(resolve, "tunnel"), "RELAY"});
+        expected.add(new String[] {"cn6-v6.pcap", new NodeControl.Reply(resolve).field("tunnel").orElseThrow(), "RELAY"});
         traffic("mn", "cn6.b.ntm.example");
-        assertThat(tunnelRow("mn", "cn6.b.ntm.example")).contains("\"path\":\"relay\"").contains("203.0.113.170");
-        assertThat(tunnelRow("cn6", "mn.a.ntm.example")).as("the CN's end, directed by dcb")
-                .contains("\"path\":\"relay\"").contains("2001:db8:88:0:0:0:0:30");
+        NodeControl.TunnelRow mn = tunnelRow("mn", "cn6.b.ntm.example");
+        assertThat(mn.path()).isEqualTo("relay");
+        assertThat(mn.relay()).startsWith("203.0.113.170:");
+        NodeControl.TunnelRow cn = tunnelRow("cn6", "mn.a.ntm.example");
+        assertThat(cn.path()).as("the CN's end, directed by dcb").isEqualTo("relay");
+        assertThat(cn.relay()).as("the CN's end, directed by dcb").startsWith("[2001:db8:88:0:0:0:0:30]:");
     }
 
     @Test
@@ -101,10 +106,11 @@ class InterDomainDockerIT {
     void cnOfDomainBReachesMnOfDomainABehindItsNat() {
         String resolve = lab.control("cn", "resolve mn.a.ntm.example");
         assertThat(resolve).as("domain b as the MN side").startsWith("OK").contains("path=direct");
-        expected.add(new String[] {"cn-g.pcap", Table1DockerIT.field(resolve, "tunnel"), "DIRECT"});
+        expected.add(new String[] {"cn-g.pcap", new NodeControl.Reply(resolve).field("tunnel").orElseThrow(), "DIRECT"});
         traffic("cn", "mn.a.ntm.example");
-        assertThat(tunnelRow("cn", "mn.a.ntm.example")).as("direct to mn's NAT mapping at ra")
-                .contains("\"path\":\"direct\"").contains("203.0.113.201");
+        NodeControl.TunnelRow row = tunnelRow("cn", "mn.a.ntm.example");
+        assertThat(row.path()).as("direct to mn's NAT mapping at ra").isEqualTo("direct");
+        assertThat(row.peerEndpoint()).as("direct to mn's NAT mapping at ra").startsWith("203.0.113.201:");
     }
 
     /**
@@ -119,7 +125,7 @@ class InterDomainDockerIT {
         lab.close();
         assertThat(expected).as("tunnels recorded by the earlier tests").hasSize(3);
         for (String[] e : expected) {
-            Optional<TunnelPath> tp = PathClassifier.classify(Table1DockerIT.roles(topology),
+            Optional<TunnelPath> tp = PathClassifier.classify(MatrixDockerIT.roles(topology),
                     List.of(dir.resolve(e[0]))).tunnel(Long.parseUnsignedLong(e[1], 16));
             assertThat(tp).as("DATA of tunnel " + e[1] + " in " + e[0]).isPresent();
             assertThat(tp.get().finalKind()).as("path of tunnel " + e[1] + " in " + e[0] + ": " + tp.get().history())
@@ -138,13 +144,10 @@ class InterDomainDockerIT {
         assertThat(lab.control(from, "ping " + fqdn + " 5")).startsWith("OK").contains("received=5");
     }
 
-    private String tunnelRow(String node, String fqdn) {
-        String table = lab.control(node, "tunnels");
-        String row = Table1DockerIT.tunnelRow(table, fqdn);
-        if (row == null) {
-            throw new AssertionError(node + " has no tunnel to " + fqdn + ": " + table);
-        }
-        return row;
+    private NodeControl.TunnelRow tunnelRow(String node, String fqdn) {
+        return lab.control(node).tunnel(fqdn)
+                .orElseThrow(() -> new AssertionError(node + " has no tunnel to " + fqdn + ": "
+                        + lab.control(node, "tunnels")));
     }
 
     private String dig(String host, String server, String question) {

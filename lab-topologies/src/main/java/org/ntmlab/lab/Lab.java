@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.ntmlab.lab.control.NodeControl;
 import org.ntmlab.lab.nfq.IpsetCreate;
 import org.ntmlab.lab.nfq.NfqDelay;
 import org.ntmlab.lab.topology.AddressPlan;
@@ -54,7 +55,7 @@ import org.testcontainers.utility.DockerImageName;
  * }
  * }</pre>
  */
-public final class Lab implements AutoCloseable {
+public final class Lab implements NtmLab {
     private static final Logger LOG = LoggerFactory.getLogger(Lab.class);
     /**
      * Where every container writes its captures: the lab's artifact directory, bind-mounted, so
@@ -636,14 +637,37 @@ public final class Lab implements AutoCloseable {
      * and returns the reply line ("OK ..." or "ERR ...").
      */
     public String control(String node, String command) {
-        if (command.contains("'") || command.contains("\n")) {
-            throw new IllegalArgumentException("control command must be one plain line: " + command);
-        }
-        var r = host(node).exec("printf '%s\\nquit\\n' '" + command + "' | timeout 120 socat -t 120 - "
-                + NtmDeployment.CONTROL_SOCAT + " 2>&1");
-        String out = r.getStdout().strip();
-        int nl = out.indexOf('\n');
-        return nl < 0 ? out : out.substring(0, nl);
+        return control(node).send(command).line();
+    }
+
+    @Override
+    public String backend() {
+        return "docker";
+    }
+
+    /**
+     * The node's control channel from inside its container: each call of the channel is one
+     * {@code socat} connection carrying its lines back to back (no {@code docker exec} between
+     * them), ended by {@code quit}.
+     */
+    @Override
+    public NodeControl control(String node) {
+        return new NodeControl(node, lines -> {
+            StringBuilder printf = new StringBuilder();
+            for (String c : lines) {
+                if (c.contains("'") || c.contains("%") || c.contains("\\")) {
+                    throw new IllegalArgumentException("control command must be one plain line: " + c);
+                }
+                printf.append(c).append("\\n");
+            }
+            var r = host(node).exec("printf '" + printf + "quit\\n' | timeout 300 socat -t 300 - "
+                    + NtmDeployment.CONTROL_SOCAT + " 2>&1");
+            List<String> out = new ArrayList<>(r.getStdout().strip().lines().toList());
+            while (out.size() < lines.size()) {
+                out.add("ERR no reply (exit " + r.getExitCode() + ": " + r.getStderr().strip() + ")");
+            }
+            return out.subList(0, lines.size());
+        });
     }
 
     /** Declares that a node will move to these segments (NtmDeployment then gives it DC addresses there too). */

@@ -29,6 +29,9 @@ final class UdpRate {
     }
 
     /** Unpaced: the sender sends as fast as it can; the receive queue drops what does not fit. */
+    /** Longest a measuring window is stretched waiting for the first datagram sent and received. */
+    static final long MAX_STRETCH_NANOS = 10_000_000_000L;
+
     static Result measure(int datagramSize, long warmupNanos, long windowNanos) throws IOException, InterruptedException {
         return measure(datagramSize, 0, warmupNanos, windowNanos);
     }
@@ -87,6 +90,11 @@ final class UdpRate {
             long r0 = received.get();
             long t0 = System.nanoTime();
             Thread.sleep(windowNanos / 1_000_000);
+            // A window in which a busy machine never ran the receiver measures nothing: stretch
+            // it until both ends moved (at most MAX_STRETCH_NANOS), so a rate is never 0 by chance.
+            while ((sent.get() == s0 || received.get() == r0) && System.nanoTime() - t0 < MAX_STRETCH_NANOS) {
+                Thread.sleep(10);
+            }
             long s1 = sent.get();
             long r1 = received.get();
             long t1 = System.nanoTime();

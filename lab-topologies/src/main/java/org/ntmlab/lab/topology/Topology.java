@@ -19,10 +19,12 @@ public final class Topology {
     private final List<Server> servers;
     private final List<Node> nodes;
     private final List<Impairment> impairments;
+    private final Matrix matrix;
     private final AddressPlan plan;
 
     Topology(String name, String description, List<Segment> segments, List<Router> routers,
-             List<Server> servers, List<Node> nodes, List<Impairment> impairments, Problems problems) {
+             List<Server> servers, List<Node> nodes, List<Impairment> impairments, Matrix matrix,
+             Problems problems) {
         this.name = name;
         this.source = problems.source();
         this.description = description == null ? "" : description;
@@ -31,6 +33,7 @@ public final class Topology {
         this.servers = List.copyOf(servers);
         this.nodes = List.copyOf(nodes);
         this.impairments = List.copyOf(impairments);
+        this.matrix = matrix != null ? matrix : Matrix.allPairs(this.nodes);
         TopologyValidator.validate(this, problems);
         problems.throwIfAny();
         this.plan = AddressPlan.allocate(this, problems);
@@ -76,6 +79,11 @@ public final class Topology {
 
     public List<Impairment> impairments() {
         return impairments;
+    }
+
+    /** Who talks to whom in the connectivity matrix, and the file's expected-path overrides. */
+    public Matrix matrix() {
+        return matrix;
     }
 
     /** Every host address, including those the lab allocated. */

@@ -28,6 +28,7 @@ public final class TopologyBuilder {
     private final List<Server> servers = new ArrayList<>();
     private final List<Node> nodes = new ArrayList<>();
     private final List<Impairment> impairments = new ArrayList<>();
+    private Matrix matrix;
 
     TopologyBuilder(String name) {
         this.name = name;
@@ -97,9 +98,15 @@ public final class TopologyBuilder {
         return this;
     }
 
+    /** The connectivity matrix (default: every node against every other). */
+    public TopologyBuilder matrix(Matrix m) {
+        this.matrix = m;
+        return this;
+    }
+
     /** Validates and returns the topology; problems name {@code builder:<name>} and the field. */
     public Topology build() {
-        return new Topology(name, description, segments, routers, servers, nodes, impairments,
+        return new Topology(name, description, segments, routers, servers, nodes, impairments, matrix,
                 new Problems("builder:" + name, new HashMap<>()));
     }
 

@@ -116,7 +116,7 @@ public final class TopologyParser {
             return null;
         }
         Fields f = new Fields(top, "");
-        f.allow("name", "description", "segments", "routers", "servers", "nodes", "impairments");
+        f.allow("name", "description", "segments", "routers", "servers", "nodes", "impairments", "matrix");
         String name = Optional.ofNullable(f.string("name", false)).orElse(defaultName);
         String description = f.string("description", false);
         List<Segment> segments = f.list("segments", true, this::segment);
@@ -124,10 +124,11 @@ public final class TopologyParser {
         List<Server> servers = f.list("servers", false, this::server);
         List<Node> nodes = f.list("nodes", false, this::node);
         List<Impairment> impairments = f.list("impairments", false, this::impairment);
+        Matrix matrix = f.mapping("matrix", m -> matrix(m, nodes));
         if (!problems.isEmpty()) {
             // Still run the semantic checks, so one run reports everything it can.
             try {
-                new Topology(name, description, segments, routers, servers, nodes, impairments, problems);
+                new Topology(name, description, segments, routers, servers, nodes, impairments, matrix, problems);
             } catch (RuntimeException e) {
                 if (e instanceof TopologyException) {
                     throw e;
@@ -135,7 +136,7 @@ public final class TopologyParser {
             }
             problems.throwIfAny();
         }
-        return new Topology(name, description, segments, routers, servers, nodes, impairments, problems);
+        return new Topology(name, description, segments, routers, servers, nodes, impairments, matrix, problems);
     }
 
     private Segment segment(Fields f) {
@@ -165,6 +166,20 @@ public final class TopologyParser {
         f.allow("name", "fqdn", "segment", "ipv4", "ipv6");
         return new Node(f.string("name", true), f.string("fqdn", true), f.string("segment", true),
                 f.address("ipv4"), f.address("ipv6"));
+    }
+
+    /** {@code matrix: { mns: [..], cns: [..], expect: [ { mn, cn, path, optimised?, why? } ] }}. */
+    private Matrix matrix(Fields f, List<Node> nodes) {
+        f.allow("mns", "cns", "expect");
+        List<String> all = nodes.stream().map(Node::name).toList();
+        List<String> mns = f.names("mns");
+        List<String> cns = f.names("cns");
+        return new Matrix(mns == null ? all : mns, cns == null ? all : cns, f.list("expect", false, e -> {
+            e.allow("mn", "cn", "path", "optimised", "why");
+            return new Matrix.Expectation(e.string("mn", true), e.string("cn", true),
+                    e.choice("path", true, p -> Optional.of(p).filter(x -> x.equals("direct") || x.equals("relay")),
+                            "path", "direct, relay"), e.bool("optimised"), e.string("why", false));
+        }));
     }
 
     private Impairment impairment(Fields f) {
@@ -251,21 +266,6 @@ public final class TopologyParser {
                     portPreservation != null ? portPreservation : NatType.defaultPortPreservation(mapping));
         }
 
-        Boolean bool(String key) {
-            String s = string(key, false);
-            if (s == null) {
-                return null;
-            }
-            return switch (s.trim()) {
-                case "true" -> Boolean.TRUE;
-                case "false" -> Boolean.FALSE;
-                default -> {
-                    problems.add(at(key), "'" + s + "' is not true or false");
-                    yield null;
-                }
-            };
-        }
-
         Cidr cidr(String key) {
             String s = string(key, false);
             if (s == null) {
@@ -341,6 +341,60 @@ public final class TopologyParser {
                 default -> 1_000_000_000L;
             };
             return Math.round(v * mult);
+        }
+
+        /** A nested mapping, read by {@code item}; null when absent (a problem when it is not a mapping). */
+        <T> T mapping(String key, Function<Fields, T> item) {
+            YNode n = map.entries().get(key);
+            if (n == null || (n instanceof YScalar s && s.text() == null)) {
+                return null;
+            }
+            if (!(n instanceof YMap m)) {
+                problems.add(at(key), "expected a mapping (fields such as 'mns: [...]')");
+                return null;
+            }
+            return item.apply(new Fields(m, at(key)));
+        }
+
+        /** A list of plain names ({@code [a, b]} or {@code - a} items); null when absent. */
+        List<String> names(String key) {
+            YNode n = map.entries().get(key);
+            if (n == null || (n instanceof YScalar s && s.text() == null)) {
+                return null;
+            }
+            if (!(n instanceof YList l)) {
+                problems.add(at(key), "expected a list of names ([a, b])");
+                return List.of();
+            }
+            if (l.items().size() > MAX_ENTRIES) {
+                problems.add(at(key), l.items().size() + " entries, more than the " + MAX_ENTRIES
+                        + " a topology may have");
+                return List.of();
+            }
+            List<String> out = new ArrayList<>();
+            for (int i = 0; i < l.items().size(); i++) {
+                YNode e = l.items().get(i);
+                lines.put(at(key) + "[" + i + "]", e.line());
+                if (e instanceof YScalar s && s.text() != null) {
+                    out.add(s.text());
+                } else {
+                    problems.add(at(key) + "[" + i + "]", "expected a name");
+                }
+            }
+            return out;
+        }
+
+        /** true/false; null when absent. */
+        Boolean bool(String key) {
+            String s = string(key, false);
+            if (s == null) {
+                return null;
+            }
+            if (!s.equals("true") && !s.equals("false")) {
+                problems.add(at(key), "'" + s + "' is not true or false");
+                return null;
+            }
+            return Boolean.valueOf(s);
         }
 
         <T> List<T> list(String key, boolean required, Function<Fields, T> item) {

@@ -68,6 +68,54 @@ final class TopologyValidator {
             impairment(t, p, "impairments[" + i + "]", t.impairments().get(i), segments);
         }
         domains(t, p);
+        matrix(t, p);
+        if (p.isEmpty()) {
+            Preflight.check(t, p); // needs a sound structure: names resolve, routers chain
+        }
+    }
+
+    /**
+     * The matrix names nodes of this file, each at most once per side; every override is a cell
+     * of the matrix (an MN and a different CN), once.
+     */
+    private static void matrix(Topology t, Problems p) {
+        Matrix m = t.matrix();
+        Set<String> nodes = new HashSet<>();
+        t.nodes().forEach(n -> nodes.add(n.name()));
+        for (String side : List.of("mns", "cns")) {
+            List<String> names = side.equals("mns") ? m.mns() : m.cns();
+            Set<String> seen = new HashSet<>();
+            for (int i = 0; i < names.size(); i++) {
+                String at = "matrix." + side + "[" + i + "]";
+                if (!nodes.contains(names.get(i))) {
+                    p.add(at, "no node '" + names.get(i) + "' in this topology");
+                } else if (!seen.add(names.get(i))) {
+                    p.add(at, "node '" + names.get(i) + "' named twice");
+                }
+            }
+        }
+        Set<Matrix.Cell> cells = new HashSet<>(m.cells());
+        Set<Matrix.Cell> overridden = new HashSet<>();
+        for (int i = 0; i < m.expect().size(); i++) {
+            Matrix.Expectation e = m.expect().get(i);
+            String at = "matrix.expect[" + i + "]";
+            if (e.mn() == null || e.cn() == null) {
+                continue; // reported by the parser
+            }
+            Matrix.Cell c = new Matrix.Cell(e.mn(), e.cn());
+            if (!cells.contains(c)) {
+                p.add(at, "'" + e.mn() + " -> " + e.cn() + "' is not a cell of the matrix (an MN from matrix.mns"
+                        + " and a different CN from matrix.cns)");
+            } else if (!overridden.add(c)) {
+                p.add(at, "a second expectation for " + e.mn() + " -> " + e.cn());
+            }
+            if ("relay".equals(e.path()) && Boolean.TRUE.equals(e.optimised())) {
+                p.add(at + ".optimised", "only a direct path can be optimised");
+            }
+        }
+        if (t.nodes().size() >= 2 && m.cells().isEmpty() && !p.reported("matrix")) {
+            p.add("matrix", "the matrix has no cell (it needs an MN and a different CN)");
+        }
     }
 
     /**

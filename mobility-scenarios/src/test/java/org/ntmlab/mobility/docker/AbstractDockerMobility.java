@@ -356,16 +356,7 @@ abstract class AbstractDockerMobility {
     }
 
     static double num(String reply, String key) {
-        for (String f : reply.split("\\s+")) {
-            if (f.startsWith(key + "=")) {
-                try {
-                    return Double.parseDouble(f.substring(key.length() + 1));
-                } catch (NumberFormatException e) {
-                    return Double.NaN;
-                }
-            }
-        }
-        return Double.NaN;
+        return new org.ntmlab.lab.control.NodeControl.Reply(reply).num(key);
     }
 
     private static long epochNanos() {

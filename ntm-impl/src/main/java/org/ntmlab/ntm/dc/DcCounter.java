@@ -36,6 +36,18 @@ public enum DcCounter implements Counter {
     DIRECTIONS_DIRECT("directionsDirect"),
     /** A tunnel decided through an RS (paper Table 1 rules 3 and 4). */
     DIRECTIONS_RELAY("directionsRelay"),
+    /**
+     * A tunnel decided (or re-decided after a move) between two nodes the DC sees behind one
+     * public address (same observed IP): each end got the other's host endpoints to probe
+     * (issue 12, same NAT).
+     */
+    SAME_NAT_DIRECTIONS("sameNatDirections"),
+    /**
+     * A host endpoint in REGISTER whose address is not among the node's real addresses, is not a
+     * private one (RFC 1918, RFC 6598, RFC 4193: the Internet must never be probed on a node's
+     * word), or is listed twice: left out, never handed to a peer.
+     */
+    BAD_HOST_ENDPOINT("badHostEndpoint"),
     /** DIRECTION_FAILURE sent: the MN's request cannot be served. */
     DIRECTION_FAILURES("directionFailures"),
     /** ROUTE_DIRECTION unacked after every retransmission. */

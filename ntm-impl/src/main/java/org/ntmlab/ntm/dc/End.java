@@ -1,6 +1,8 @@
 package org.ntmlab.ntm.dc;
 
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.List;
 
 /**
  * One end of a tunnel as the path rules and route directions see it (paper section 3.2: the DC
@@ -22,4 +24,13 @@ abstract class End {
     }
 
     abstract Position position();
+
+    /**
+     * The end's host endpoints (its real addresses with its sockets' ports, from REGISTER), for a
+     * peer behind the same public address to probe. A CN of another domain has none here:
+     * DC_ANSWER does not carry them (docs/protocol.md "Route optimisation").
+     */
+    List<InetSocketAddress> hostEndpoints() {
+        return List.of();
+    }
 }

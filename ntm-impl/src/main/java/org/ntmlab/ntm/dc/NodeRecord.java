@@ -30,6 +30,8 @@ final class NodeRecord extends End {
     final List<PendingTunnel> tunnels = new ArrayList<>();
     /** Tunnels other DCs own whose CN this node is. */
     final List<ForeignTunnel> foreign = new ArrayList<>();
+    /** Host endpoints from the last REGISTER, checked ({@link NodeRegistry#onRegister}). */
+    List<InetSocketAddress> hostEndpoints = List.of();
 
     NodeRecord(long keyId, String fqdn, InetAddress v4, InetAddress v6, Association assoc) {
         super(fqdn, v4, v6);
@@ -43,6 +45,11 @@ final class NodeRecord extends End {
         Position p = new Position();
         bindings.forEach((f, b) -> p.with(f, b.observed, b.natted));
         return p;
+    }
+
+    @Override
+    List<InetSocketAddress> hostEndpoints() {
+        return hostEndpoints;
     }
 
     Binding latestBinding() {

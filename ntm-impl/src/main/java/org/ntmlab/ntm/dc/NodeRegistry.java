@@ -3,8 +3,10 @@ package org.ntmlab.ntm.dc;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -19,6 +21,7 @@ import org.ntmlab.ntm.signalling.ProtocolConstants.Dc;
 import org.ntmlab.ntm.transport.DatagramEndpoint;
 import org.ntmlab.ntm.transport.EventLoop;
 import org.ntmlab.ntm.transport.Family;
+import org.ntmlab.ntm.wire.HostEndpoints;
 import org.ntmlab.ntm.wire.KeepaliveAck;
 import org.ntmlab.ntm.wire.MessageType;
 import org.ntmlab.ntm.wire.Register;
@@ -184,12 +187,34 @@ final class NodeRegistry {
         node.bindings.keySet().removeIf(fam -> fam != f && reg.realAddresses().stream()
                 .noneMatch(a -> Family.of(a) == fam));
         boolean moved = known && !before.equals(node.position().toString());
+        node.hostEndpoints = checkedHostEndpoints(node, reg);
         counters.count(DcCounter.REGISTERED);
         LOG.info("event=register node={} family={} observed={} natted={} v4={} v6={}", node.fqdn, f, from, natted,
                 node.v4.getHostAddress(), node.v6.getHostAddress());
         outbox.send(via, from, node.assoc.send(), MessageType.REGISTER_ACK, 0, node.keyId,
                 b -> new RegisterAck(node.v4, node.v6, from, config.keepaliveSeconds()).encode(b));
         return moved;
+    }
+
+    /**
+     * The host endpoints of {@code reg} that a peer behind the same NAT may be told to probe
+     * (docs/protocol.md "Route optimisation"; docs/security.md finding 16): only private addresses
+     * ({@link HostEndpoints#isPrivate}: the Internet does not route them) that the node lists as
+     * its own real addresses, each once. The others are counted ({@code badHostEndpoint}) and left
+     * out. The wire format caps them at 4 per family.
+     */
+    private List<InetSocketAddress> checkedHostEndpoints(NodeRecord node, Register reg) {
+        List<InetSocketAddress> ok = new ArrayList<>(reg.hostEndpoints().size());
+        for (InetSocketAddress h : reg.hostEndpoints()) {
+            InetAddress a = h.getAddress();
+            if (!reg.realAddresses().contains(a) || !HostEndpoints.isPrivate(a) || ok.contains(h)) {
+                counters.count(DcCounter.BAD_HOST_ENDPOINT);
+                LOG.info("event=bad-host-endpoint node={} endpoint={}", node.fqdn, h);
+                continue;
+            }
+            ok.add(h);
+        }
+        return List.copyOf(ok);
     }
 
     /**

@@ -2,6 +2,7 @@ package org.ntmlab.ntm.dc;
 
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
+import java.util.List;
 import java.util.Locale;
 
 import org.ntmlab.ntm.metrics.Counters;
@@ -176,6 +177,7 @@ final class RouteDirections {
             cn.tunnels.add(t);
         }
         counters.count(d.relay() ? DcCounter.DIRECTIONS_RELAY : DcCounter.DIRECTIONS_DIRECT);
+        countSameNat(t);
         LOG.info("event=direction mn={} cn={} tunnel={} path={} mnFamily={} cnFamily={} optimise={}{}", mn.fqdn,
                 t.cnEnd().fqdn, Long.toHexString(t.id), d.relay() ? "relay" : "direct", d.mnFamily(), d.cnFamily(),
                 d.optimise(), remote != null ? " cnDc=" + remote.peer.domain : "");
@@ -244,10 +246,52 @@ final class RouteDirections {
         boolean selfOpens = toMn == d.mnInitiates();
         InetSocketAddress endpoint = d.relay() ? t.relay.info.address(selfFamily) : peerReach.observed();
         InetSocketAddress mapped = d.optimise() ? peerReach.observed() : null;
+        List<InetSocketAddress> hosts = t.remote == null && behindOneAddress(d, selfReach, peerReach)
+                ? hostsOfFamily(peer, peerFamily) : List.of();
         return new RouteDirection(toMn ? t.requestId : 0, t.id, t.generation,
                 toMn ? RouteDirection.INITIATOR : RouteDirection.RESPONDER, selfOpens,
                 d.relay() ? RouteDirection.RELAY : RouteDirection.DIRECT, peer.fqdn, peer.v4, peer.v6,
-                endpoint, mapped, t.tunnelSecret, t.relaySecret);
+                endpoint, mapped, hosts, t.tunnelSecret, t.relaySecret);
+    }
+
+    /**
+     * Whether the two ends of an optimised tunnel are behind one public address: the DC saw both
+     * NATed, from the same IP address of the family they use. Then their PROBEs to each other's
+     * mapping need the NAT to hairpin, which many do not (Linux MASQUERADE), and the ends get
+     * each other's host endpoints to probe on their shared segment (as ICE host candidates,
+     * RFC 8445 section 5.1.1.1). Only then, and only between two nodes of this DC (a CN of
+     * another domain has no host endpoints here, and gets none of ours): a node's private
+     * addresses reach no one else.
+     */
+    private static boolean behindOneAddress(PathDecision d, Position.Reach self, Position.Reach peer) {
+        return d.optimise() && self.natted() && peer.natted()
+                && self.observed().getAddress().equals(peer.observed().getAddress());
+    }
+
+    /** {@code end}'s host endpoints of family {@code f} (at most 4: REGISTER carries no more). */
+    private static List<InetSocketAddress> hostsOfFamily(End end, Family f) {
+        List<InetSocketAddress> out = new java.util.ArrayList<>();
+        for (InetSocketAddress h : end.hostEndpoints()) {
+            if (Family.of(h.getAddress()) == f) {
+                out.add(h);
+            }
+        }
+        return out;
+    }
+
+    /** Counts a (re-)decision of {@code t} between two ends behind one public address. */
+    private void countSameNat(PendingTunnel t) {
+        PathDecision d = t.decision;
+        if (t.remote != null) {
+            return;
+        }
+        Position.Reach m = t.mn.position().get(d.mnFamily());
+        Position.Reach c = t.cnEnd().position().get(d.cnFamily());
+        if (m != null && c != null && behindOneAddress(d, m, c)) {
+            counters.count(DcCounter.SAME_NAT_DIRECTIONS);
+            LOG.info("event=same-nat tunnel={} mn={} cn={} address={}", Long.toHexString(t.id), t.mn.fqdn,
+                    t.cnEnd().fqdn, m.observed().getAddress().getHostAddress());
+        }
     }
 
     /** Sends the direction for one end of {@code t}: to a local node, or through the CN's DC. */
@@ -321,6 +365,7 @@ final class RouteDirections {
         }
         t.redirect(d);
         counters.count(DcCounter.REDIRECTS);
+        countSameNat(t);
         LOG.info("event=redirect tunnel={} moved={} path={}", Long.toHexString(t.id), moved,
                 d.relay() ? "relay" : "direct");
         if (d.relay()) {

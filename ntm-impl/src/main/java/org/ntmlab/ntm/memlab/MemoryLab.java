@@ -46,7 +46,20 @@ public final class MemoryLab extends Table1Network {
 
     /** A lab whose DC asks its nodes for a keepalive every {@code keepaliveSeconds} (short ones for fault tests). */
     public MemoryLab(NatBehaviour nat, CipherSuite suite, int keepaliveSeconds) throws Exception {
-        super(42, nat, suite);
+        this(nat, nat, suite, keepaliveSeconds);
+    }
+
+    /**
+     * A lab whose two NATs behave differently (RFC 4787 mapping and filtering): r1 (P1, the CN
+     * side of Table 1) as {@code natP1}, r2 (P2, the MN side) as {@code natP2}.
+     */
+    public MemoryLab(NatBehaviour natP1, NatBehaviour natP2, CipherSuite suite) throws Exception {
+        this(natP1, natP2, suite, 10);
+    }
+
+    private MemoryLab(NatBehaviour natP1, NatBehaviour natP2, CipherSuite suite, int keepaliveSeconds)
+            throws Exception {
+        super(42, natP1, natP2, suite);
         dcHost = net.host("dc").attach(global4, "198.51.100.10").attach(global6, "2001:db8::10");
         dcConfig = new DcConfig(DOMAIN, DC_V4, DC_V6, List.of(), List.of(relayInfo()), suite, keepaliveSeconds);
         dc = startDc(dcConfig, dcHost, "dc");

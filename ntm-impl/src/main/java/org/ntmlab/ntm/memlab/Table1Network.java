@@ -65,14 +65,19 @@ abstract class Table1Network implements AutoCloseable {
     private final Closeables closeables = new Closeables();
 
     Table1Network(long seed, NatBehaviour nat, CipherSuite suite) throws Exception {
+        this(seed, nat, nat, suite);
+    }
+
+    /** P1 behind a NAT that behaves as {@code natP1}, P2 behind one that behaves as {@code natP2}. */
+    Table1Network(long seed, NatBehaviour natP1, NatBehaviour natP2, CipherSuite suite) throws Exception {
         this.suite = suite;
         net = new MemoryNetwork(seed);
         global4 = net.segment("global4", true);
         global6 = net.segment("global6", true);
         p1 = net.segment("p1", false);
         p2 = net.segment("p2", false);
-        r1 = net.natRouter("r1", p1, global4, "203.0.113.1", nat);
-        r2 = net.natRouter("r2", p2, global4, "203.0.113.2", nat);
+        r1 = net.natRouter("r1", p1, global4, "203.0.113.1", natP1);
+        r2 = net.natRouter("r2", p2, global4, "203.0.113.2", natP2);
         random.nextBytes(rsSecret);
         rsHost = net.host("rs").attach(global4, "198.51.100.20").attach(global6, "2001:db8::20");
         rs = closeables.add(new RelayServer(1, rsSecret, suite, RS_V4, RS_V6, rsHost, loop("rs")));

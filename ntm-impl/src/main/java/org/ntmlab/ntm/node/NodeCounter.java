@@ -70,6 +70,12 @@ public enum NodeCounter implements Counter {
 
     /** A PROBE_ACK from outside the RS proved a direct path: the relayed tunnel went direct. */
     OPTIMISED("optimised"),
+    /**
+     * A route-optimisation PROBE from outside the RS reached a tunnel still on the RS, from a source
+     * it had not probed: it probes that source too (triggered check, RFC 8445 section 7.3.1.4), so
+     * both ends take the path the PROBE proved (docs/protocol.md "Route optimisation").
+     */
+    TRIGGERED_CHECKS("triggeredChecks"),
     /** Route optimisation gave up after its probes: the tunnel stays on the RS. */
     OPTIMISATION_FAILED("optimisationFailed"),
     /** A tunnel works again after a move (or a re-direction): TCP to the peer resends now. */

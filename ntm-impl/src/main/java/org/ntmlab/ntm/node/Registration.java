@@ -1,5 +1,6 @@
 package org.ntmlab.ntm.node;
 
+import static org.ntmlab.ntm.signalling.ProtocolConstants.Node.HOST_ENDPOINTS_PER_FAMILY;
 import static org.ntmlab.ntm.signalling.ProtocolConstants.Node.KEEPALIVE_ACK_TIMEOUT_NANOS;
 import static org.ntmlab.ntm.signalling.ProtocolConstants.Node.KEEPALIVE_DEFAULT_SECONDS;
 import static org.ntmlab.ntm.signalling.ProtocolConstants.Node.KEEPALIVE_MIN_SECONDS;
@@ -28,6 +29,7 @@ import org.ntmlab.ntm.stack.VirtualStack;
 import org.ntmlab.ntm.transport.DatagramEndpoint;
 import org.ntmlab.ntm.transport.EventLoop;
 import org.ntmlab.ntm.transport.Family;
+import org.ntmlab.ntm.wire.HostEndpoints;
 import org.ntmlab.ntm.wire.KeepaliveAck;
 import org.ntmlab.ntm.wire.MessageType;
 import org.ntmlab.ntm.wire.Register;
@@ -301,7 +303,7 @@ final class Registration {
         if (real.size() > REGISTER_MAX_ADDRESSES) {
             real = real.subList(0, REGISTER_MAX_ADDRESSES);
         }
-        Register reg = new Register(ctx.key.fqdn(), real, ctx.config.localPort(), System.currentTimeMillis());
+        Register reg = new Register(ctx.key.fqdn(), real, hostEndpoints(real), System.currentTimeMillis());
         boolean left = !ctx.endpoints.isEmpty();
         for (Map.Entry<Family, DatagramEndpoint> e : ctx.endpoints.entrySet()) {
             left &= ctx.outbox.send(e.getValue(), ctx.dcAddress(e.getKey()), ctx.dcKeys.send(), MessageType.REGISTER,
@@ -316,6 +318,39 @@ final class Registration {
                 registerNow();
             }
         });
+    }
+
+    /**
+     * This node's host endpoints for REGISTER, as ICE host candidates (RFC 8445 section 5.1.1.1):
+     * each real address with the port of our socket of its family, at most
+     * {@code HOST_ENDPOINTS_PER_FAMILY} per family, in the host's order. Only private addresses
+     * ({@link HostEndpoints#isPrivate}): a public one is reached without them, and the DC would
+     * refuse it.
+     * The DC hands them only to a peer it sees behind our public address (docs/protocol.md
+     * "Route optimisation").
+     */
+    private List<InetSocketAddress> hostEndpoints(List<InetAddress> real) {
+        List<InetSocketAddress> out = new ArrayList<>();
+        int v4 = 0;
+        int v6 = 0;
+        for (InetAddress a : real) {
+            DatagramEndpoint ep = ctx.endpoints.get(Family.of(a));
+            if (ep == null || !HostEndpoints.isPrivate(a)) {
+                continue;
+            }
+            int port = ep.localAddress().getPort();
+            boolean four = a instanceof Inet4Address;
+            if (port == 0 || (four ? v4 : v6) >= HOST_ENDPOINTS_PER_FAMILY) {
+                continue;
+            }
+            if (four) {
+                v4++;
+            } else {
+                v6++;
+            }
+            out.add(new InetSocketAddress(a, port));
+        }
+        return out;
     }
 
     /** REGISTER_ACK on family {@code f}: our virtual addresses, the address the DC saw, the keepalive interval. */

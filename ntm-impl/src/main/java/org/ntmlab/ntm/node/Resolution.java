@@ -9,12 +9,16 @@ import static org.ntmlab.ntm.signalling.ProtocolConstants.Node.RERESOLVE_MAX_BAC
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 import org.ntmlab.ntm.transport.Family;
 import org.ntmlab.ntm.wire.DirectionAck;
 import org.ntmlab.ntm.wire.DirectionFailure;
 import org.ntmlab.ntm.wire.DirectionRequest;
+import org.ntmlab.ntm.wire.HostEndpoints;
 import org.ntmlab.ntm.wire.MessageType;
 import org.ntmlab.ntm.wire.RouteDirection;
 
@@ -134,7 +138,7 @@ final class Resolution {
                 pending.fail(rd.requestId(), clash);
                 return;
             }
-            t = new Tunnel(rd, ctx.config.suite(), ctx.loop.nanoTime());
+            t = new Tunnel(rd, usableHosts(rd), ctx.config.suite(), ctx.loop.nanoTime());
             ctx.tunnels.put(t);
         } else if (t.initiator != initiator) {
             ctx.counters.count(NodeCounter.ROLE_CHANGED); // keys are bound to the role: ignore a contradicting direction
@@ -142,12 +146,33 @@ final class Resolution {
         } else if (t.isUp() && rd.generation() == t.generation() && t.follows(rd)) {
             return; // a retransmission of what we already follow
         } else {
-            t.directed(rd);
+            t.directed(rd, usableHosts(rd));
         }
         pending.directed(rd.requestId(), t.id);
         ctx.event(NodeEvents.ROUTE_DIRECTION, "tunnel=" + Long.toHexString(t.id) + " peer=" + t.peerFqdn + " role="
                 + (initiator ? "initiator" : "responder") + " path=" + t.path() + " target=" + NodeEvents.format(t.target()));
         timers.directed(t);
+    }
+
+    /**
+     * The peer's host endpoints in {@code rd} that route optimisation may probe: private ones
+     * ({@link HostEndpoints#isPrivate}, as the DC checked), of a family we have a socket for, and
+     * not one of our own addresses (two LANs behind one carrier-grade NAT may use the same
+     * private addresses; a PROBE to ourselves would only fail to open).
+     */
+    private List<InetSocketAddress> usableHosts(RouteDirection rd) {
+        if (rd.peerHosts().isEmpty()) {
+            return List.of();
+        }
+        List<InetAddress> own = ctx.network.localAddresses();
+        List<InetSocketAddress> out = new ArrayList<>(rd.peerHosts().size());
+        for (InetSocketAddress h : rd.peerHosts()) {
+            if (HostEndpoints.isPrivate(h.getAddress()) && ctx.endpointFor(h) != null
+                    && !own.contains(h.getAddress())) {
+                out.add(h);
+            }
+        }
+        return out;
     }
 
     /**

@@ -3,10 +3,12 @@ package org.ntmlab.ntm.node;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
+import java.util.List;
 
 import org.ntmlab.ntm.crypto.Association;
 import org.ntmlab.ntm.crypto.CipherSuite;
 import org.ntmlab.ntm.crypto.KeyLabels;
+import org.ntmlab.ntm.signalling.ProtocolConstants;
 import org.ntmlab.ntm.transport.EventLoop;
 import org.ntmlab.ntm.wire.RouteDirection;
 
@@ -26,6 +28,7 @@ import org.ntmlab.ntm.wire.RouteDirection;
  * requestAnswered(now)        TUNNEL_REQUEST   CONNECTING, UP (responder)     UP; BINDING stays
  * trafficAfterRedirection()   any other        CONNECTING, responder up once  UP
  * probeAcked(from)            PROBE_ACK        relayed, peer NATed, not yet   path := DIRECT (route optimisation)
+ * triggered(from)             PROBE (random)   relayed, peer NATed, not yet   from joins the probe candidates
  * peerSeenAt(from, newest)    any              direct path                    peer endpoint := from (roaming)
  * livenessCheck(now)          (1 s tick)       UP, nothing heard, probes out  DOWN after TUNNEL_DEAD_PROBES
  * failed()                    (retries spent)  BINDING, CONNECTING, was up    DOWN (never up: removed by the caller)
@@ -110,8 +113,12 @@ final class Tunnel {
     final Retry relayBindRetry = new Retry();
     /** TUNNEL_REQUEST retransmission of the opener. */
     final Retry requestRetry = new Retry();
-    /** Route-optimisation PROBEs toward the peer's NAT mapping. */
+    /** Route-optimisation PROBEs toward the peer's NAT mapping (and the other candidates). */
     final Retry probeRetry = new Retry();
+
+    /** Most probe candidates: the mapping, the peer's host endpoints, the triggered sources. */
+    static final int MAX_CANDIDATES = 1 + ProtocolConstants.Node.HOST_ENDPOINTS_PER_FAMILY
+            + ProtocolConstants.Node.TRIGGERED_CHECKS_MAX;
 
     private final CipherSuite suite;
     private Association relayKeys;
@@ -129,6 +136,15 @@ final class Tunnel {
     /** Peer's NAT mapping to punch toward (route optimisation), or null. */
     private InetSocketAddress peerMapped;
     private boolean optimised;
+    /**
+     * Where route-optimisation PROBEs go (ICE's check list, RFC 8445 section 6.1.2, in small):
+     * the peer's NAT mapping, then the peer's host endpoints when the DC saw both ends behind
+     * one public address, then up to {@code TRIGGERED_CHECKS_MAX} sources whose PROBE reached us
+     * (triggered checks). Filled per direction, never reallocated.
+     */
+    private final InetSocketAddress[] candidates = new InetSocketAddress[MAX_CANDIDATES];
+    private int candidateCount;
+    private int triggeredCount;
     private Resume resume = Resume.NONE;
     private long probeNonce;
 
@@ -153,8 +169,11 @@ final class Tunnel {
     private long reresolveNotBefore;
     private long reresolveBackoff;
 
-    /** A tunnel the DC has just directed for the first time; it follows {@code rd} at once. */
-    Tunnel(RouteDirection rd, CipherSuite suite, long createdNanos) {
+    /**
+     * A tunnel the DC has just directed for the first time; it follows {@code rd} at once.
+     * {@code peerHosts}: the peer's host endpoints from {@code rd} that this node can send to.
+     */
+    Tunnel(RouteDirection rd, List<InetSocketAddress> peerHosts, CipherSuite suite, long createdNanos) {
         this.id = rd.tunnelId();
         this.initiator = rd.role() == RouteDirection.INITIATOR;
         this.peerFqdn = rd.peerFqdn();
@@ -167,7 +186,7 @@ final class Tunnel {
                 initiator ? KeyLabels.INITIATOR_TO_RESPONDER : KeyLabels.RESPONDER_TO_INITIATOR,
                 initiator ? KeyLabels.RESPONDER_TO_INITIATOR : KeyLabels.INITIATOR_TO_RESPONDER);
         this.createdNanos = createdNanos;
-        directed(rd);
+        directed(rd, peerHosts);
     }
 
     // ---------------------------------------------------------------- events
@@ -175,9 +194,11 @@ final class Tunnel {
     /**
      * The DC directed a path (ROUTE_DIRECTION, paper section 3.2): follow it. A relay path
      * starts in BINDING, a direct one in CONNECTING; every retry of the old path stops.
-     * The caller has checked that {@code rd} is not stale and keeps our role.
+     * The caller has checked that {@code rd} is not stale and keeps our role. Route
+     * optimisation probes {@code rd}'s peer mapped address and {@code peerHosts} (the peer's
+     * host endpoints from {@code rd} that this node can send to).
      */
-    void directed(RouteDirection rd) {
+    void directed(RouteDirection rd, List<InetSocketAddress> peerHosts) {
         setupChecks = 0;
         relayBindRetry.cancel();
         requestRetry.cancel();
@@ -187,6 +208,16 @@ final class Tunnel {
         path = rd.path() == RouteDirection.DIRECT ? Path.DIRECT : Path.RELAY;
         optimised = false;
         peerMapped = rd.peerMapped();
+        candidateCount = 0;
+        triggeredCount = 0;
+        if (peerMapped != null) {
+            candidates[candidateCount++] = peerMapped;
+            for (InetSocketAddress h : peerHosts) {
+                if (candidateCount < 1 + ProtocolConstants.Node.HOST_ENDPOINTS_PER_FAMILY && !isCandidate(h)) {
+                    candidates[candidateCount++] = h;
+                }
+            }
+        }
         if (path == Path.DIRECT) {
             peerEndpoint = rd.peerEndpoint();
             relayEndpoint = null;
@@ -267,6 +298,33 @@ final class Tunnel {
     void probingStarted(long nonce) {
         probeNonce = nonce;
         probeRetry.restart();
+    }
+
+    /**
+     * A route-optimisation PROBE came from {@code from}, outside the RS, while this end is still
+     * relayed: {@code from} joins the probe candidates (a triggered check, RFC 8445 section
+     * 7.3.1.4), unless it is one already or {@code TRIGGERED_CHECKS_MAX} have joined since the
+     * last direction. The PROBE was authenticated and new to the replay window, so only the peer
+     * (or whoever raced a copy of its PROBE to us from elsewhere) chose {@code from}. Returns
+     * whether it joined.
+     */
+    boolean triggered(InetSocketAddress from) {
+        if (!optimisable() || from.equals(relayEndpoint) || isCandidate(from)
+                || triggeredCount >= ProtocolConstants.Node.TRIGGERED_CHECKS_MAX) {
+            return false;
+        }
+        candidates[candidateCount++] = from;
+        triggeredCount++;
+        return true;
+    }
+
+    private boolean isCandidate(InetSocketAddress a) {
+        for (int i = 0; i < candidateCount; i++) {
+            if (candidates[i].equals(a)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -489,6 +547,16 @@ final class Tunnel {
         return probeNonce;
     }
 
+    /** How many endpoints route optimisation probes (see {@link #candidate}). */
+    int candidateCount() {
+        return candidateCount;
+    }
+
+    /** Probe candidate {@code i}: 0 is the peer's mapped address, then host endpoints, then triggered sources. */
+    InetSocketAddress candidate(int i) {
+        return candidates[i];
+    }
+
     Resume resume() {
         return resume;
     }
@@ -533,6 +601,11 @@ final class Tunnel {
         /** The next try is due by {@code next}. */
         void scheduled(EventLoop.Timer next) {
             timer = next;
+        }
+
+        /** Whether a try is scheduled (false before the first and after the last). */
+        boolean pending() {
+            return timer != null;
         }
 
         /** Stops the pending try and starts counting again. */

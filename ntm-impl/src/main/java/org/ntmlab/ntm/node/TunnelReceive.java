@@ -169,13 +169,20 @@ final class TunnelReceive {
         tunnelUp(t, t.responseReceived(ctx.loop.nanoTime()));
     }
 
-    /** PROBE (keepalive, route optimisation or move notice): answer PROBE_ACK to its source. */
+    /**
+     * PROBE (keepalive, route optimisation or move notice): answer PROBE_ACK to its source. A
+     * route-optimisation PROBE (any nonce but the keepalive's and the move notice's) from outside
+     * the RS also triggers a check of that source while this end is relayed
+     * ({@link TunnelTimers#triggeredCheck}), so both ends agree on the path.
+     */
     private void onProbe(Tunnel t, InetSocketAddress from) {
         try {
             long nonce = IdBody.decode(plain, "PROBE").value();
             send.sendProbe(t, MessageType.PROBE_ACK, nonce, from);
             if (nonce == TunnelSend.RESUME_NONCE) {
                 pathResumed(t, "peer-moved");
+            } else if (nonce != TunnelSend.KEEPALIVE_NONCE) {
+                timers.triggeredCheck(t, from);
             }
         } catch (MalformedMessageException e) {
             ctx.counters.count(MessageDrop.MALFORMED);

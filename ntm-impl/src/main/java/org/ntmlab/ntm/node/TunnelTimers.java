@@ -146,23 +146,67 @@ final class TunnelTimers {
     /** {@code t} is up: on a relayed tunnel between two NATed ends, start route optimisation. */
     void optimise(Tunnel t) {
         if (t.optimisable()) {
-            t.probingStarted(ctx.random.nextLong());
+            t.probingStarted(probeNonce());
             probe(t);
         }
     }
 
-    /** Route optimisation (docs/protocol.md): punch toward the peer's NAT mapping. */
+    /**
+     * A random route-optimisation nonce: never {@link TunnelSend#KEEPALIVE_NONCE} or
+     * {@link TunnelSend#RESUME_NONCE}, whose PROBEs must not trigger checks at the peer.
+     */
+    private long probeNonce() {
+        long n;
+        do {
+            n = ctx.random.nextLong();
+        } while (n == TunnelSend.KEEPALIVE_NONCE || n == TunnelSend.RESUME_NONCE);
+        return n;
+    }
+
+    /**
+     * Route optimisation (docs/protocol.md): punch toward the peer's NAT mapping, and its host
+     * endpoints and triggered sources (every candidate of the tunnel), once per tick.
+     */
     private void probe(Tunnel t) {
         if (!t.optimisable()) {
             return;
         }
         if (!t.probeRetry.tryAgain(PROBE_TRIES)) {
+            t.probeRetry.cancel(); // the round is over: a later triggered check starts another
             ctx.event(NodeEvents.OPTIMISATION_FAILED, "tunnel=" + Long.toHexString(t.id) + " peerMapped=" + t.peerMapped());
             ctx.counters.count(NodeCounter.OPTIMISATION_FAILED);
             return;
         }
-        send.sendProbe(t, MessageType.PROBE, t.probeNonce(), t.peerMapped());
+        for (int i = 0; i < t.candidateCount(); i++) {
+            send.sendProbe(t, MessageType.PROBE, t.probeNonce(), t.candidate(i));
+        }
         t.probeRetry.scheduled(ctx.loop.schedule(PROBE_INTERVAL_NANOS, () -> probe(t)));
+    }
+
+    /**
+     * A route-optimisation PROBE from {@code from}, outside the RS, reached {@code t} (it has
+     * answered PROBE_ACK already). If {@code t} is still relayed, probe {@code from} too: ICE's
+     * triggered check (RFC 8445 section 7.3.1.4). Behind a symmetric NAT the peer probes from a
+     * mapping the DC never saw, so this end's own PROBEs to the DC-observed mapping are filtered;
+     * the PROBE_ACK to this check is what proves the path for this end, so both ends switch and
+     * agree. Bounded by {@link Tunnel#triggered}: each source once per direction, at most
+     * {@code TRIGGERED_CHECKS_MAX}. A check that is never answered changes nothing: the tunnel
+     * stays on the RS, as without it.
+     */
+    void triggeredCheck(Tunnel t, java.net.InetSocketAddress from) {
+        if (!t.triggered(from)) {
+            return;
+        }
+        ctx.counters.count(NodeCounter.TRIGGERED_CHECKS);
+        if (!t.isUp()) {
+            return; // optimise() probes every candidate, this one included, once the tunnel is up
+        }
+        if (t.probeRetry.pending()) {
+            send.sendProbe(t, MessageType.PROBE, t.probeNonce(), from); // at once; the round's ticks repeat it
+        } else {
+            t.probeRetry.restart(); // the round was over: another, to every candidate
+            probe(t);
+        }
     }
 
     /**

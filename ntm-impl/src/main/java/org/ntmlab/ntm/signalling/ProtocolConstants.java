@@ -44,6 +44,12 @@ public final class ProtocolConstants {
         /** Real addresses listed in one REGISTER: the wire format's maximum (wire.Register). */
         public static final int REGISTER_MAX_ADDRESSES = 32;
         /**
+         * Host endpoints (real address and socket port) of one family a node lists in REGISTER, and
+         * a DC passes on in ROUTE_DIRECTION: the wire format's maximum (wire.Register). Route
+         * optimisation probes them when the DC saw both ends behind one public address.
+         */
+        public static final int HOST_ENDPOINTS_PER_FAMILY = org.ntmlab.ntm.wire.HostEndpoints.MAX_PER_FAMILY;
+        /**
          * Keepalive interval until the DC's REGISTER_ACK names one (docs/protocol.md: default
          * 10 s, well under the 30 s UDP mapping timeout RFC 4787 REQ-5 allows).
          */
@@ -164,6 +170,13 @@ public final class ProtocolConstants {
          * behind symmetric NATs no PROBE_ACK ever comes).
          */
         public static final int PROBE_TRIES = 10;
+        /**
+         * Sources of route-optimisation PROBEs outside the RS that a relayed tunnel answers with a
+         * triggered check of its own (a PROBE back to that source, RFC 8445 section 7.3.1.4), per
+         * direction of the DC: the peer behind a symmetric NAT probes from a mapping the DC never
+         * saw, and only a PROBE_ACK from there proves the path to this end too.
+         */
+        public static final int TRIGGERED_CHECKS_MAX = 2;
 
         // -- local limits of the node process
 

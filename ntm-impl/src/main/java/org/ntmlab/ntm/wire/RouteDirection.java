@@ -3,6 +3,7 @@ package org.ntmlab.ntm.wire;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.util.List;
 
 /**
  * ROUTE_DIRECTION (DC -> MN and CN): the path for one tunnel (paper section 3.2, "route
@@ -19,18 +20,25 @@ import java.nio.ByteBuffer;
  * @param path          {@link #DIRECT} or {@link #RELAY}
  * @param peerEndpoint  where to send: the peer's (mapped) address, or the RS
  * @param peerMapped    the peer's NAT-mapped address for route-optimisation probes, or null
+ * @param peerHosts     the peer's host endpoints for route-optimisation probes ({@link HostEndpoints}):
+ *                      only when the DC saw both ends behind one public address, else empty
  * @param tunnelSecret  32 bytes; direction keys derive from it (docs/protocol.md)
  * @param relaySecret   32 bytes shared with the RS, zeros on a direct path
  */
 public record RouteDirection(long requestId, long tunnelId, long generation, int role, boolean opener, int path, String peerFqdn,
                              InetAddress peerV4, InetAddress peerV6, InetSocketAddress peerEndpoint,
-                             InetSocketAddress peerMapped, byte[] tunnelSecret, byte[] relaySecret) {
+                             InetSocketAddress peerMapped, List<InetSocketAddress> peerHosts, byte[] tunnelSecret,
+                             byte[] relaySecret) {
 
     public static final int INITIATOR = 1;
     public static final int RESPONDER = 2;
     public static final int DIRECT = 1;
     public static final int RELAY = 2;
     public static final int SECRET_LENGTH = 32;
+
+    public RouteDirection {
+        peerHosts = HostEndpoints.checked(peerHosts);
+    }
 
     public void encode(ByteBuffer b) {
         b.putLong(requestId).putLong(tunnelId).putLong(generation).put((byte) role).put((byte) (opener ? 1 : 0)).put((byte) path);
@@ -39,6 +47,7 @@ public record RouteDirection(long requestId, long tunnelId, long generation, int
         BodyWriter.addr(b, peerV6);
         BodyWriter.sockaddr(b, peerEndpoint);
         BodyWriter.sockaddr(b, peerMapped);
+        HostEndpoints.encode(b, peerHosts);
         b.put(tunnelSecret).put(relaySecret);
     }
 
@@ -67,9 +76,11 @@ public record RouteDirection(long requestId, long tunnelId, long generation, int
             throw new MalformedMessageException("peerEndpoint missing");
         }
         InetSocketAddress mapped = r.sockaddr("peerMapped");
+        List<InetSocketAddress> hosts = HostEndpoints.decode(r, "peerHosts");
         byte[] ts = r.bytes(SECRET_LENGTH, "tunnelSecret");
         byte[] rs = r.bytes(SECRET_LENGTH, "relaySecret");
         r.end("ROUTE_DIRECTION");
-        return new RouteDirection(requestId, tunnelId, generation, role, opener == 1, path, fqdn, v4, v6, ep, mapped, ts, rs);
+        return new RouteDirection(requestId, tunnelId, generation, role, opener == 1, path, fqdn, v4, v6, ep, mapped, hosts, ts,
+                rs);
     }
 }

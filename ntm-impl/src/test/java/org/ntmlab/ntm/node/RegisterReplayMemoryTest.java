@@ -73,7 +73,8 @@ class RegisterReplayMemoryTest {
             lab.restartDc(); // no replay window for the victim's key any more
             Attacker mallory = new Attacker(lab);
             // what an attacker recorded two minutes ago (sealed with the victim's key, counter fresh)
-            Register old = new Register(victim.fqdn(), List.of(InetAddress.getByName("198.51.100.31")), 7200,
+            Register old = new Register(victim.fqdn(), List.of(InetAddress.getByName("198.51.100.31")),
+                    List.of(new java.net.InetSocketAddress("198.51.100.31", 7200)),
                     System.currentTimeMillis() - 120_000);
             mallory.sendSealed(key, MessageType.REGISTER, old::encode);
             awaitTrue("the DC fetched the key and judged the REGISTER", 5000,

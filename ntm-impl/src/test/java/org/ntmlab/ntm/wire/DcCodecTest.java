@@ -46,7 +46,7 @@ class DcCodecTest {
         ts[0] = 7;
         RouteDirection rd = new RouteDirection(0, 99, 2, RouteDirection.RESPONDER, false, RouteDirection.DIRECT,
                 "mn.a.ntm.example", InetAddress.getByName("100.64.1.2"), InetAddress.getByName("fd00::102"),
-                new InetSocketAddress("198.51.100.31", 7200), null, ts, new byte[32]);
+                new InetSocketAddress("198.51.100.31", 7200), null, List.of(), ts, new byte[32]);
         DcDirection d = new DcDirection(4, "cn.b.ntm.example", rd);
         byte[] wire = encode(d::encode);
         assertThat(wire[0]).isEqualTo((byte) 4);

@@ -46,11 +46,51 @@ class MessageCodecTest {
     @Test
     void registerGoldenBytesAndRoundTrip() throws Exception {
         Register r = new Register("a.ex", List.of(InetAddress.getByName("10.0.0.1"),
-                InetAddress.getByName("2001:db8::1")), 7200, 1_796_000_000_000L);
+                InetAddress.getByName("2001:db8::1")), List.of(new InetSocketAddress("10.0.0.1", 7200)),
+                1_796_000_000_000L);
         byte[] wire = encode(r::encode);
         assertThat(HEX.formatHex(wire)).isEqualTo("04612e6578" + "02" + "040a000001" + "06"
-                + "20010db8000000000000000000000001" + "1c20" + "000001a229f12800");
+                + "20010db8000000000000000000000001" + "01" + "040a0000011c20" + "000001a229f12800");
         assertThat(Register.decode(ByteBuffer.wrap(wire))).isEqualTo(r);
+    }
+
+    @Test
+    void hostEndpointsArePrivateAddressesOnly() throws Exception {
+        for (String a : List.of("10.0.0.1", "172.16.0.1", "172.31.255.254", "192.168.1.1", "100.64.0.1",
+                "100.127.255.254", "fd00::1", "fc00::1")) {
+            assertThat(HostEndpoints.isPrivate(InetAddress.getByName(a))).as(a).isTrue();
+        }
+        for (String a : List.of("11.0.0.1", "172.32.0.1", "172.15.0.1", "192.169.0.1", "100.128.0.1", "100.63.0.1",
+                "127.0.0.1", "169.254.0.1", "224.0.0.1", "0.0.0.0", "8.8.8.8", "2001:db8::1", "fe80::1", "::1",
+                "ff02::1", "::")) {
+            assertThat(HostEndpoints.isPrivate(InetAddress.getByName(a))).as(a).isFalse();
+        }
+    }
+
+    /** Host endpoints (issue 12, same NAT): at most 4 per family, never family 0 or port 0. */
+    @Test
+    void hostEndpointListsAreBounded() throws Exception {
+        List<InetSocketAddress> five = new java.util.ArrayList<>();
+        for (int i = 1; i <= 5; i++) {
+            five.add(new InetSocketAddress("10.0.0." + i, 7200));
+        }
+        List<InetAddress> real = List.of(InetAddress.getByName("10.0.0.1"));
+        assertThatThrownBy(() -> new Register("a.ex", real, five, 1)).isInstanceOf(IllegalArgumentException.class);
+        // four of each family pass
+        List<InetSocketAddress> eight = new java.util.ArrayList<>(five.subList(0, 4));
+        for (int i = 1; i <= 4; i++) {
+            eight.add(new InetSocketAddress("2001:db8::" + i, 7200));
+        }
+        Register r = new Register("a.ex", real, eight, 1);
+        assertThat(Register.decode(ByteBuffer.wrap(encode(r::encode)))).isEqualTo(r);
+        // the wire refuses what the constructor would: a fifth IPv4, port 0, family 0, a count over 8
+        byte[] head = HEX.parseHex("04612e6578" + "01" + "040a000001");
+        byte[] sentAt = HEX.parseHex("0000000000000001");
+        String v4 = "040a0000011c20";
+        for (String hosts : List.of("05" + v4.repeat(5), "01" + "040a0000010000", "01" + "00", "09" + v4.repeat(9))) {
+            ByteBuffer b = ByteBuffer.allocate(256).put(head).put(HEX.parseHex(hosts)).put(sentAt).flip();
+            assertThatThrownBy(() -> Register.decode(b)).as(hosts).isInstanceOf(MalformedMessageException.class);
+        }
     }
 
     @Test
@@ -98,8 +138,10 @@ class MessageCodecTest {
         rs[31] = 2;
         RouteDirection r = new RouteDirection(3, 0xabcdefL, 4, RouteDirection.RESPONDER, true, RouteDirection.RELAY,
                 "mn.ntm.example", InetAddress.getByName("100.64.1.1"), InetAddress.getByName("fd00::1"),
-                new InetSocketAddress("198.51.100.20", 7100), new InetSocketAddress("203.0.113.2", 7200), ts, rs);
+                new InetSocketAddress("198.51.100.20", 7100), new InetSocketAddress("203.0.113.2", 7200),
+                List.of(new InetSocketAddress("10.2.0.10", 7200)), ts, rs);
         RouteDirection back = RouteDirection.decode(ByteBuffer.wrap(encode(r::encode)));
+        assertThat(back.peerHosts()).containsExactly(new InetSocketAddress("10.2.0.10", 7200));
         assertThat(back.tunnelId()).isEqualTo(0xabcdefL);
         assertThat(back.peerEndpoint()).isEqualTo(r.peerEndpoint());
         assertThat(back.peerMapped()).isEqualTo(r.peerMapped());

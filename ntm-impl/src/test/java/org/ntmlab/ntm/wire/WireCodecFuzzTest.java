@@ -117,11 +117,15 @@ class WireCodecFuzzTest {
         byte[] secret = new byte[RouteDirection.SECRET_LENGTH];
         Arrays.fill(secret, (byte) 0x5a);
         RouteDirection rd = new RouteDirection(3, 0x1122334455667788L, 2, RouteDirection.INITIATOR, true,
-                RouteDirection.RELAY, "bob.ntm.example", v4, v6, mapped4, mapped6, secret, secret);
+                RouteDirection.RELAY, "bob.ntm.example", v4, v6, mapped4, mapped6,
+                List.of(new InetSocketAddress(InetAddress.getByName("192.168.1.21"), 7200)), secret, secret);
         List<DcReach> position = List.of(new DcReach(mapped4, true), new DcReach(mapped6, false));
         List<Object> messages = List.of(
                 new Register("alice.ntm.example", List.of(InetAddress.getByName("192.168.1.20"),
-                        InetAddress.getByName("2001:db8::20")), 7201, 1_796_000_000_000L),
+                        InetAddress.getByName("2001:db8::20")),
+                        List.of(new InetSocketAddress(InetAddress.getByName("192.168.1.20"), 7201),
+                                new InetSocketAddress(InetAddress.getByName("2001:db8::20"), 7201)),
+                        1_796_000_000_000L),
                 new RegisterAck(v4, v6, mapped4, 10),
                 new KeepaliveAck(mapped6),
                 new DirectionRequest(3, "bob.ntm.example"),

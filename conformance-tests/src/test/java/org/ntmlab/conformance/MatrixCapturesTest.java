@@ -11,6 +11,9 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.ntmlab.lab.control.NodeControl;
+import org.ntmlab.lab.scenario.MatrixCell;
+import org.ntmlab.lab.scenario.MatrixReport;
 import org.ntmlab.lab.topology.Topology;
 import org.ntmlab.pcap.io.PcapWriter;
 import org.ntmlab.pcap.path.PathClassifier;
@@ -19,10 +22,10 @@ import org.ntmlab.pcap.path.Role;
 import org.ntmlab.pcap.path.Roles;
 
 /**
- * Table1DockerIT's capture side without Docker: roles from the shipped topology, and the
+ * MatrixDockerIT's capture side without Docker: roles from the shipped topology, and the
  * per-cell verdict on synthetic captures at the CN (the IT's vantage point).
  */
-class Table1CapturesTest {
+class MatrixCapturesTest {
     static final int DATA = 0x2F;
     static final int RELAYED = 0x02;
     final Topology t = Topology.load(Path.of(System.getProperty("ntm.topologies", "../topologies"))
@@ -30,7 +33,7 @@ class Table1CapturesTest {
 
     @Test
     void rolesComeFromTheTopology() {
-        Roles r = Table1DockerIT.roles(t);
+        Roles r = MatrixDockerIT.roles(t);
         assertThat(r.of(addr("192.168.1.10"))).contains(new Role(Role.Kind.NODE, "p1"));
         assertThat(r.of(addr("2001:db8:6::41"))).contains(new Role(Role.Kind.NODE, "v6b"));
         assertThat(r.of(addr("198.51.100.101"))).contains(new Role(Role.Kind.NAT, "p1"));
@@ -41,7 +44,7 @@ class Table1CapturesTest {
         assertThat(r.of(addr("198.51.100.20"))).contains(new Role(Role.Kind.DC, "dc"));
         assertThat(r.of(addr("2001:db8:6::10"))).contains(new Role(Role.Kind.AS, "as"));
         // the text form is what pcap-analysis's CLI reads back
-        Roles back = Roles.parse(Table1DockerIT.rolesText(r).lines().toList(), "roles.txt");
+        Roles back = Roles.parse(MatrixDockerIT.rolesText(r).lines().toList(), "roles.txt");
         assertThat(back.all()).isEqualTo(r.all());
     }
 
@@ -61,10 +64,10 @@ class Table1CapturesTest {
             w.write(ts + 4_000_000, frame(p2Mapped, p1, ntm(DATA, 1, tunnel, 3, 100)));
             w.write(ts + 5_000_000, frame(p1, p2Mapped, ntm(DATA, 0, tunnel, 3, 100)));
         }
-        PathReport report = PathClassifier.classify(Table1DockerIT.roles(t), List.of(cap));
+        PathReport report = PathClassifier.classify(MatrixDockerIT.roles(t), List.of(cap));
 
-        Table1Cell ok = cell("direct", true, tunnel);
-        Table1DockerIT.classifyCell(ok, report.tunnel(tunnel), cap);
+        MatrixCell ok = cell("direct", true, tunnel);
+        MatrixDockerIT.classifyCell(ok, report.tunnel(tunnel), cap);
         assertThat(ok.problems).isEmpty();
         assertThat(ok.pcapPath).isEqualTo("direct");
         assertThat(ok.pcapHistory).startsWith("RELAY -> DIRECT");
@@ -72,23 +75,23 @@ class Table1CapturesTest {
         assertThat(ok.pcapPairs).anySatisfy(p -> assertThat(p).contains("198.51.100.30:7100 (rs:rs)"));
 
         // a cell that must not change path: the same capture fails it
-        Table1Cell steady = cell("direct", false, tunnel);
-        Table1DockerIT.classifyCell(steady, report.tunnel(tunnel), cap);
+        MatrixCell steady = cell("direct", false, tunnel);
+        MatrixDockerIT.classifyCell(steady, report.tunnel(tunnel), cap);
         assertThat(steady.problem()).contains("should not change");
 
         // the symmetric-NAT cell expects relay: a direct end fails
-        Table1Cell relay = cell("relay", false, tunnel);
-        Table1DockerIT.classifyCell(relay, report.tunnel(tunnel), cap);
+        MatrixCell relay = cell("relay", false, tunnel);
+        MatrixDockerIT.classifyCell(relay, report.tunnel(tunnel), cap);
         assertThat(relay.problem()).contains("final path direct, expected relay");
 
-        Table1Cell missing = cell("direct", false, 0x1234);
-        Table1DockerIT.classifyCell(missing, report.tunnel(0x1234), cap);
+        MatrixCell missing = cell("direct", false, 0x1234);
+        MatrixDockerIT.classifyCell(missing, report.tunnel(0x1234), cap);
         assertThat(missing.problem()).contains("no DATA of tunnel 1234");
     }
 
     @Test
     void reportsCarryBothClassificationsAndTraffic() {
-        Table1Cell c = cell("direct", false, 0xabc);
+        MatrixCell c = cell("direct", false, 0xabc);
         c.tablePath = "direct";
         c.state = "up";
         c.setupMs = 42;
@@ -98,24 +101,26 @@ class Table1CapturesTest {
         c.pcapPath = "direct";
         c.pcapHistory = "DIRECT";
         c.pcapCapture = "p1-p1.pcap";
-        c.udp4 = Table1DockerIT.udpEchoResult("OK sent=20 received=20 corrupted=0 rttMsP50=1.5");
-        c.udp6 = Table1DockerIT.udpEchoResult("OK sent=20 received=20 corrupted=0 rttMsP50=1.7");
-        c.tcp4 = Table1DockerIT.tcpEchoResult("OK bytes=200000 received=200000 intact=true ms=400.0");
-        c.tcp6 = Table1DockerIT.tcpEchoResult("ERR connection reset");
+        c.udp4 = NodeControl.UdpEcho.of(new NodeControl.Reply("OK sent=20 received=20 corrupted=0 rttMsP50=1.5"), 20);
+        c.udp6 = NodeControl.UdpEcho.of(new NodeControl.Reply("OK sent=20 received=20 corrupted=0 rttMsP50=1.7"), 20);
+        c.tcp4 = NodeControl.TcpEcho.of(new NodeControl.Reply("OK bytes=200000 received=200000 intact=true ms=400.0"));
+        c.tcp6 = NodeControl.TcpEcho.of(new NodeControl.Reply("ERR connection reset"));
         assertThat(c.tcp4.ok(200_000)).isTrue();
         assertThat(c.tcp4.mbitPerSecond()).isEqualTo(4.0);
         assertThat(c.tcp6.ok(100_000)).isFalse();
-        String md = Table1Report.markdown(List.of(c));
+        String md = MatrixReport.markdown(List.of(c));
         assertThat(md).contains("◎ direct, pcap ◎ DIRECT, 42 ms setup, RTT 0.9 ms").contains("200 kB 400 ms 4.0 Mbit/s")
                 .contains("tunnel table").contains("CN's container");
-        assertThat(Table1Report.json(List.of(c))).contains("\"pcap\":{\"source\":\"target/lab/table1/p1-p1.pcap\"")
+        assertThat(MatrixReport.json(List.of(c))).contains("\"pcap\":{\"source\":\"target/lab/table1/p1-p1.pcap\"")
                 .contains("\"tcpEcho4\":{\"bytes\":200000").contains("\"mbitPerSecond\":4.0");
-        assertThat(Table1Report.html(List.of(c))).contains("<td>200 kB 400 ms 4.0 Mbit/s</td>");
+        assertThat(MatrixReport.html(List.of(c))).contains("<td>200 kB 400 ms 4.0 Mbit/s</td>");
+        assertThat(md).contains("◎ direct (TWO_NATS)");
+        assertThat(MatrixReport.json(List.of(c))).contains("\"rule\":\"TWO_NATS\"");
     }
 
-    private static Table1Cell cell(String expected, boolean optimisation, long tunnel) {
-        Table1Cell c = new Table1Cell("table1", "p2", "p1", "IPv4 private P2", "IPv4 private P1", expected,
-                optimisation);
+    private static MatrixCell cell(String expected, boolean optimisation, long tunnel) {
+        MatrixCell c = new MatrixCell("table1", "p2", "p1", "IPv4 private P2", "IPv4 private P1", expected,
+                optimisation, "TWO_NATS", "NATs on both sides");
         c.tunnelId = Long.toHexString(tunnel);
         return c;
     }

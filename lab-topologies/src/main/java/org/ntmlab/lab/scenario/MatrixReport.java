@@ -1,4 +1,4 @@
-package org.ntmlab.conformance;
+package org.ntmlab.lab.scenario;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -13,35 +13,38 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * Writes Table 1 as Markdown, JSON and HTML: the matrix in the paper's layout (MN rows, CN
- * columns), then one detail row per cell with both path classifications and the traffic results.
+ * Writes the connectivity matrix of every topology as Markdown, JSON and HTML
+ * ({@code matrix.md/json/html}): each topology's grid in the paper's Table 1 layout (MN rows, CN
+ * columns), then one detail row per cell with the expected path and its rule, both ends'
+ * classifications and the traffic results.
  */
-final class Table1Report {
+public final class MatrixReport {
     static final String SOURCES = "Each path is classified twice: **table** = the MN's own tunnel table (control"
             + " command `tunnels` after the traffic; a direct tunnel's peer endpoint must be the CN or its NAT, a"
             + " relayed one's relay an RS), **pcap** = independently from the capture taken in the CN's container"
             + " (`target/lab/<topology>/<cn>-<segment>.pcap`, classified by pcap-analysis's PathClassifier: which"
             + " real addresses carried the tunnel's DATA messages, the two ends or an RS; roles from the topology"
-            + " are in `roles.txt`, per-CN tables in `paths-<cn>.md`). A cell passes only when both agree with the"
-            + " paper.";
+            + " are in `roles.txt`, per-node tables in `paths-<node>.md`). Both ends are checked: the CN's tunnel"
+            + " table and the MN's capture must show the same path. A cell passes only when all agree with the"
+            + " expected path (the rule table of docs/topology-format.md, or the file's `matrix.expect`).";
     static final String LEGEND = "◎ direct, ○ via relay server (RS), ✗ failed. Matrix cell: the tunnel table's path"
             + " (optimised = direct after route optimisation), the pcap's path history, tunnel set-up time"
-            + " (MN's `resolve`) and the median RTT of " + Table1DockerIT.PING_COUNT
+            + " (MN's `resolve`) and the median RTT of " + MatrixScenario.PING_COUNT
             + " ICMP pings in the final path.";
-    static final String TRAFFIC = "Traffic per cell, all asserted: UDP echo " + Table1DockerIT.ECHO_COUNT + " x "
-            + Table1DockerIT.ECHO_SIZE + " B over virtual IPv4 and IPv6 (received/sent, median RTT), TCP echo of "
-            + Table1DockerIT.TCP4_BYTES / 1000 + " kB over virtual IPv4 and " + Table1DockerIT.TCP6_BYTES / 1000
+    static final String TRAFFIC = "Traffic per cell, all asserted: UDP echo " + MatrixScenario.ECHO_COUNT + " x "
+            + MatrixScenario.ECHO_SIZE + " B over virtual IPv4 and IPv6 (received/sent, median RTT), TCP echo of "
+            + MatrixScenario.TCP4_BYTES / 1000 + " kB over virtual IPv4 and " + MatrixScenario.TCP6_BYTES / 1000
             + " kB over virtual IPv6 (every byte checked; time to stream and get everything back, payload Mbit/s),"
             + " ICMP echo.";
 
-    private Table1Report() {
+    private MatrixReport() {
     }
 
-    static String markdown(List<Table1Cell> cells) {
-        StringBuilder sb = new StringBuilder("# Table 1 from live traffic (Docker lab)\n\n").append(LEGEND)
+    public static String markdown(List<MatrixCell> cells) {
+        StringBuilder sb = new StringBuilder("# Connectivity matrix from live traffic (Docker lab)\n\n").append(LEGEND)
                 .append("\n\n").append(SOURCES).append("\n\n").append(TRAFFIC).append('\n');
         for (var e : byTopology(cells).entrySet()) {
-            List<Table1Cell> cs = e.getValue();
+            List<MatrixCell> cs = e.getValue();
             List<String> mns = cs.stream().map(c -> c.mn).distinct().toList();
             List<String> cns = cs.stream().map(c -> c.cn).distinct().toList();
             sb.append("\n## ").append(e.getKey()).append("\n\n| MN \\ CN |");
@@ -51,7 +54,8 @@ final class Table1Report {
             for (String mn : mns) {
                 sb.append("| ").append(mn).append(" (").append(any(cs, c -> c.mn, mn).mnKind).append(") |");
                 for (String cn : cns) {
-                    sb.append(' ').append(cellText(cell(cs, mn, cn), true)).append(" |");
+                    MatrixCell c = cell(cs, mn, cn);
+                    sb.append(' ').append(c == null ? "—" : cellText(c, true)).append(" |");
                 }
                 sb.append('\n');
             }
@@ -59,9 +63,9 @@ final class Table1Report {
             sb.append("\n").append(cs.size() - failed).append('/').append(cs.size()).append(" cells as expected.\n");
             cs.stream().filter(c -> !c.pass()).forEach(c -> sb.append("- ").append(c.mn).append(" -> ")
                     .append(c.cn).append(": ").append(c.problem()).append('\n'));
-            sb.append("\n| MN -> CN | tunnel | paper | table | pcap (CN capture) | UDP v4 | UDP v6 | TCP v4 | TCP v6"
-                    + " | ping |\n|---|---|---|---|---|---|---|---|---|---|\n");
-            for (Table1Cell c : cs) {
+            sb.append("\n| MN -> CN | tunnel | expected (rule) | table | pcap (CN capture) | UDP v4 | UDP v6 | TCP v4"
+                    + " | TCP v6 | ping |\n|---|---|---|---|---|---|---|---|---|---|\n");
+            for (MatrixCell c : cs) {
                 List<String> r = detailRow(c);
                 sb.append("| ").append(String.join(" | ", r)).append(" |\n");
             }
@@ -69,29 +73,30 @@ final class Table1Report {
         return sb.toString();
     }
 
-    private static List<String> detailRow(Table1Cell c) {
+    private static List<String> detailRow(MatrixCell c) {
         List<String> r = new ArrayList<>();
         r.add(c.mn + " -> " + c.cn + (c.pass() ? "" : " ✗"));
         r.add(c.tunnelId == null ? "-" : c.tunnelId);
-        r.add(Table1Cell.symbol(c.expected) + " " + c.expected + (c.optimisationExpected ? " (optimised)" : ""));
+        r.add(MatrixCell.symbol(c.expected) + " " + c.expected + (c.optimisationExpected ? " (optimised)" : "")
+                + " (" + c.rule + ")");
         r.add(c.tablePath == null ? "-" : c.symbol() + " " + c.tablePath + (c.optimised ? " (optimised)" : ""));
-        r.add(c.pcapPath == null ? "-" : Table1Cell.symbol(c.pcapPath) + " " + c.shortHistory() + ", "
+        r.add(c.pcapPath == null ? "-" : MatrixCell.symbol(c.pcapPath) + " " + c.shortHistory() + ", "
                 + c.pcapPackets + " DATA");
-        r.add(c.udp4 == null ? "-" : c.udp4.text());
-        r.add(c.udp6 == null ? "-" : c.udp6.text());
-        r.add(c.tcp4 == null ? "-" : c.tcp4.text());
-        r.add(c.tcp6 == null ? "-" : c.tcp6.text());
+        r.add(c.udp4 == null ? "-" : MatrixCell.text(c.udp4));
+        r.add(c.udp6 == null ? "-" : MatrixCell.text(c.udp6));
+        r.add(c.tcp4 == null ? "-" : MatrixCell.text(c.tcp4));
+        r.add(c.tcp6 == null ? "-" : MatrixCell.text(c.tcp6));
         r.add(c.pingReceived + "/" + c.pingSent + (Double.isNaN(c.pingRttMsP50) ? ""
                 : String.format(Locale.ROOT, ", %.1f ms", c.pingRttMsP50)));
         return r;
     }
 
-    private static String cellText(Table1Cell c, boolean markdown) {
+    private static String cellText(MatrixCell c, boolean markdown) {
         if (c.tablePath == null) {
             return "✗ failed" + (markdown ? " **expected " + c.expected + "**" : " (expected " + c.expected + ")");
         }
         String s = c.symbol() + " " + c.tablePath + (c.optimised ? " (optimised)" : "")
-                + ", pcap " + (c.pcapPath == null ? "✗ none" : Table1Cell.symbol(c.pcapPath) + " " + c.shortHistory())
+                + ", pcap " + (c.pcapPath == null ? "✗ none" : MatrixCell.symbol(c.pcapPath) + " " + c.shortHistory())
                 + String.format(Locale.ROOT, ", %.0f ms setup, RTT %.1f ms", c.setupMs, c.pingRttMsP50);
         if (c.pass()) {
             return s;
@@ -99,19 +104,19 @@ final class Table1Report {
         return s + (markdown ? " **✗ expected " + c.expected + "**" : " (✗ expected " + c.expected + ")");
     }
 
-    static String json(List<Table1Cell> cells) {
-        return "[\n" + cells.stream().map(Table1Cell::json).collect(Collectors.joining(",\n")) + "\n]\n";
+    public static String json(List<MatrixCell> cells) {
+        return "[\n" + cells.stream().map(MatrixCell::json).collect(Collectors.joining(",\n")) + "\n]\n";
     }
 
-    static String html(List<Table1Cell> cells) {
-        StringBuilder sb = new StringBuilder("<!doctype html><html><head><meta charset=\"utf-8\"><title>Table 1</title>"
+    public static String html(List<MatrixCell> cells) {
+        StringBuilder sb = new StringBuilder("<!doctype html><html><head><meta charset=\"utf-8\"><title>Connectivity matrix</title>"
                 + "<style>body{font-family:sans-serif}table{border-collapse:collapse;margin-bottom:2em}"
                 + "td,th{border:1px solid #999;padding:.4em .7em}td.fail{background:#fdd}td.ok{background:#efe}"
-                + "</style></head><body><h1>Table 1 from live traffic (Docker lab)</h1>")
+                + "</style></head><body><h1>Connectivity matrix from live traffic (Docker lab)</h1>")
                 .append("<p>").append(inline(LEGEND)).append("</p><p>").append(inline(SOURCES)).append("</p><p>")
                 .append(inline(TRAFFIC)).append("</p>");
         for (var e : byTopology(cells).entrySet()) {
-            List<Table1Cell> cs = e.getValue();
+            List<MatrixCell> cs = e.getValue();
             List<String> mns = cs.stream().map(c -> c.mn).distinct().toList();
             List<String> cns = cs.stream().map(c -> c.cn).distinct().toList();
             sb.append("<h2>").append(esc(e.getKey())).append("</h2><table><tr><th>MN \\ CN</th>");
@@ -122,7 +127,11 @@ final class Table1Report {
             for (String mn : mns) {
                 sb.append("<tr><th>").append(esc(mn + " (" + any(cs, c -> c.mn, mn).mnKind + ")")).append("</th>");
                 for (String cn : cns) {
-                    Table1Cell c = cell(cs, mn, cn);
+                    MatrixCell c = cell(cs, mn, cn);
+                    if (c == null) {
+                        sb.append("<td>—</td>");
+                        continue;
+                    }
                     String title = "table: " + (c.tableEvidence == null ? "-" : c.tableEvidence) + "\npcap: "
                             + String.join("\n", c.pcapPairs) + (c.pass() ? "" : "\n" + c.problem());
                     sb.append("<td class=\"").append(c.pass() ? "ok" : "fail").append("\" title=\"")
@@ -131,12 +140,12 @@ final class Table1Report {
                 sb.append("</tr>");
             }
             sb.append("</table><table><tr>");
-            for (String h : List.of("MN -> CN", "tunnel", "paper", "table", "pcap (CN capture)", "UDP v4", "UDP v6",
+            for (String h : List.of("MN -> CN", "tunnel", "expected (rule)", "table", "pcap (CN capture)", "UDP v4", "UDP v6",
                     "TCP v4", "TCP v6", "ping")) {
                 sb.append("<th>").append(esc(h)).append("</th>");
             }
             sb.append("</tr>");
-            for (Table1Cell c : cs) {
+            for (MatrixCell c : cs) {
                 sb.append("<tr class=\"").append(c.pass() ? "ok" : "fail").append("\">");
                 detailRow(c).forEach(v -> sb.append("<td>").append(esc(v)).append("</td>"));
                 sb.append("</tr>");
@@ -148,23 +157,23 @@ final class Table1Report {
         return sb.append("</body></html>\n").toString();
     }
 
-    static void write(Path dir, List<Table1Cell> cells) throws IOException {
+    public static void write(Path dir, List<MatrixCell> cells) throws IOException {
         Files.createDirectories(dir);
-        Files.writeString(dir.resolve("table1.md"), markdown(cells), StandardCharsets.UTF_8);
-        Files.writeString(dir.resolve("table1.json"), json(cells), StandardCharsets.UTF_8);
-        Files.writeString(dir.resolve("table1.html"), html(cells), StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve("matrix.md"), markdown(cells), StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve("matrix.json"), json(cells), StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve("matrix.html"), html(cells), StandardCharsets.UTF_8);
     }
 
-    private static Table1Cell cell(List<Table1Cell> cs, String mn, String cn) {
-        return cs.stream().filter(x -> x.mn.equals(mn) && x.cn.equals(cn)).findFirst().orElseThrow();
+    private static MatrixCell cell(List<MatrixCell> cs, String mn, String cn) {
+        return cs.stream().filter(x -> x.mn.equals(mn) && x.cn.equals(cn)).findFirst().orElse(null); // null: mn = cn
     }
 
-    private static Table1Cell any(List<Table1Cell> cs, Function<Table1Cell, String> key, String value) {
+    private static MatrixCell any(List<MatrixCell> cs, Function<MatrixCell, String> key, String value) {
         return cs.stream().filter(c -> key.apply(c).equals(value)).findFirst().orElseThrow();
     }
 
-    private static Map<String, List<Table1Cell>> byTopology(List<Table1Cell> cells) {
-        Map<String, List<Table1Cell>> m = new LinkedHashMap<>();
+    private static Map<String, List<MatrixCell>> byTopology(List<MatrixCell> cells) {
+        Map<String, List<MatrixCell>> m = new LinkedHashMap<>();
         cells.forEach(c -> m.computeIfAbsent(c.topology, k -> new ArrayList<>()).add(c));
         return m;
     }

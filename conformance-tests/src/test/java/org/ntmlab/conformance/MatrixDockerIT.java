@@ -1,0 +1,308 @@
+package org.ntmlab.conformance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.DynamicContainer.dynamicContainer;
+import static org.junit.jupiter.api.DynamicTest.dynamicTest;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicNode;
+import org.junit.jupiter.api.TestFactory;
+import org.ntmlab.lab.Lab;
+import org.ntmlab.lab.topology.AddressPlan.HostAddress;
+import org.ntmlab.lab.topology.IpLiteral;
+import org.ntmlab.lab.topology.Matrix;
+import org.ntmlab.lab.topology.Node;
+import org.ntmlab.lab.topology.PathOracle;
+import org.ntmlab.lab.scenario.MatrixCell;
+import org.ntmlab.lab.scenario.MatrixReport;
+import org.ntmlab.lab.scenario.MatrixScenario;
+import org.ntmlab.lab.topology.Router;
+import org.ntmlab.lab.topology.Server;
+import org.ntmlab.lab.topology.Topology;
+import org.ntmlab.lab.topology.TopologyParser;
+import org.ntmlab.pcap.path.PathClassifier;
+import org.ntmlab.pcap.path.PathKind;
+import org.ntmlab.pcap.path.PathReport;
+import org.ntmlab.pcap.path.Role;
+import org.ntmlab.pcap.path.Roles;
+import org.ntmlab.pcap.path.TunnelPath;
+
+/**
+ * The connectivity matrix of every topology file from live traffic (the paper's Table 1 is the
+ * two shipped files' matrices): for each file, start the lab (NAT types verified by stun-client),
+ * start AS/DC/RS/nodes with the ntm CLI, and for each cell of the file's {@code matrix} (MN x CN)
+ * drive the MN's control channel (resolve, UDP echo over virtual IPv4 and IPv6, TCP echo over
+ * virtual IPv4 and IPv6 with every byte checked, ping, tunnels). Each cell must carry all that
+ * traffic and take the path the rule table gives ({@link PathOracle}, docs/topology-format.md
+ * "Expected paths", or the file's {@code matrix.expect}), seen the same way from both ends:
+ * <ol>
+ * <li>the MN's tunnel table, cross-checked against real addresses (a direct tunnel's peer
+ * endpoint is the CN or one of its NATs, a relayed one's relay is an RS), and the CN's tunnel
+ * table for the same tunnel;</li>
+ * <li>independently, the captures in the CN's and in the MN's container (pcap-analysis
+ * {@link PathClassifier}: which real addresses carried the tunnel's DATA, the two ends or an RS).</li>
+ * </ol>
+ * One JUnit test per cell ({@code table1 › p2 → p1 expect direct(optimised)}); a topology's lab
+ * runs once, when its first cell is tested. Writes target/ntm-report/matrix.{md,json,html}.
+ */
+class MatrixDockerIT {
+    /** Every cell measured in this run, for the report. */
+    static final List<MatrixCell> CELLS = Collections.synchronizedList(new ArrayList<>());
+
+    static List<Path> topologyFiles() {
+        return TopologyParser.topologyFiles(Path.of(System.getProperty("ntm.topologies", "../topologies")));
+    }
+
+    @TestFactory
+    Stream<DynamicNode> matrix() {
+        List<Path> files = topologyFiles();
+        List<DynamicNode> out = new ArrayList<>();
+        Map<String, Path> names = new HashMap<>();
+        for (Path file : files) {
+            Topology t;
+            try {
+                t = Topology.load(file);
+            } catch (RuntimeException e) {
+                out.add(dynamicTest(file.getFileName() + " › loads", () -> {
+                    throw new AssertionError(e.getMessage(), e);
+                }));
+                continue;
+            }
+            Path other = names.putIfAbsent(t.name(), file);
+            if (other != null) {
+                // two files with one name would share an artifact folder and a report section
+                out.add(dynamicTest(file.getFileName() + " › name unique", () -> {
+                    throw new AssertionError(file.getFileName() + ": name '" + t.name() + "' is also the name of "
+                            + other.getFileName() + " (topology names must be unique across files)");
+                }));
+                continue;
+            }
+            MatrixRun run = new MatrixRun(t);
+            out.add(dynamicContainer(t.name(), t.matrix().cells().stream().map(c -> dynamicTest(
+                    t.name() + " › " + c + " expect " + PathOracle.expected(t, c.mn(), c.cn()).label(),
+                    () -> run.check(c)))));
+        }
+        return out.stream();
+    }
+
+    /** One topology's lab, run once for all its cells (the first cell's test pays for it). */
+    static final class MatrixRun {
+        private final Topology topology;
+        private Map<Matrix.Cell, MatrixCell> results;
+        private Throwable failure;
+
+        MatrixRun(Topology topology) {
+            this.topology = topology;
+        }
+
+        void check(Matrix.Cell cell) throws Throwable {
+            MatrixCell c = results().get(cell);
+            assertThat(c).as("cell " + cell + " measured").isNotNull();
+            assertThat(c.problems).as(topology.source() + " " + cell + " (expected " + c.expectedLabel() + " by rule "
+                    + c.rule + ": " + c.why + ")").isEmpty();
+        }
+
+        private synchronized Map<Matrix.Cell, MatrixCell> results() throws Throwable {
+            if (failure != null) {
+                throw new AssertionError("the lab of " + topology.source() + " failed before this cell: " + failure,
+                        failure);
+            }
+            if (results == null) {
+                try {
+                    results = run(topology);
+                } catch (Throwable e) {
+                    failure = e;
+                    throw e;
+                }
+            }
+            return results;
+        }
+    }
+
+    static Map<Matrix.Cell, MatrixCell> run(Topology t) throws Exception {
+        List<MatrixCell> mine = new ArrayList<>();
+        Path artifacts = null;
+        try {
+            try (Lab lab = Lab.start(t)) {
+                artifacts = lab.artifactDir();
+                lab.startNtm(180);
+                for (Matrix.Cell cell : t.matrix().cells()) {
+                    MatrixCell c = MatrixScenario.measure(lab, cell);
+                    lab.note("matrix " + c.json());
+                    mine.add(c);
+                }
+            }
+            // close() stopped tcpdump; the captures are in the artifact directory.
+            classifyFromCaptures(t, artifacts, mine);
+        } finally {
+            CELLS.addAll(mine);
+            MatrixReport.write(Path.of(System.getProperty("ntm.report", "target/ntm-report")), List.copyOf(CELLS));
+        }
+        System.out.println(MatrixReport.markdown(mine));
+        Map<Matrix.Cell, MatrixCell> byCell = new LinkedHashMap<>();
+        mine.forEach(c -> byCell.put(new Matrix.Cell(c.mn, c.cn), c));
+        return byCell;
+    }
+
+    // ------------------------------------------------------------------ captures
+
+    /**
+     * The independent check: classify each cell's tunnel from the captures taken in the CN's and in
+     * the MN's container (every DATA packet of the tunnel reaches or leaves each end there), with
+     * roles built from the topology. Also writes roles.txt and paths-&lt;node&gt;.{md,json} next to
+     * the captures, so {@code pcap-analysis paths} can be re-run by hand.
+     */
+    static void classifyFromCaptures(Topology t, Path dir, List<MatrixCell> cells) throws IOException {
+        Roles roles = roles(t);
+        Files.writeString(dir.resolve("roles.txt"), rolesText(roles), StandardCharsets.UTF_8);
+        Set<String> ends = new java.util.TreeSet<>();
+        cells.forEach(c -> {
+            ends.add(c.mn);
+            ends.add(c.cn);
+        });
+        Map<String, PathReport> reports = new HashMap<>();
+        for (String node : ends) {
+            Path file = dir.resolve(capture(t, node));
+            if (Files.isRegularFile(file)) {
+                PathReport report = PathClassifier.classify(roles, List.of(file));
+                Files.writeString(dir.resolve("paths-" + node + ".md"), report.markdown(), StandardCharsets.UTF_8);
+                Files.writeString(dir.resolve("paths-" + node + ".json"), report.json(), StandardCharsets.UTF_8);
+                reports.put(node, report);
+            }
+        }
+        for (MatrixCell c : cells) {
+            c.pcapCapture = capture(t, c.cn);
+            if (!reports.containsKey(c.cn)) {
+                c.problems.add("pcap: no capture " + dir.resolve(c.pcapCapture));
+                continue;
+            }
+            if (c.tunnelId == null) {
+                continue;
+            }
+            long id = Long.parseUnsignedLong(c.tunnelId, 16);
+            classifyCell(c, reports.get(c.cn).tunnel(id), dir.resolve(c.pcapCapture));
+            Optional<TunnelPath> atMn = Optional.ofNullable(reports.get(c.mn)).flatMap(r -> r.tunnel(id));
+            if (atMn.isEmpty()) {
+                c.problems.add("pcap: no DATA of tunnel " + c.tunnelId + " in the MN's capture " + capture(t, c.mn));
+            } else {
+                c.mnPcapPath = atMn.get().finalKind().name().toLowerCase(Locale.ROOT);
+                c.mnPcapHistory = atMn.get().history();
+                if (c.pcapPath != null && !c.pcapPath.equals(c.mnPcapPath)) {
+                    c.problems.add("the ends disagree: the MN's capture ends " + c.mnPcapPath + " ("
+                            + c.mnPcapHistory + "), the CN's " + c.pcapPath);
+                }
+            }
+        }
+    }
+
+    /** A node's capture file: {@code <node>-<segment>.pcap} in the lab's artifact folder. */
+    static String capture(Topology t, String node) {
+        return node + "-" + t.node(node).orElseThrow().segment() + ".pcap";
+    }
+
+    static void classifyCell(MatrixCell c, Optional<TunnelPath> found, Path file) {
+        if (found.isEmpty()) {
+            c.problems.add("pcap: no DATA of tunnel " + c.tunnelId + " in " + file.getFileName());
+            return;
+        }
+        TunnelPath tp = found.get();
+        c.pcapPath = tp.finalKind().name().toLowerCase(Locale.ROOT);
+        c.pcapHistory = tp.history();
+        c.pcapPeriods = tp.periods().size();
+        if (c.pcapPeriods > 2) {
+            c.pcapSwitchMs = (tp.periods().get(c.pcapPeriods - 1).firstNanos() - tp.periods().get(0).lastNanos())
+                    / 1e6;
+        }
+        c.pcapPackets = tp.packets();
+        c.pcapRelayedFlag = tp.relayedFlag();
+        c.pcapPairs = tp.pairs().stream().map(p -> IpLiteral.format(p.a().getAddress()) + ":" + p.a().getPort()
+                + " (" + (p.roleA() == null ? "?" : p.roleA()) + ") <-> " + IpLiteral.format(p.b().getAddress())
+                + ":" + p.b().getPort() + " (" + (p.roleB() == null ? "?" : p.roleB()) + ") " + p.kind() + " "
+                + p.packets() + " pkts").toList();
+        if (tp.used(PathKind.OTHER)) {
+            c.problems.add("pcap: DATA to or from a DC/AS address: " + c.pcapPairs);
+        }
+        if (!c.expected.equals(c.pcapPath)) {
+            c.problems.add("pcap: final path " + c.pcapPath + ", expected " + c.expected + " (" + c.pcapPairs + ")");
+        }
+        if (c.optimisationExpected) {
+            // Relay first, then the direct path route optimisation punched (while the two ends
+            // switch at slightly different times the kinds may alternate briefly).
+            if (!(tp.used(PathKind.RELAY) && tp.finalKind() == PathKind.DIRECT)) {
+                c.problems.add("pcap: route optimisation should show RELAY -> DIRECT, saw " + c.pcapHistory);
+            }
+        } else if (c.pcapPeriods != 1) {
+            c.problems.add("pcap: the path should not change, saw " + c.pcapHistory);
+        }
+    }
+
+    /**
+     * Who owns which real address, from the topology: nodes, NAT outside addresses (named after
+     * the nodes behind them), router inside addresses, AS, DC and RS.
+     */
+    static Roles roles(Topology t) {
+        Roles.Builder b = Roles.builder();
+        for (Router r : t.routers()) {
+            Optional.ofNullable(t.addresses().on(r.name(), r.inside()).ipv4())
+                    .ifPresent(a -> b.add(a, Role.Kind.OTHER, r.name()));
+            List<String> behind = t.nodes().stream().filter(n -> behind(t, n, r)).map(Node::name).toList();
+            b.add(t.addresses().on(r.name(), r.outside()).ipv4(), Role.Kind.NAT,
+                    behind.isEmpty() ? r.name() : String.join("+", behind));
+            t.addresses().oneToOne(r.name()).forEach((in, out) -> b.add(out, Role.Kind.NAT, t.nodes().stream()
+                    .filter(n -> in.equals(n.ipv4()) || t.addresses().of(n.name()).stream()
+                            .anyMatch(a -> in.equals(a.ipv4())))
+                    .map(Node::name).findFirst().orElse(r.name())));
+        }
+        for (Server s : t.servers()) {
+            Role.Kind k = switch (s.role()) {
+                case AS -> Role.Kind.AS;
+                case DC -> Role.Kind.DC;
+                case RS -> Role.Kind.RS;
+            };
+            for (HostAddress a : t.addresses().of(s.name())) {
+                Optional.ofNullable(a.ipv4()).ifPresent(x -> b.add(x, k, s.name()));
+                Optional.ofNullable(a.ipv6()).ifPresent(x -> b.add(x, k, s.name()));
+            }
+        }
+        for (Node n : t.nodes()) {
+            for (HostAddress a : t.addresses().of(n.name())) {
+                Optional.ofNullable(a.ipv4()).ifPresent(x -> b.add(x, Role.Kind.NODE, n.name()));
+                Optional.ofNullable(a.ipv6()).ifPresent(x -> b.add(x, Role.Kind.NODE, n.name()));
+            }
+        }
+        return b.build();
+    }
+
+    /** Whether router {@code r} is on the node's way out (directly or through nested NATs). */
+    private static boolean behind(Topology t, Node n, Router r) {
+        String seg = n.segment();
+        Optional<Router> g;
+        while ((g = t.gatewayOf(seg)).isPresent()) {
+            if (g.get().name().equals(r.name())) {
+                return true;
+            }
+            seg = g.get().outside();
+        }
+        return false;
+    }
+
+    /** The roles in the text form {@code pcap-analysis paths --roles} reads (docs/pcap-analysis.md). */
+    static String rolesText(Roles roles) {
+        StringBuilder sb = new StringBuilder("# MatrixDockerIT: real addresses of this topology\n");
+        roles.all().forEach((a, r) -> sb.append(IpLiteral.format(a)).append(" = ").append(r).append('\n'));
+        return sb.toString();
+    }
+}

@@ -1,0 +1,108 @@
+package org.ntmlab.lab.topology;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Checks that need the whole network, run before any container starts (issue 12, pre-flight): a
+ * topology that passes them can run its matrix. Each problem names the field to change.
+ * <ul>
+ * <li>every router has a node or server on its inside segment (the NAT check runs stun-client
+ * from there, docs/lab.md "NAT verification");</li>
+ * <li>every node reaches an AS and a DC of its domain, when the file has them;</li>
+ * <li>every cell the rule table expects to relay has an RS that both ends reach (for IPv4 x IPv6,
+ * one with both families).</li>
+ * </ul>
+ * What a node reaches: on IPv4, servers attached to its segment or to any segment on its way out
+ * through NATs (its chain); on IPv6, servers on its own segment (the lab does not route between
+ * segments).
+ */
+final class Preflight {
+
+    private Preflight() {
+    }
+
+    static void check(Topology t, Problems p) {
+        for (int i = 0; i < t.routers().size(); i++) {
+            Router r = t.routers().get(i);
+            boolean someone = t.nodes().stream().anyMatch(n -> r.inside().equals(n.segment()))
+                    || t.servers().stream().anyMatch(s -> s.attach().stream().anyMatch(a -> r.inside().equals(a.segment())));
+            if (!someone) {
+                p.add("routers[" + i + "].inside", "no node or server on segment '" + r.inside() + "' to check the NAT"
+                        + " from (stun-client runs behind the router, docs/lab.md \"NAT verification\")");
+            }
+        }
+        boolean anyAs = t.servers().stream().anyMatch(s -> s.role() == ServerRole.AS);
+        boolean anyDc = t.servers().stream().anyMatch(s -> s.role() == ServerRole.DC);
+        for (int i = 0; i < t.nodes().size(); i++) {
+            Node n = t.nodes().get(i);
+            String at = "nodes[" + i + "].segment";
+            if (anyAs && reachable(t, n, ServerRole.AS, null).isEmpty()) {
+                p.add(at, "node '" + n.name() + "' reaches no AS from '" + n.segment() + "' (" + way(t, n)
+                        + "); attach an AS to one of those segments");
+            }
+            if (anyDc) {
+                String domain = n.fqdn().substring(n.fqdn().indexOf('.') + 1);
+                if (reachable(t, n, ServerRole.DC, domain).isEmpty()) {
+                    p.add(at, "node '" + n.name() + "' reaches no DC serving " + domain + " from '" + n.segment()
+                            + "' (" + way(t, n) + "); attach that DC to one of those segments");
+                }
+            }
+        }
+        if (!anyDc) {
+            return; // no NTMobile in this lab: nothing relays
+        }
+        List<Matrix.Cell> cells = t.matrix().cells();
+        for (Matrix.Cell c : cells) {
+            if (!"relay".equals(PathOracle.expected(t, c.mn(), c.cn()).path())) {
+                continue;
+            }
+            Set<String> both = new TreeSet<>(reachable(t, t.node(c.mn()).orElseThrow(), ServerRole.RS, null));
+            both.retainAll(reachable(t, t.node(c.cn()).orElseThrow(), ServerRole.RS, null));
+            if (both.isEmpty()) {
+                p.add("matrix", "cell " + c.mn() + " -> " + c.cn() + " is expected to relay, but no RS is reachable"
+                        + " from both (" + c.mn() + ": " + way(t, t.node(c.mn()).orElseThrow()) + "; " + c.cn() + ": "
+                        + way(t, t.node(c.cn()).orElseThrow()) + "); attach an RS to a segment of each");
+            }
+        }
+    }
+
+    /** Names of the servers of {@code role} (and {@code domain}, for a DC with one) that node {@code n} reaches. */
+    static Set<String> reachable(Topology t, Node n, ServerRole role, String domain) {
+        Segment own = t.segment(n.segment()).orElseThrow();
+        List<String> v4 = own.kind().hasIpv4() ? PathOracle.chain(t, own.name()) : List.of();
+        Set<String> out = new TreeSet<>();
+        for (Server s : t.servers()) {
+            if (s.role() != role || (domain != null && s.domain() != null && !s.domain().equals(domain))) {
+                continue;
+            }
+            for (Attachment a : s.attach()) {
+                Segment seg = t.segment(a.segment()).orElse(null);
+                if (seg == null) {
+                    continue;
+                }
+                boolean byV4 = seg.kind().hasIpv4() && v4.contains(seg.name());
+                boolean byV6 = seg.kind().hasIpv6() && own.kind().hasIpv6() && seg.name().equals(own.name());
+                if (byV4 || byV6) {
+                    out.add(s.name());
+                }
+            }
+        }
+        return out;
+    }
+
+    /** "its way out: p1 -> g4" or "IPv6 on v6". */
+    private static String way(Topology t, Node n) {
+        Segment own = t.segment(n.segment()).orElseThrow();
+        List<String> parts = new ArrayList<>();
+        if (own.kind().hasIpv4()) {
+            parts.add("IPv4 way out " + String.join(" -> ", PathOracle.chain(t, own.name())));
+        }
+        if (own.kind().hasIpv6()) {
+            parts.add("IPv6 on " + own.name());
+        }
+        return String.join(", ", parts);
+    }
+}
