@@ -37,7 +37,7 @@ public record NatType(Mapping mapping, Filtering filtering, boolean hairpinning,
         }
 
         public static Optional<Mapping> fromTerm(String s) {
-            return Arrays.stream(values()).filter(v -> v.term().equals(s)).findFirst();
+            return byTerm(values(), s);
         }
     }
 
@@ -51,7 +51,7 @@ public record NatType(Mapping mapping, Filtering filtering, boolean hairpinning,
         }
 
         public static Optional<Filtering> fromTerm(String s) {
-            return Arrays.stream(values()).filter(v -> v.term().equals(s)).findFirst();
+            return byTerm(values(), s);
         }
     }
 
@@ -229,6 +229,10 @@ public record NatType(Mapping mapping, Filtering filtering, boolean hairpinning,
     @Override
     public String toString() {
         return yamlName();
+    }
+
+    private static <E extends Enum<E>> Optional<E> byTerm(E[] values, String term) {
+        return Arrays.stream(values).filter(v -> termOf(v).equals(term)).findFirst();
     }
 
     private static String termOf(Enum<?> e) {
