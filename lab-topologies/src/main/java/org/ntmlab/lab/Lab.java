@@ -24,6 +24,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.ntmlab.lab.control.NodeControl;
+import org.ntmlab.lab.nfq.IpsetCreate;
+import org.ntmlab.lab.nfq.NfqDelay;
 import org.ntmlab.lab.topology.AddressPlan;
 import org.ntmlab.lab.topology.AddressPlan.HostAddress;
 import org.ntmlab.lab.topology.Cidr;
@@ -80,7 +82,8 @@ public final class Lab implements NtmLab {
     /** The address blocks {@link LabLock} holds for this lab until {@link #close()}. */
     private List<String> subnetLocks = List.of();
     private Boolean netem;
-    private final NfqDelayRunner nfqDelay = new NfqDelayRunner();
+    private final ContainerJava containerJava = new ContainerJava();
+    private final NfqDelayRunner nfqDelay = new NfqDelayRunner(containerJava);
     private int runtimeImpairments;
 
     private Lab(Topology topology, LabOptions options) {
@@ -379,6 +382,9 @@ public final class Lab implements NtmLab {
         cmds.add("ip -6 route del default 2>/dev/null; true");
         if (h.kind() == LabHost.Kind.ROUTER) {
             Router r = topology.router(h.name()).orElseThrow();
+            if (NatRules.needsAdfSet(r.nat())) {
+                cmds.add(createAdfSet(h, r));
+            }
             cmds.addAll(NatRules.commands(r.nat(), topology.segment(r.inside()).orElseThrow().ipv4(),
                     h.interfaceOn(r.inside()), h.interfaceOn(r.outside()),
                     topology.addresses().oneToOne(r.name())));
@@ -389,6 +395,16 @@ public final class Lab implements NtmLab {
             h.execOk(c);
         }
         notes.add(h + " commands: " + cmds);
+    }
+
+    /**
+     * Copies {@link IpsetCreate} into a router and returns the command that creates the set an
+     * address-dependent filter keeps its permissions in (the image has no ipset program).
+     */
+    private String createAdfSet(LabHost h, Router r) {
+        containerJava.install(h, IpsetCreate.class, NfqDelay.class);
+        return ContainerJava.command(IpsetCreate.class, "--name " + NatRules.ADF_SET + " --type "
+                + NatRules.ADF_SET_TYPE + " --timeout " + NatRules.filterTimeoutSeconds(r.mappingTimeout()));
     }
 
     /** Via the router of the first private segment the host is on (for a router: its outside). */
@@ -459,16 +475,106 @@ public final class Lab implements NtmLab {
 
     // ------------------------------------------------------------------ NAT verification
 
-    /** Classifies every router with stun-client and fails, naming each, if any differs from its file. */
+    /**
+     * Classifies every router with stun-client and fails, naming each, if any differs from its
+     * file. A hairpinning router with two hosts inside is also checked from one to the other
+     * ({@link #hairpinProbe}): stun-client's own hairpin test sends from a socket to its own mapping.
+     */
     public List<NatProbe.Result> verifyNatTypes() {
         List<NatProbe.Result> results = probeNats();
-        List<NatProbe.Result> bad = results.stream().filter(r -> !r.matchesDeclared()).toList();
+        List<String> bad = new ArrayList<>(results.stream().filter(r -> !r.matchesDeclared())
+                .map(Object::toString).toList());
         results.forEach(r -> notes.add("nat-probe " + r));
+        for (Router r : topology.routers()) {
+            if (!r.nat().hairpinning()) {
+                continue;
+            }
+            hairpinPair(r).ifPresent(pair -> {
+                String seen = hairpinProbe(r, pair.get(0), pair.get(1));
+                String expected = hairpinSource(r, pair.get(0));
+                String line = r.name() + ": hairpin " + pair.get(0) + " -> " + pair.get(1) + " seen from '" + seen
+                        + "', expected " + expected;
+                notes.add("nat-probe " + line);
+                if (!seen.equals(expected)) {
+                    bad.add(line);
+                }
+            });
+        }
         if (!bad.isEmpty()) {
             throw new LabException(topology.source() + ": routers do not behave as declared:\n  "
-                    + String.join("\n  ", bad.stream().map(Object::toString).toList()));
+                    + String.join("\n  ", bad));
         }
         return results;
+    }
+
+    /** UDP ports of {@link #hairpinProbe}: the receiver's, and the sender's source port. */
+    static final int HAIRPIN_RX_PORT = 34567;
+    static final int HAIRPIN_TX_PORT = 34568;
+
+    /**
+     * A sender and a receiver for {@link #hairpinProbe} behind a 1:1 router: two hosts on its
+     * inside with a mapping, the receiver not a router (a router drops new flows arriving on its
+     * outside, and the router's inside is a nested router's outside).
+     */
+    public Optional<List<String>> hairpinPair(Router r) {
+        Map<InetAddress, InetAddress> map = topology.addresses().oneToOne(r.name());
+        List<LabHost> inside = hosts.values().stream()
+                .filter(h -> h.kind() != LabHost.Kind.HELPER && !h.name().equals(r.name())
+                        && h.interfaces().containsKey(r.inside())
+                        && map.containsKey(topology.addresses().on(h.name(), r.inside()).ipv4()))
+                .toList();
+        Optional<LabHost> to = inside.stream().filter(h -> h.kind() != LabHost.Kind.ROUTER).findFirst();
+        Optional<LabHost> from = inside.stream().filter(h -> to.isPresent() && h != to.get()).findFirst();
+        return from.isPresent() ? Optional.of(List.of(from.get().name(), to.get().name())) : Optional.empty();
+    }
+
+    /** Where a hairpinned datagram from {@code from} should come from: its outside address at r, same port. */
+    public String hairpinSource(Router r, String from) {
+        InetAddress in = topology.addresses().on(from, r.inside()).ipv4();
+        InetAddress out = topology.addresses().oneToOne(r.name()).get(in);
+        return out == null ? "" : IpLiteral.format(out) + ":" + HAIRPIN_TX_PORT;
+    }
+
+    /**
+     * Sends one UDP datagram from {@code from} to {@code to}'s outside address at 1:1 router
+     * {@code r} and returns the source {@code to} saw it from ({@code address:port}), or "" when
+     * nothing arrived within 2 s. A hairpinning router delivers it from {@code from}'s outside
+     * address and port ({@link #hairpinSource}); one that does not, never.
+     */
+    public String hairpinProbe(Router r, String from, String to) {
+        InetAddress target = topology.addresses().oneToOne(r.name()).get(topology.addresses().on(to, r.inside()).ipv4());
+        if (target == null) {
+            throw new IllegalArgumentException(to + " has no 1:1 mapping at router " + r.name());
+        }
+        return udpProbe(from, HAIRPIN_TX_PORT, target, HAIRPIN_RX_PORT, to);
+    }
+
+    /**
+     * Sends one UDP datagram from host {@code from}, source port {@code sourcePort}, to
+     * {@code target:port}, while host {@code to} listens on {@code port}; returns the source
+     * {@code to} saw ({@code address:port}), or "" when nothing arrived within 2 s.
+     */
+    public String udpProbe(String from, int sourcePort, InetAddress target, int port, String to) {
+        return udpProbe(from, sourcePort, target, port, to, port);
+    }
+
+    /** {@link #udpProbe(String, int, InetAddress, int, String)} with {@code to} listening on {@code listenPort}. */
+    public String udpProbe(String from, int sourcePort, InetAddress target, int port, String to, int listenPort) {
+        LabHost rx = host(to);
+        String file = "/run/ntm/udp-probe-" + listenPort + ".txt";
+        String tag = "udp-probe-" + listenPort;
+        rx.startBackground(tag, "rm -f " + file + "; exec timeout 10 socat -u UDP4-RECVFROM:" + listenPort
+                + " SYSTEM:'echo $SOCAT_PEERADDR $SOCAT_PEERPORT >" + file + "'"); // socat splits at ':'
+        try {
+            rx.execOk("for i in $(seq 50); do ss -Huln | grep -q ':" + listenPort + " ' && exit 0; sleep 0.1; done;"
+                    + " exit 1");
+            host(from).execOk("echo probe | socat -u - UDP4-SENDTO:" + IpLiteral.format(target) + ":" + port
+                    + ",sourceport=" + sourcePort);
+            return rx.exec("for i in $(seq 20); do [ -s " + file + " ] && exec cat " + file + "; sleep 0.1; done")
+                    .getStdout().strip().replace(' ', ':');
+        } finally {
+            rx.killBackground(tag);
+        }
     }
 
     /** Runs the stun-client classification for every router. */

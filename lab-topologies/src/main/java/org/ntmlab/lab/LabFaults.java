@@ -46,7 +46,9 @@ public final class LabFaults {
      * so every MASQUERADE mapping is lost, as when a home router reboots or its table overflows.
      * The table is the router container's own (one per network namespace). Returns what the
      * table held before and right after, e.g. {@code "entries 14 -> 2"} (flows that sent again at
-     * once are new entries).
+     * once are new entries). A router built as 1:1 NAT ({@code NatType.dockerOneToOne()}: full
+     * and restricted cones, hairpinning types) keeps its static mappings, and an address-dependent
+     * filter its permissions (an ipset): only the flows' state is lost.
      */
     public static String flushNatMappings(Lab lab, LabHost router) {
         String out = router.execOk(flushCommand()).strip();

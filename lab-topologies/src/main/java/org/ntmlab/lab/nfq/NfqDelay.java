@@ -125,7 +125,17 @@ public final class NfqDelay {
         this.queue = queue;
         this.delayNanos = delayNanos;
         this.jitterNanos = jitterNanos;
-        fd = c.socket(AF_NETLINK, SOCK_RAW, NETLINK_NETFILTER);
+        fd = openNetfilterSocket(c);
+        Memory v = new Memory(4);
+        v.setInt(0, 4 << 20);
+        c.setsockopt(fd, SOL_SOCKET, SO_RCVBUF, v, 4); // best effort
+        v.setInt(0, 1);
+        c.setsockopt(fd, SOL_NETLINK, NETLINK_NO_ENOBUFS, v, 4); // best effort
+    }
+
+    /** A bound {@code NETLINK_NETFILTER} socket (the kernel assigns the port id). */
+    static int openNetfilterSocket(LibC c) throws IOException {
+        int fd = c.socket(AF_NETLINK, SOCK_RAW, NETLINK_NETFILTER);
         if (fd < 0) {
             throw new IOException("socket(AF_NETLINK, SOCK_RAW, NETLINK_NETFILTER) failed, errno " + Native.getLastError());
         }
@@ -135,11 +145,7 @@ public final class NfqDelay {
         if (c.bind(fd, sa, 12) < 0) {
             throw new IOException("bind(netlink) failed, errno " + Native.getLastError());
         }
-        Memory v = new Memory(4);
-        v.setInt(0, 4 << 20);
-        c.setsockopt(fd, SOL_SOCKET, SO_RCVBUF, v, 4); // best effort
-        v.setInt(0, 1);
-        c.setsockopt(fd, SOL_NETLINK, NETLINK_NO_ENOBUFS, v, 4); // best effort
+        return fd;
     }
 
     /** Binds the queue (the pf commands are no-ops on kernels >= 3.8 but harmless). */
@@ -208,7 +214,7 @@ public final class NfqDelay {
         }
     }
 
-    private static int align4(int n) {
+    static int align4(int n) {
         return (n + 3) & ~3;
     }
 

@@ -14,7 +14,8 @@ import java.util.Optional;
  *
  * <p>Rules: Docker's bridge owns {@code .1}; a router's inside interface defaults to
  * {@code .254}; other hosts without an address get the lowest free one from {@code .10}
- * up, in file order (routers, servers, nodes). A full-cone (1:1) router maps each inside
+ * up, in file order (routers, servers, nodes). A router the lab builds as 1:1 NAT (full cone,
+ * restricted cone, any hairpinning one: {@link NatType#dockerOneToOne()}) maps each inside
  * host to its own outside address: the router's outside address for the first, newly
  * allocated ones for the others. IPv6-only segments get an IPv4 prefix from 10.255.0.0/16
  * only because Docker requires one; the lab removes those addresses from containers.
@@ -109,7 +110,7 @@ public final class AddressPlan {
         }
         // 4. 1:1 NAT mappings.
         for (Router r : t.routers()) {
-            if (r.nat() != NatType.FULL_CONE) {
+            if (!r.nat().dockerOneToOne()) {
                 continue;
             }
             Map<InetAddress, InetAddress> map = new LinkedHashMap<>();
@@ -196,7 +197,7 @@ public final class AddressPlan {
         return dockerIpv4.get(segment);
     }
 
-    /** For a full-cone router: inside address -> the outside address it is statically mapped to. */
+    /** For a 1:1 router ({@link NatType#dockerOneToOne()}): inside address -> its static outside address. */
     public Map<InetAddress, InetAddress> oneToOne(String router) {
         return oneToOne.getOrDefault(router, Map.of());
     }

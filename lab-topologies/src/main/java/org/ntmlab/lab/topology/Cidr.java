@@ -8,12 +8,14 @@ import java.util.Optional;
 /** An IPv4 or IPv6 prefix such as {@code 198.51.100.0/24} or {@code 2001:db8:6::/64}. */
 public record Cidr(InetAddress network, int prefixLength) {
 
-    /** Documentation and private ranges the lab accepts (RFC 5737, RFC 3849, RFC 1918). */
+    /** Documentation, private and shared ranges the lab accepts (RFC 5737, RFC 3849, RFC 1918, RFC 6598). */
     public static final Cidr TEST_NET_2 = of("198.51.100.0/24");
     public static final Cidr TEST_NET_3 = of("203.0.113.0/24");
     public static final Cidr DOC_V6 = of("2001:db8::/32");
     public static final Cidr PRIVATE_10 = of("10.0.0.0/8");
     public static final Cidr PRIVATE_192_168 = of("192.168.0.0/16");
+    /** RFC 6598 shared address space: the inside of a carrier-grade NAT (NAT444). */
+    public static final Cidr SHARED_100_64 = of("100.64.0.0/10");
     /** Kept for the IPv4 side Docker insists on giving IPv6-only segments (see docs/topology-format.md). */
     public static final Cidr LAB_RESERVED = of("10.255.0.0/16");
 

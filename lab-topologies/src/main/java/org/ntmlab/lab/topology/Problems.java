@@ -19,9 +19,13 @@ final class Problems {
         list.add(new TopologyException.Problem(source, lineOf(path), path, message));
     }
 
-    /** True when a problem was already reported for this field (so "missing" is not said twice). */
+    /**
+     * True when a problem was already reported for this field or one inside it (so "missing" is
+     * not said of a field whose parts were wrong).
+     */
     boolean reported(String path) {
-        return list.stream().anyMatch(p -> p.path().equals(path));
+        return list.stream().anyMatch(p -> p.path().equals(path) || p.path().startsWith(path + ".")
+                || p.path().startsWith(path + "["));
     }
 
     String source() {

@@ -148,9 +148,7 @@ public final class TopologyParser {
 
     private Router router(Fields f) {
         f.allow("name", "nat", "mappingTimeout", "inside", "outside", "insideAddress", "outsideAddress");
-        return new Router(f.string("name", true),
-                f.choice("nat", true, NatType::fromYaml, "NAT type", NatType.expected()),
-                f.duration("mappingTimeout"), f.string("inside", true), f.string("outside", true),
+        return new Router(f.string("name", true), f.nat("nat"), f.duration("mappingTimeout"), f.string("inside", true), f.string("outside", true),
                 f.address("insideAddress"), f.address("outsideAddress"));
     }
 
@@ -248,6 +246,31 @@ public final class TopologyParser {
                 problems.add(at(key), "unknown " + what + " '" + s + "' (expected one of " + expected + ")");
             }
             return v.orElse(null);
+        }
+
+        /**
+         * A NAT type: a preset name, or a mapping with {@code mapping}, {@code filtering} (both
+         * required), {@code hairpinning} and {@code portPreservation} (docs/topology-format.md).
+         */
+        NatType nat(String key) {
+            YNode n = map.entries().get(key);
+            if (!(n instanceof YMap m)) {
+                return choice(key, true, NatType::fromYaml, "NAT type", NatType.expected()
+                        + ", or a mapping such as { mapping: endpoint-independent, filtering: address-dependent }");
+            }
+            Fields nf = new Fields(m, at(key));
+            nf.allow("mapping", "filtering", "hairpinning", "portPreservation");
+            NatType.Mapping mapping = nf.choice("mapping", true, NatType.Mapping::fromTerm, "mapping behaviour",
+                    NatType.expectedTerms());
+            NatType.Filtering filtering = nf.choice("filtering", true, NatType.Filtering::fromTerm,
+                    "filtering behaviour", NatType.expectedTerms());
+            Boolean hairpinning = nf.bool("hairpinning");
+            Boolean portPreservation = nf.bool("portPreservation");
+            if (mapping == null || filtering == null) {
+                return null;
+            }
+            return new NatType(mapping, filtering, hairpinning != null && hairpinning,
+                    portPreservation != null ? portPreservation : NatType.defaultPortPreservation(mapping));
         }
 
         Cidr cidr(String key) {

@@ -235,8 +235,9 @@ final class TopologyValidator {
                 absent(p, at + ".ipv6", s.ipv6(), "an ipv4-global segment has no IPv6 (use kind dual-stack)");
             }
             case IPV4_PRIVATE -> {
-                prefix(p, at + ".ipv4", s.ipv4(), false, "10.0.0.0/8 or 192.168.0.0/16 (RFC 1918)",
-                        Cidr.PRIVATE_10, Cidr.PRIVATE_192_168);
+                prefix(p, at + ".ipv4", s.ipv4(), false, "10.0.0.0/8 or 192.168.0.0/16 (RFC 1918), or 100.64.0.0/10"
+                        + " (RFC 6598, the inside of a carrier-grade NAT)", Cidr.PRIVATE_10, Cidr.PRIVATE_192_168,
+                        Cidr.SHARED_100_64);
                 if (s.ipv4() != null && s.ipv4().overlaps(Cidr.LAB_RESERVED)) {
                     p.add(at + ".ipv4", s.ipv4() + " overlaps 10.255.0.0/16, which the lab keeps for itself");
                 }
@@ -314,6 +315,9 @@ final class TopologyValidator {
         hostName(p, at, r.name(), hosts);
         if (r.nat() == null) {
             required(p, at + ".nat");
+        } else {
+            r.nat().dockerLimitation().ifPresent(why -> p.add(at + ".nat", r.nat().yamlName()
+                    + " is not available in the Docker lab (the in-memory network has it): " + why));
         }
         if (r.mappingTimeout() != null && r.mappingTimeout().compareTo(Duration.ofSeconds(1)) < 0) {
             p.add(at + ".mappingTimeout", "must be at least 1s (is " + r.mappingTimeout() + ")");

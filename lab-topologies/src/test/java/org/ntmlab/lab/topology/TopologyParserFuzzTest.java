@@ -65,12 +65,29 @@ class TopologyParserFuzzTest {
                 impairments:
                   - { host: n1, segment: p1, delay: 15ms, jitter: 1ms, loss: 0.5%, rate: 10mbit }
                 """.getBytes(StandardCharsets.UTF_8));
+        seeds.put("nat-catalogue.yaml", """
+                name: nats
+                segments:
+                  - { name: g4, kind: ipv4-global, ipv4: 203.0.113.0/24 }
+                  - { name: carrier, kind: ipv4-private, ipv4: 100.64.0.0/24, behind: cgn }
+                  - { name: home, kind: ipv4-private, ipv4: 192.168.90.0/24, behind: hr }
+                routers:
+                  - { name: cgn, nat: cgnat, inside: carrier, outside: g4 }
+                  - name: hr
+                    nat: { mapping: endpoint-independent, filtering: address-dependent, hairpinning: false }
+                    inside: home
+                    outside: carrier
+                nodes:
+                  - { name: sub, fqdn: sub.ntm.example, segment: carrier }
+                  - { name: h1, fqdn: h1.ntm.example, segment: home }
+                """.getBytes(StandardCharsets.UTF_8));
         seeds.put("problems.yaml", """
                 name: broken
                 segments:
                   - { name: g4, kind: ipv5, ipv4: 198.51.100.0/33 }
                 routers:
                   - { name: r1, nat: foo, inside: nowhere, outside: g4, colour: red }
+                  - { name: r2, nat: { mapping: address-dependent, filtering: any, hairpinning: 2 }, inside: g4 }
                 nodes: oops
                 """.getBytes(StandardCharsets.UTF_8));
         return seeds;

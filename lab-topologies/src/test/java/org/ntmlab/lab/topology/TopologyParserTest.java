@@ -124,7 +124,110 @@ class TopologyParserTest {
         assertThatThrownBy(() -> TopologyParser.parse("table1.yaml", yaml))
                 .isInstanceOf(TopologyException.class)
                 .hasMessage("table1.yaml:12: routers[0].nat: unknown NAT type 'foo' (expected one of "
-                        + "port-restricted-cone, symmetric, full-cone)");
+                        + "port-restricted-cone, symmetric, full-cone, restricted-cone, cgnat, or a mapping such as"
+                        + " { mapping: endpoint-independent, filtering: address-dependent })");
+    }
+
+    @Test
+    void natPresetsAndExplicitFields() {
+        assertThat(TopologyParser.parse("n.yaml", withLine(12, "    nat: restricted-cone")).routers().get(0).nat())
+                .isEqualTo(NatType.RESTRICTED_CONE);
+        assertThat(TopologyParser.parse("n.yaml", withLine(12, "    nat: cgnat")).routers().get(0).nat())
+                .isEqualTo(NatType.CGNAT);
+        // explicit fields equal to a preset are the preset
+        NatType sym = TopologyParser.parse("n.yaml", withLine(12, "    nat: { mapping: address-and-port-dependent,"
+                + " filtering: address-and-port-dependent }")).routers().get(0).nat();
+        assertThat(sym).isEqualTo(NatType.SYMMETRIC);
+        assertThat(sym.yamlName()).isEqualTo("symmetric");
+        // block style, defaults: no hairpinning, ports kept with an endpoint-independent mapping
+        NatType eif = TopologyParser.parse("n.yaml", withLine(12, "    nat:\n      mapping: endpoint-independent\n"
+                + "      filtering: endpoint-independent\n      hairpinning: true")).routers().get(0).nat();
+        assertThat(eif).isEqualTo(new NatType(NatType.Mapping.ENDPOINT_INDEPENDENT,
+                NatType.Filtering.ENDPOINT_INDEPENDENT, true, true));
+        assertThat(eif.presetName()).isEmpty();
+        assertThat(eif.yamlName()).isEqualTo("{ mapping: endpoint-independent, filtering: endpoint-independent,"
+                + " hairpinning: true, portPreservation: true }");
+        assertThat(TopologyParser.parse("n.yaml", withLine(12, "    nat: { mapping: endpoint-independent, filtering:"
+                + " address-dependent, hairpinning: true }")).routers().get(0).nat().yamlName()).isEqualTo("cgnat");
+        // what yamlName writes parses back to the same type
+        for (NatType t : NatType.dockerBuildable()) {
+            assertThat(TopologyParser.parse("n.yaml", withLine(12, "    nat: " + t.yamlName())).routers().get(0).nat())
+                    .isEqualTo(t);
+        }
+    }
+
+    @Test
+    void badNatFieldsNameLineAndField() {
+        String yaml = withLine(12, "    nat:\n      mapping: endpoint-independant\n      filtering: adress-dependent\n"
+                + "      hairpinning: yes please\n      colour: blue");
+        TopologyException e = org.junit.jupiter.api.Assertions.assertThrows(TopologyException.class,
+                () -> TopologyParser.parse("n.yaml", yaml));
+        assertThat(e.getMessage()).contains(
+                "n.yaml:16: routers[0].nat.colour: unknown field 'colour' (expected one of mapping, filtering,"
+                        + " hairpinning, portPreservation)",
+                "n.yaml:13: routers[0].nat.mapping: unknown mapping behaviour 'endpoint-independant' (expected one of"
+                        + " endpoint-independent, address-dependent, address-and-port-dependent)",
+                "n.yaml:14: routers[0].nat.filtering: unknown filtering behaviour 'adress-dependent' (expected one of"
+                        + " endpoint-independent, address-dependent, address-and-port-dependent)",
+                "n.yaml:15: routers[0].nat.hairpinning: 'yes please' is not true or false");
+        assertThatThrownBy(() -> TopologyParser.parse("n.yaml", withLine(12, "    nat: { mapping: endpoint-independent }")))
+                .hasMessage("n.yaml:12: routers[0].nat.filtering: missing (required)");
+        assertThatThrownBy(() -> TopologyParser.parse("n.yaml", withLine(12, "    nat: [ symmetric ]")))
+                .hasMessage("n.yaml:12: routers[0].nat: expected a single value, not a list");
+    }
+
+    @Test
+    void combinationsLinuxCannotBuildAreRefusedForTheDockerLab() {
+        assertThatThrownBy(() -> TopologyParser.parse("n.yaml", withLine(12,
+                "    nat: { mapping: address-dependent, filtering: address-dependent }")))
+                .hasMessageStartingWith("n.yaml:12: routers[0].nat: { mapping: address-dependent, filtering:"
+                        + " address-dependent, hairpinning: false, portPreservation: false } is not available in the"
+                        + " Docker lab (the in-memory network has it): an address-dependent mapping cannot be built:")
+                .hasMessageContaining("the lab image has no nft");
+        assertThatThrownBy(() -> TopologyParser.parse("n.yaml", withLine(12, "    nat: { mapping:"
+                + " address-and-port-dependent, filtering: endpoint-independent, hairpinning: true,"
+                + " portPreservation: true }")))
+                .hasMessageContaining("an address-and-port-dependent mapping cannot keep ports")
+                .hasMessageContaining("endpoint-independent filtering with a dependent mapping cannot be built")
+                .hasMessageContaining("hairpinning with a dependent mapping cannot be built");
+        assertThatThrownBy(() -> TopologyParser.parse("n.yaml", withLine(12, "    nat: { mapping: endpoint-independent,"
+                + " filtering: endpoint-independent, portPreservation: false }")))
+                .hasMessageContaining("an endpoint-independent mapping without port preservation cannot be built");
+        assertThatThrownBy(() -> Topology.builder("b").globalSegment("g4", "198.51.100.0/24")
+                .privateSegment("p1", "10.1.0.0/24", "r1")
+                .router("r1", NatType.of(NatType.Mapping.ADDRESS_DEPENDENT, NatType.Filtering.ENDPOINT_INDEPENDENT),
+                        "p1", "g4").build())
+                .hasMessageStartingWith("builder:b: routers[0].nat: { mapping: address-dependent");
+    }
+
+    @Test
+    void sharedAddressSpaceIsAPrivateRange() {
+        Topology t = TopologyParser.parse("c.yaml", MINIMAL.replace("10.1.0.0/24", "100.64.0.0/16"));
+        assertThat(IpLiteral.format(t.addresses().on("r1", "p1").ipv4())).isEqualTo("100.64.0.254");
+        assertThatThrownBy(() -> TopologyParser.parse("c.yaml", MINIMAL.replace("10.1.0.0/24", "100.128.0.0/24")))
+                .hasMessageContaining("c.yaml:8: segments[1].ipv4: 100.128.0.0/24 is not an allowed range (expected"
+                        + " 10.0.0.0/8 or 192.168.0.0/16 (RFC 1918), or 100.64.0.0/10 (RFC 6598, the inside of a"
+                        + " carrier-grade NAT))");
+    }
+
+    @Test
+    void nat444ExampleIsValid() {
+        Topology t = TopologyParser.parse(Path.of("../docs/examples/nat444.yaml"));
+        assertThat(t.routers()).extracting(Router::name, Router::nat).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("cgn", NatType.CGNAT),
+                org.assertj.core.groups.Tuple.tuple("hr1", NatType.PORT_RESTRICTED_CONE),
+                org.assertj.core.groups.Tuple.tuple("hr2", new NatType(NatType.Mapping.ENDPOINT_INDEPENDENT,
+                        NatType.Filtering.ADDRESS_AND_PORT_DEPENDENT, true, true)));
+        assertThat(t.segment("carrier").orElseThrow().ipv4().within(Cidr.SHARED_100_64)).isTrue();
+        assertThat(t.gatewayOf("home1").map(Router::outside)).contains("carrier");
+        assertThat(t.gatewayOf("carrier").map(Router::name)).contains("cgn");
+        // the carrier NAT maps each of its inside hosts (two home routers, one subscriber) 1:1
+        AddressPlan a = t.addresses();
+        assertThat(a.oneToOne("cgn")).hasSize(3)
+                .containsEntry(a.on("hr1", "carrier").ipv4(), TopologyBuilder.ip("198.51.100.100"))
+                .containsKey(a.on("mobile", "carrier").ipv4());
+        assertThat(a.oneToOne("hr1")).isEmpty(); // MASQUERADE
+        assertThat(a.oneToOne("hr2")).containsOnlyKeys(a.on("h2", "home2").ipv4());
     }
 
     @Test

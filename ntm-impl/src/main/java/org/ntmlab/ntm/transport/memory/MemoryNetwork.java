@@ -18,9 +18,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * <ul>
  *   <li>same segment: delivered directly;</li>
  *   <li>global to global (same family): delivered directly (the Internet);</li>
- *   <li>from a private segment: through its NAT router, then onward from the outside; a datagram
- *       to the router's own outside address is dropped (no hairpinning, as Linux MASQUERADE);</li>
- *   <li>to a router's outside address: the router's mapping and filtering decide.</li>
+ *   <li>from a private segment: through its NAT router, then onward from the outside;</li>
+ *   <li>to a router's outside address: the router's mapping and filtering decide;</li>
+ *   <li>from a private segment to its own router's outside address: hairpinning, if the router
+ *       has it (otherwise dropped).</li>
  * </ul>
  */
 public final class MemoryNetwork implements AutoCloseable {
@@ -152,15 +153,16 @@ public final class MemoryNetwork implements AutoCloseable {
         }
         if (dstSeg == from || (from.isGlobal() && dstSeg.isGlobal())) {
             arrive(dstSeg, owner, d, hops);
+        } else if (from.gateway != null && owner == from.gateway) {
+            // to the NAT's own outside address from inside: hairpinning, or nothing
+            Datagram in = from.gateway.hairpin(d, nowMs());
+            if (in == null) {
+                dropped.incrementAndGet();
+            } else {
+                route(from, in, hops + 1);
+            }
         } else if (from.gateway != null) {
             NatRouter r = from.gateway;
-            if (d.dst().getAddress().equals(r.outsideAddress())) {
-                // no hairpinning (RFC 4787 REQ-9 asks for it; Linux MASQUERADE, the lab's NAT, does
-                // not do it without a rule of its own): hosts behind one NAT cannot meet at its mappings
-                r.hairpinDropped();
-                dropped.incrementAndGet();
-                return;
-            }
             route(r.outside(), r.outbound(d, nowMs()), hops + 1);
         } else {
             dropped.incrementAndGet();

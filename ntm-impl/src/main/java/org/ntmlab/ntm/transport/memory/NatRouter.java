@@ -9,8 +9,8 @@ import java.util.Random;
 import java.util.Set;
 
 /**
- * A NAPT between a private segment and an outer one, with RFC 4787 mapping and filtering, and
- * no hairpinning (see {@link #hairpinned()}).
+ * A NAPT between a private segment and an outer one, with RFC 4787 mapping, filtering,
+ * hairpinning, port preservation and mapping timeout ({@link NatBehaviour}).
  * All methods run under the {@link MemoryNetwork}'s lock.
  */
 public final class NatRouter {
@@ -27,8 +27,8 @@ public final class NatRouter {
     private final Map<Integer, Mapping> byExternalPort = new HashMap<>();
     private int nextPort = 20000;
     private long filteredInbound;
-    private long hairpinDropped;
     private long expiredMappings;
+    private long hairpinDropped;
 
     NatRouter(String name, Segment inside, Segment outside, InetAddress outsideAddress, NatBehaviour behaviour,
               long seed) {
@@ -65,17 +65,21 @@ public final class NatRouter {
         return filteredInbound;
     }
 
-    /**
-     * Datagrams from the inside to this router's own outside address, dropped: this NAT does not
-     * hairpin (RFC 4787 section 6, REQ-9, is not met; neither is it by Linux MASQUERADE without a
-     * rule of its own, which the Docker lab's NATs are).
-     */
-    public synchronized long hairpinned() {
+    /** Datagrams from inside to this NAT's outside address that were not hairpinned (see {@link #hairpin}). */
+    public synchronized long hairpinDropped() {
         return hairpinDropped;
     }
 
-    synchronized void hairpinDropped() {
-        hairpinDropped++;
+    /** Mappings forgotten because they were idle longer than the mapping timeout. */
+    public synchronized long expiredMappings() {
+        return expiredMappings;
+    }
+
+    /** The external port of the live mapping an inside endpoint uses towards {@code remote}, if any. */
+    public synchronized java.util.OptionalInt externalPort(InetSocketAddress internal, InetSocketAddress remote,
+                                                           long nowMs) {
+        Mapping m = byKey.get(mappingKey(internal, remote));
+        return m == null || expired(m, nowMs) ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(m.externalPort);
     }
 
     /**
@@ -94,7 +98,7 @@ public final class NatRouter {
     synchronized Datagram outbound(Datagram d, long nowMs) {
         String key = mappingKey(d.src(), d.dst());
         Mapping m = byKey.get(key);
-        if (m != null && nowMs - m.lastUsedMs > behaviour.mappingTimeout().toMillis()) {
+        if (m != null && expired(m, nowMs)) {
             remove(m);
             expiredMappings++;
             m = null;
@@ -113,7 +117,7 @@ public final class NatRouter {
     /** Inbound translation: the datagram for the inside host, or null if filtered or unmapped. */
     synchronized Datagram inbound(Datagram d, long nowMs) {
         Mapping m = byExternalPort.get(d.dst().getPort());
-        if (m == null || nowMs - m.lastUsedMs > behaviour.mappingTimeout().toMillis()) {
+        if (m == null || expired(m, nowMs)) {
             filteredInbound++;
             return null;
         }
@@ -129,6 +133,31 @@ public final class NatRouter {
         return d.withDst(m.internal);
     }
 
+    /**
+     * Hairpinning (RFC 4787 section 6): {@code d} came from inside, addressed to this NAT's own
+     * outside address. With hairpinning on, it is translated as outbound (its source becomes the
+     * sender's mapping, REQ-9) and handed to the inside endpoint of the mapping it addresses,
+     * without filtering (it never crossed the outside); returns null when hairpinning is off or
+     * no live mapping has that port.
+     */
+    synchronized Datagram hairpin(Datagram d, long nowMs) {
+        if (!behaviour.hairpinning()) {
+            hairpinDropped++;
+            return null;
+        }
+        Datagram out = outbound(d, nowMs);
+        Mapping m = byExternalPort.get(out.dst().getPort());
+        if (m == null || expired(m, nowMs)) {
+            hairpinDropped++;
+            return null;
+        }
+        return out.withDst(m.internal);
+    }
+
+    private boolean expired(Mapping m, long nowMs) {
+        return nowMs - m.lastUsedMs > behaviour.mappingTimeout().toMillis();
+    }
+
     private String mappingKey(InetSocketAddress internal, InetSocketAddress remote) {
         return switch (behaviour.mapping()) {
             case ENDPOINT_INDEPENDENT -> internal.toString();
@@ -138,11 +167,11 @@ public final class NatRouter {
     }
 
     private int allocatePort(int internalPort) {
-        if (behaviour.preservePorts() && internalPort > 0 && !byExternalPort.containsKey(internalPort)) {
+        if (behaviour.portPreservation() && internalPort > 0 && !byExternalPort.containsKey(internalPort)) {
             return internalPort;
         }
         for (int i = 0; i < 40000; i++) {
-            int p = behaviour.preservePorts() ? nextPort++ : 10000 + random.nextInt(50000);
+            int p = behaviour.portPreservation() ? nextPort++ : 10000 + random.nextInt(50000);
             if (nextPort > 65000) {
                 nextPort = 20000;
             }
