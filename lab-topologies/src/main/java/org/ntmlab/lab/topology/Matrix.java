@@ -12,20 +12,32 @@ import java.util.Optional;
  *
  * @param mns    the row nodes; when the file says nothing, every node
  * @param cns    the column nodes; when the file says nothing, every node
+ * @param pairs  when not empty, exactly these cells (MN -> CN) instead of every MN with every CN
  * @param expect overrides, at most one per cell
  */
-public record Matrix(List<String> mns, List<String> cns, List<Expectation> expect) {
+public record Matrix(List<String> mns, List<String> cns, List<Cell> pairs, List<Expectation> expect) {
 
     public Matrix {
         mns = List.copyOf(mns);
         cns = List.copyOf(cns);
+        pairs = List.copyOf(pairs);
         expect = List.copyOf(expect);
+    }
+
+    public Matrix(List<String> mns, List<String> cns, List<Expectation> expect) {
+        this(mns, cns, List.of(), expect);
     }
 
     /** Every node against every other node: what a file without {@code matrix:} gets. */
     public static Matrix allPairs(List<Node> nodes) {
         List<String> names = nodes.stream().map(Node::name).toList();
         return new Matrix(names, names, List.of());
+    }
+
+    /** Just these cells; the grid's rows and columns are their MNs and CNs in order. */
+    public static Matrix of(List<Cell> pairs, List<Expectation> expect) {
+        return new Matrix(pairs.stream().map(Cell::mn).filter(n -> n != null).distinct().toList(),
+                pairs.stream().map(Cell::cn).filter(n -> n != null).distinct().toList(), pairs, expect);
     }
 
     /**
@@ -47,8 +59,11 @@ public record Matrix(List<String> mns, List<String> cns, List<Expectation> expec
         }
     }
 
-    /** Every cell, row by row: each MN with each CN other than itself. */
+    /** Every cell: the pairs when given, else row by row each MN with each CN other than itself. */
     public List<Cell> cells() {
+        if (!pairs.isEmpty()) {
+            return pairs.stream().filter(c -> c.mn() != null && c.cn() != null && !c.mn().equals(c.cn())).toList();
+        }
         List<Cell> out = new ArrayList<>();
         for (String mn : mns) {
             for (String cn : cns) {

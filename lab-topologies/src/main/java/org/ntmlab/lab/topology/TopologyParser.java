@@ -175,18 +175,39 @@ public final class TopologyParser {
                 : one == null ? List.of() : List.of(one), f.address("ipv4"), f.address("ipv6"));
     }
 
-    /** {@code matrix: { mns: [..], cns: [..], expect: [ { mn, cn, path, optimised?, why? } ] }}. */
+    /**
+     * {@code matrix: { mns: [..], cns: [..], expect: [ { mn, cn, path, optimised?, why? } ] }}, or
+     * {@code pairs: ["a -> b", ...]} instead of {@code mns}/{@code cns} for chosen cells.
+     */
     private Matrix matrix(Fields f, List<Node> nodes) {
-        f.allow("mns", "cns", "expect");
+        f.allow("mns", "cns", "pairs", "expect");
         List<String> all = nodes.stream().map(Node::name).toList();
         List<String> mns = f.names("mns");
         List<String> cns = f.names("cns");
-        return new Matrix(mns == null ? all : mns, cns == null ? all : cns, f.list("expect", false, e -> {
+        List<String> pairs = f.names("pairs");
+        List<Matrix.Expectation> expect = f.list("expect", false, e -> {
             e.allow("mn", "cn", "path", "optimised", "why");
             return new Matrix.Expectation(e.string("mn", true), e.string("cn", true),
                     e.choice("path", true, p -> Optional.of(p).filter(x -> x.equals("direct") || x.equals("relay")),
                             "path", "direct, relay"), e.bool("optimised"), e.string("why", false));
-        }));
+        });
+        if (pairs != null) {
+            if (mns != null || cns != null) {
+                problems.add(f.at("pairs"), "give 'pairs' or 'mns'/'cns', not both");
+            }
+            List<Matrix.Cell> cells = new ArrayList<>();
+            for (int i = 0; i < pairs.size(); i++) {
+                String[] ends = pairs.get(i).split("\\s*->\\s*");
+                if (ends.length != 2 || ends[0].isBlank() || ends[1].isBlank()) {
+                    problems.add(f.at("pairs") + "[" + i + "]", "'" + pairs.get(i) + "' is not a pair such as 'p2 -> p1'");
+                    cells.add(new Matrix.Cell(pairs.get(i), null)); // keeps the file's indexes for later problems
+                    continue;
+                }
+                cells.add(new Matrix.Cell(ends[0].strip(), ends[1].strip()));
+            }
+            return Matrix.of(cells, expect);
+        }
+        return new Matrix(mns == null ? all : mns, cns == null ? all : cns, expect);
     }
 
     private Impairment impairment(Fields f) {

@@ -135,7 +135,7 @@ final class TopologyValidator {
         Matrix m = t.matrix();
         Set<String> nodes = new HashSet<>();
         t.nodes().forEach(n -> nodes.add(n.name()));
-        for (String side : List.of("mns", "cns")) {
+        for (String side : m.pairs().isEmpty() ? List.of("mns", "cns") : List.<String>of()) {
             List<String> names = side.equals("mns") ? m.mns() : m.cns();
             Set<String> seen = new HashSet<>();
             for (int i = 0; i < names.size(); i++) {
@@ -145,6 +145,24 @@ final class TopologyValidator {
                 } else if (!seen.add(names.get(i))) {
                     p.add(at, "node '" + names.get(i) + "' named twice");
                 }
+            }
+        }
+        Set<Matrix.Cell> seenPairs = new HashSet<>();
+        for (int i = 0; i < m.pairs().size(); i++) {
+            Matrix.Cell c = m.pairs().get(i);
+            String at = "matrix.pairs[" + i + "]";
+            if (c.mn() == null || c.cn() == null) {
+                continue; // not a pair: reported by the parser
+            }
+            for (String n : List.of(c.mn(), c.cn())) {
+                if (!nodes.contains(n)) {
+                    p.add(at, "no node '" + n + "' in this topology");
+                }
+            }
+            if (c.mn().equals(c.cn())) {
+                p.add(at, "a node does not talk to itself");
+            } else if (!seenPairs.add(c)) {
+                p.add(at, "'" + c.mn() + " -> " + c.cn() + "' is listed twice");
             }
         }
         Set<Matrix.Cell> cells = new HashSet<>(m.cells());

@@ -85,6 +85,26 @@ class MatrixTest {
     }
 
     @Test
+    void chosenPairsInsteadOfRowsAndColumns() {
+        Topology t = TopologyParser.parse("m.yaml", BASE + """
+                matrix:
+                  pairs: ["alpha -> beta", "gamma->alpha"]
+                """);
+        assertThat(t.matrix().cells()).containsExactly(new Matrix.Cell("alpha", "beta"),
+                new Matrix.Cell("gamma", "alpha"));
+        assertThat(t.matrix().mns()).containsExactly("alpha", "gamma");
+        assertThatThrownBy(() -> TopologyParser.parse("m.yaml", BASE + """
+                matrix:
+                  pairs: ["alpha -> beta", "alpha -> beta", "alpha beta", "alpha -> delta", "beta -> beta"]
+                  mns: [alpha]
+                """)).hasMessageContaining("matrix.pairs[1]: 'alpha -> beta' is listed twice")
+                .hasMessageContaining("matrix.pairs[2]: 'alpha beta' is not a pair such as 'p2 -> p1'")
+                .hasMessageContaining("matrix.pairs[3]: no node 'delta' in this topology")
+                .hasMessageContaining("matrix.pairs[4]: a node does not talk to itself")
+                .hasMessageContaining("matrix.pairs: give 'pairs' or 'mns'/'cns', not both");
+    }
+
+    @Test
     void aMatrixWithoutCellsIsRefused() {
         assertThatThrownBy(() -> TopologyParser.parse("m.yaml", BASE + """
                 matrix: { mns: [alpha], cns: [alpha] }

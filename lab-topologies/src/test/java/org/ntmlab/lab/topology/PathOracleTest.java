@@ -32,12 +32,18 @@ class PathOracleTest {
                 .isEqualTo(PathOracle.Rule.NO_COMMON_FAMILY);
     }
 
+    /** The shipped beyond-the-paper file: one NAT shape per cell. */
     @Test
-    void twoSymmetricNatsStayOnTheRelay() {
-        Topology t = load("table1-symmetric.yaml");
-        assertThat(PathOracle.expected(t, "p2", "p1").label()).isEqualTo("relay");
-        assertThat(PathOracle.expected(t, "p2", "p1").why()).contains("both sides map per destination");
-        assertThat(PathOracle.expected(t, "g4", "p1").label()).isEqualTo("direct");
+    void natMixHasOneShapePerCell() {
+        Map<String, String> g = grid(load("nat-mix.yaml"));
+        assertThat(g).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "a1 → a2", "direct(optimised)", "s → f", "direct(optimised)", "s → a1", "relay",
+                "n → f", "direct(optimised)", "n → a1", "relay", "h1 → h2", "direct(optimised)",
+                "h1 → f", "direct(optimised)", "a2 → v", "direct", "v → s", "relay"));
+        Topology t = load("nat-mix.yaml");
+        assertThat(PathOracle.expected(t, "a1", "a2").rule()).isEqualTo(PathOracle.Rule.SAME_SEGMENT);
+        assertThat(PathOracle.expected(t, "h1", "h2").rule()).isEqualTo(PathOracle.Rule.SHARED_NAT);
+        assertThat(PathOracle.expected(t, "n", "a1").why()).contains("n maps per destination and ra on a1's side filters");
     }
 
     // ------------------------------------------------------------------ shapes beyond the paper

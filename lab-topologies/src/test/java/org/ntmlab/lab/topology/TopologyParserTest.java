@@ -93,12 +93,14 @@ class TopologyParserTest {
     }
 
     @Test
-    void symmetricVariantDiffersOnlyInNatType() {
-        Topology cone = TopologyParser.parse(topologiesFolder().resolve("table1.yaml"));
-        Topology sym = TopologyParser.parse(topologiesFolder().resolve("table1-symmetric.yaml"));
-        assertThat(sym.routers()).extracting(Router::nat).containsOnly(NatType.SYMMETRIC);
-        assertThat(sym.nodes()).isEqualTo(cone.nodes());
-        assertThat(sym.servers()).isEqualTo(cone.servers());
+    void natMixModelsNestedSharedAndDualStackHosts() {
+        Topology t = TopologyParser.parse(topologiesFolder().resolve("nat-mix.yaml"));
+        assertThat(t.routers()).extracting(r -> r.nat().yamlName()).contains("symmetric", "full-cone", "cgnat",
+                "port-restricted-cone");
+        assertThat(PathOracle.chain(t, "nnet")).containsExactly("nnet", "carrier", "g4");
+        assertThat(t.node("a2").orElseThrow().segments()).containsExactly("lan", "v6");
+        assertThat(t.addresses().of("a2")).hasSize(2);
+        assertThat(t.matrix().cells()).hasSize(9);
     }
 
     @Test
