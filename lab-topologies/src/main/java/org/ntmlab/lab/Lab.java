@@ -587,14 +587,11 @@ public final class Lab implements NtmLab {
     }
 
     public NatProbe.Result probeNat(Router r) {
-        // stun-client runs from a node or server on the inside segment, else from a router nested
-        // below this one (its own traffic leaves through its outside, which is on that segment)
         LabHost inside = hosts.values().stream()
-                .filter(h -> h.kind() != LabHost.Kind.HELPER && h.interfaces().containsKey(r.inside())
-                        && !h.name().equals(r.name()))
-                .min(java.util.Comparator.comparing(h -> h.kind() == LabHost.Kind.ROUTER))
+                .filter(h -> h.kind() != LabHost.Kind.ROUTER && h.interfaces().containsKey(r.inside()))
+                .findFirst()
                 .orElseThrow(() -> new LabException(topology.source() + ": router '" + r.name()
-                        + "' has no host behind it on '" + r.inside() + "' to run stun-client from"));
+                        + "' has no node or server behind it on '" + r.inside() + "' to run stun-client from"));
         LabHost stund = stunServer(r.outside());
         String server = stunAddresses.get(r.outside());
         String output = inside.exec("timeout 30 stun " + server + " -v 2>&1").getStdout();

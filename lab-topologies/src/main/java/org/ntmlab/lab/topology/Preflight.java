@@ -9,8 +9,8 @@ import java.util.TreeSet;
  * Checks that need the whole network, run before any container starts (issue 12, pre-flight): a
  * topology that passes them can run its matrix. Each problem names the field to change.
  * <ul>
- * <li>every router has a node, a server or a nested router on its inside segment (the NAT check
- * runs stun-client from there, docs/lab.md "NAT verification");</li>
+ * <li>every router has a node or server on its inside segment (the NAT check runs stun-client
+ * from there, docs/lab.md "NAT verification");</li>
  * <li>every node reaches an AS and a DC of its domain, when the file has them;</li>
  * <li>every cell the rule table expects to relay has an RS that both ends reach (for IPv4 x IPv6,
  * one with both families).</li>
@@ -28,12 +28,10 @@ final class Preflight {
         for (int i = 0; i < t.routers().size(); i++) {
             Router r = t.routers().get(i);
             boolean someone = t.nodes().stream().anyMatch(n -> n.segments().contains(r.inside()))
-                    || t.servers().stream().anyMatch(s -> s.attach().stream().anyMatch(a -> r.inside().equals(a.segment())))
-                    || t.routers().stream().anyMatch(o -> r.inside().equals(o.outside()));
+                    || t.servers().stream().anyMatch(s -> s.attach().stream().anyMatch(a -> r.inside().equals(a.segment())));
             if (!someone) {
-                p.add("routers[" + i + "].inside", "no node, server or nested router on segment '" + r.inside()
-                        + "' to check the NAT from (stun-client runs behind the router, docs/lab.md \"NAT"
-                        + " verification\")");
+                p.add("routers[" + i + "].inside", "no node or server on segment '" + r.inside() + "' to check the NAT"
+                        + " from (stun-client runs behind the router, docs/lab.md \"NAT verification\")");
             }
         }
         boolean anyAs = t.servers().stream().anyMatch(s -> s.role() == ServerRole.AS);

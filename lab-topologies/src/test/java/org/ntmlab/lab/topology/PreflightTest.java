@@ -84,7 +84,7 @@ class PreflightTest {
     void aRouterWithNobodyBehindItCannotBeChecked() {
         String yaml = topology(ALL_DUAL, "").replace("  - { name: c, fqdn: c.ntm.example, segment: lone }\n", "");
         assertThatThrownBy(() -> TopologyParser.parse("pf.yaml", yaml))
-                .hasMessageContaining("pf.yaml:9: routers[1].inside: no node, server or nested router on segment 'lone'"
-                        + " to check the NAT from");
+                .hasMessageContaining("pf.yaml:9: routers[1].inside: no node or server on segment 'lone' to check"
+                        + " the NAT from");
     }
 }
