@@ -1,8 +1,5 @@
 package org.ntmlab.conformance;
 
-import static org.junit.jupiter.api.DynamicContainer.dynamicContainer;
-import static org.junit.jupiter.api.DynamicTest.dynamicTest;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -63,9 +60,7 @@ class MatrixDockerIT {
 
     @TestFactory
     Stream<DynamicNode> matrix() {
-        return SUITE.entries(topologyFiles()).stream().map(e -> e.failure() != null
-                ? dynamicTest(e.name(), () -> { throw e.failure(); })
-                : dynamicContainer(e.name(), e.cells().stream().map(c -> dynamicTest(c.name(), c.check()::run))));
+        return SUITE.tests(topologyFiles());
     }
 
     /** Runs one topology's lab, measures every cell, then classifies them from the captures. */

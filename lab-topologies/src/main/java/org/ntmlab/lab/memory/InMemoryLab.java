@@ -263,10 +263,7 @@ public final class InMemoryLab implements NtmLab {
      */
     @Override
     public NodeControl control(String node) {
-        ControlHandler h = controls.get(node);
-        if (h == null) {
-            throw new LabException("no node '" + node + "' in " + t.name() + " (nodes: " + controls.keySet() + ")");
-        }
+        ControlHandler h = named(controls, "node", node);
         return new NodeControl(node, lines -> {
             List<String> out = new ArrayList<>();
             for (String line : lines) {
@@ -291,11 +288,7 @@ public final class InMemoryLab implements NtmLab {
 
     /** The running node (for scenarios that need more than the control channel). */
     public NtmNode node(String name) {
-        NtmNode n = nodes.get(name);
-        if (n == null) {
-            throw new LabException("no node '" + name + "' in " + t.name());
-        }
-        return n;
+        return named(nodes, "node", name);
     }
 
     /** The in-memory network (taps, counters). */
@@ -305,11 +298,16 @@ public final class InMemoryLab implements NtmLab {
 
     /** A router's in-memory NAT (counters, {@code flushMappings}). */
     public NatRouter router(String name) {
-        NatRouter r = routers.get(name);
-        if (r == null) {
-            throw new LabException("no router '" + name + "' in " + t.name());
+        return named(routers, "router", name);
+    }
+
+    private <T> T named(Map<String, T> all, String kind, String name) {
+        T x = all.get(name);
+        if (x == null) {
+            throw new LabException("no " + kind + " '" + name + "' in " + t.name() + " (" + kind + "s: " + all.keySet()
+                    + ")");
         }
-        return r;
+        return x;
     }
 
     /** Where lab.txt goes: {@code <ntm.lab.artifacts, default target/lab>/memory/<topology>/}. */

@@ -1,6 +1,8 @@
 package org.ntmlab.lab.scenario;
 
-import java.io.IOException;
+import static org.junit.jupiter.api.DynamicContainer.dynamicContainer;
+import static org.junit.jupiter.api.DynamicTest.dynamicTest;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -8,46 +10,28 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicNode;
 import org.ntmlab.lab.topology.Matrix;
 import org.ntmlab.lab.topology.PathOracle;
 import org.ntmlab.lab.topology.Topology;
 
 /**
- * The connectivity matrix as a test suite, for any backend: every topology file is one entry
- * (named after the topology) with one test per matrix cell, named
- * {@code <topology> › <mn> → <cn> expect <label>} with the label from {@link PathOracle}; a
- * topology's lab runs once, when its first cell is tested, and every cell then asserts that its
- * measurement found no problem. After each topology the report of all cells measured so far is
- * written ({@link MatrixReport#write(Path, String, List)}), also when the lab failed part way.
- * A file that does not load, or whose topology name another file has, is an entry with the
- * failure instead of cells. Free of JUnit: a test wraps entries and cells in its own dynamic
- * containers and tests ({@code MatrixDockerIT}, {@code MatrixMemoryTest}).
+ * The connectivity matrix as JUnit dynamic tests, for any backend ({@code MatrixDockerIT},
+ * {@code MatrixMemoryTest}): one container per topology file, named after the topology, with one
+ * test per matrix cell named {@code <topology> › <mn> → <cn> expect <label>} (the label from
+ * {@link PathOracle}). A topology's lab runs once, when its first cell is tested; each cell then
+ * asserts that its measurement found no problem. After each topology the report of every cell
+ * measured so far is written ({@link MatrixReport#write(Path, String, List)}), also when the lab
+ * failed part way. A file that does not load, or whose topology name another file already has, is
+ * one failing test instead.
  */
 public final class MatrixSuite {
 
-    /** Runs one topology's lab and measures its cells into {@code out}, in matrix order. */
+    /** Runs one topology's lab on a backend and measures its cells into {@code out}, in matrix order. */
     @FunctionalInterface
     public interface Run {
         void measure(Topology topology, List<MatrixCell> out) throws Exception;
-    }
-
-    /** What a test runs. */
-    @FunctionalInterface
-    public interface Check {
-        void run() throws Throwable;
-    }
-
-    /** One cell's test. */
-    public record CellTest(String name, Check check) {
-    }
-
-    /**
-     * One topology file: its cells, or (with no cells) the failure that keeps it from running.
-     *
-     * @param name     the topology's name, or the file's name with what failed
-     * @param topology null when the file did not load or its name is taken
-     */
-    public record Entry(String name, Topology topology, List<CellTest> cells, AssertionError failure) {
     }
 
     private final String backend;
@@ -66,32 +50,35 @@ public final class MatrixSuite {
         this.run = run;
     }
 
-    /** An entry per file, in order; topology names must be unique across all of them. */
-    public List<Entry> entries(List<Path> files) {
-        List<Entry> out = new ArrayList<>();
+    /** The tests of every file, in order; topology names must be unique across all of them. */
+    public Stream<DynamicNode> tests(List<Path> files) {
+        List<DynamicNode> out = new ArrayList<>();
         Map<String, Path> names = new HashMap<>();
         for (Path file : files) {
             Topology t;
             try {
                 t = Topology.load(file);
             } catch (RuntimeException e) {
-                out.add(new Entry(file.getFileName() + " › loads", null, List.of(), new AssertionError(e.getMessage(), e)));
+                out.add(dynamicTest(file.getFileName() + " › loads", () -> {
+                    throw new AssertionError(e.getMessage(), e);
+                }));
                 continue;
             }
             Path other = names.putIfAbsent(t.name(), file);
             if (other != null) {
                 // two files with one name would share an artifact folder and a report section
-                out.add(new Entry(file.getFileName() + " › name unique", null, List.of(), new AssertionError(
-                        file.getFileName() + ": name '" + t.name() + "' is also the name of " + other.getFileName()
-                                + " (topology names must be unique across files)")));
+                out.add(dynamicTest(file.getFileName() + " › name unique", () -> {
+                    throw new AssertionError(file.getFileName() + ": name '" + t.name() + "' is also the name of "
+                            + other.getFileName() + " (topology names must be unique across files)");
+                }));
                 continue;
             }
             Once once = new Once(t);
-            out.add(new Entry(t.name(), t, t.matrix().cells().stream().map(c -> new CellTest(
+            out.add(dynamicContainer(t.name(), t.matrix().cells().stream().map(c -> dynamicTest(
                     t.name() + " › " + c + " expect " + PathOracle.expected(t, c.mn(), c.cn()).label(),
-                    () -> once.check(c))).toList(), null));
+                    () -> once.check(c)))));
         }
-        return out;
+        return out.stream();
     }
 
     /** Every cell measured so far, in the order measured. */
@@ -143,15 +130,11 @@ public final class MatrixSuite {
             run.measure(t, mine);
         } finally {
             measured.addAll(mine);
-            writeReport();
+            MatrixReport.write(reportDir, backend, measured());
         }
         System.out.println(MatrixReport.markdown(backend, mine));
         Map<Matrix.Cell, MatrixCell> byCell = new LinkedHashMap<>();
         mine.forEach(c -> byCell.put(new Matrix.Cell(c.mn, c.cn), c));
         return byCell;
-    }
-
-    private void writeReport() throws IOException {
-        MatrixReport.write(reportDir, backend, measured());
     }
 }

@@ -1,8 +1,5 @@
 package org.ntmlab.lab.memory;
 
-import static org.junit.jupiter.api.DynamicContainer.dynamicContainer;
-import static org.junit.jupiter.api.DynamicTest.dynamicTest;
-
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
@@ -37,9 +34,7 @@ class MatrixMemoryTest {
 
     @TestFactory
     Stream<DynamicNode> matrix() {
-        return SUITE.entries(topologyFiles()).stream().map(e -> e.failure() != null
-                ? dynamicTest(e.name(), () -> { throw e.failure(); })
-                : dynamicContainer(e.name(), e.cells().stream().map(c -> dynamicTest(c.name(), c.check()::run))));
+        return SUITE.tests(topologyFiles());
     }
 
     static void run(Topology t, List<MatrixCell> mine) throws Exception {
