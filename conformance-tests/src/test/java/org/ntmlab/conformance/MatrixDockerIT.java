@@ -1,17 +1,10 @@
 package org.ntmlab.conformance;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.DynamicContainer.dynamicContainer;
-import static org.junit.jupiter.api.DynamicTest.dynamicTest;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -23,12 +16,11 @@ import org.junit.jupiter.api.TestFactory;
 import org.ntmlab.lab.Lab;
 import org.ntmlab.lab.topology.AddressPlan.HostAddress;
 import org.ntmlab.lab.topology.IpLiteral;
-import org.ntmlab.lab.topology.Matrix;
 import org.ntmlab.lab.topology.Node;
 import org.ntmlab.lab.topology.PathOracle;
 import org.ntmlab.lab.scenario.MatrixCell;
-import org.ntmlab.lab.scenario.MatrixReport;
 import org.ntmlab.lab.scenario.MatrixScenario;
+import org.ntmlab.lab.scenario.MatrixSuite;
 import org.ntmlab.lab.topology.Router;
 import org.ntmlab.lab.topology.Server;
 import org.ntmlab.lab.topology.Topology;
@@ -59,8 +51,8 @@ import org.ntmlab.pcap.path.TunnelPath;
  * runs once, when its first cell is tested. Writes target/ntm-report/matrix.{md,json,html}.
  */
 class MatrixDockerIT {
-    /** Every cell measured in this run, for the report. */
-    static final List<MatrixCell> CELLS = Collections.synchronizedList(new ArrayList<>());
+    static final MatrixSuite SUITE = new MatrixSuite("docker",
+            Path.of(System.getProperty("ntm.report", "target/ntm-report")), MatrixDockerIT::run);
 
     static List<Path> topologyFiles() {
         return TopologyParser.topologyFiles(Path.of(System.getProperty("ntm.topologies", "../topologies")));
@@ -68,93 +60,19 @@ class MatrixDockerIT {
 
     @TestFactory
     Stream<DynamicNode> matrix() {
-        List<Path> files = topologyFiles();
-        List<DynamicNode> out = new ArrayList<>();
-        Map<String, Path> names = new HashMap<>();
-        for (Path file : files) {
-            Topology t;
-            try {
-                t = Topology.load(file);
-            } catch (RuntimeException e) {
-                out.add(dynamicTest(file.getFileName() + " › loads", () -> {
-                    throw new AssertionError(e.getMessage(), e);
-                }));
-                continue;
-            }
-            Path other = names.putIfAbsent(t.name(), file);
-            if (other != null) {
-                // two files with one name would share an artifact folder and a report section
-                out.add(dynamicTest(file.getFileName() + " › name unique", () -> {
-                    throw new AssertionError(file.getFileName() + ": name '" + t.name() + "' is also the name of "
-                            + other.getFileName() + " (topology names must be unique across files)");
-                }));
-                continue;
-            }
-            MatrixRun run = new MatrixRun(t);
-            out.add(dynamicContainer(t.name(), t.matrix().cells().stream().map(c -> dynamicTest(
-                    t.name() + " › " + c + " expect " + PathOracle.expected(t, c.mn(), c.cn()).label(),
-                    () -> run.check(c)))));
-        }
-        return out.stream();
+        return SUITE.tests(topologyFiles());
     }
 
-    /** One topology's lab, run once for all its cells (the first cell's test pays for it). */
-    static final class MatrixRun {
-        private final Topology topology;
-        private Map<Matrix.Cell, MatrixCell> results;
-        private Throwable failure;
-
-        MatrixRun(Topology topology) {
-            this.topology = topology;
+    /** Runs one topology's lab, measures every cell, then classifies them from the captures. */
+    static void run(Topology t, List<MatrixCell> mine) throws Exception {
+        Path artifacts;
+        try (Lab lab = Lab.start(t)) {
+            artifacts = lab.artifactDir();
+            lab.startNtm(180);
+            MatrixScenario.measureAll(lab, mine);
         }
-
-        void check(Matrix.Cell cell) throws Throwable {
-            MatrixCell c = results().get(cell);
-            assertThat(c).as("cell " + cell + " measured").isNotNull();
-            assertThat(c.problems).as(topology.source() + " " + cell + " (expected " + c.expectedLabel() + " by rule "
-                    + c.rule + ": " + c.why + ")").isEmpty();
-        }
-
-        private synchronized Map<Matrix.Cell, MatrixCell> results() throws Throwable {
-            if (failure != null) {
-                throw new AssertionError("the lab of " + topology.source() + " failed before this cell: " + failure,
-                        failure);
-            }
-            if (results == null) {
-                try {
-                    results = run(topology);
-                } catch (Throwable e) {
-                    failure = e;
-                    throw e;
-                }
-            }
-            return results;
-        }
-    }
-
-    static Map<Matrix.Cell, MatrixCell> run(Topology t) throws Exception {
-        List<MatrixCell> mine = new ArrayList<>();
-        Path artifacts = null;
-        try {
-            try (Lab lab = Lab.start(t)) {
-                artifacts = lab.artifactDir();
-                lab.startNtm(180);
-                for (Matrix.Cell cell : t.matrix().cells()) {
-                    MatrixCell c = MatrixScenario.measure(lab, cell);
-                    lab.note("matrix " + c.json());
-                    mine.add(c);
-                }
-            }
-            // close() stopped tcpdump; the captures are in the artifact directory.
-            classifyFromCaptures(t, artifacts, mine);
-        } finally {
-            CELLS.addAll(mine);
-            MatrixReport.write(Path.of(System.getProperty("ntm.report", "target/ntm-report")), List.copyOf(CELLS));
-        }
-        System.out.println(MatrixReport.markdown(mine));
-        Map<Matrix.Cell, MatrixCell> byCell = new LinkedHashMap<>();
-        mine.forEach(c -> byCell.put(new Matrix.Cell(c.mn, c.cn), c));
-        return byCell;
+        // close() stopped tcpdump; the captures are in the artifact directory.
+        classifyFromCaptures(t, artifacts, mine);
     }
 
     // ------------------------------------------------------------------ captures

@@ -14,9 +14,7 @@ import java.util.concurrent.TimeUnit;
 import org.ntmlab.lab.topology.AddressPlan.HostAddress;
 import org.ntmlab.lab.topology.IpLiteral;
 import org.ntmlab.lab.topology.Node;
-import org.ntmlab.lab.topology.Router;
 import org.ntmlab.lab.topology.Server;
-import org.ntmlab.lab.topology.ServerRole;
 import org.ntmlab.lab.topology.Topology;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +38,8 @@ public final class NtmDeployment {
     public static final int DC_PORT = 7000;
     public static final int RS_PORT = 7100;
     public static final int NODE_PORT = 7200;
+    /** Each DC's DNS responder (docs/protocol.md, "Several domains"). */
+    public static final int DNS_PORT = 53;
     /**
      * The node's control channel in its container: the default kind, a Unix socket of mode 0600
      * (issue 11 finding 8); the lab reaches it with {@code docker exec ... socat}. See {@link #CONTROL_SOCAT}.
@@ -63,12 +63,14 @@ public final class NtmDeployment {
 
     private final Lab lab;
     private final Topology t;
+    private final NtmPlan plan;
     private final SecureRandom random = new SecureRandom();
     private final Map<String, String> passwords = new LinkedHashMap<>();
 
     private NtmDeployment(Lab lab) {
         this.lab = lab;
         this.t = lab.topology();
+        this.plan = new NtmPlan(t);
     }
 
     static void start(Lab lab, int timeoutSeconds) {
@@ -81,9 +83,9 @@ public final class NtmDeployment {
             throw new LabException("no ntm jar at " + lab.options().ntmJar() + ": build it with"
                     + " 'mvn -B -pl ntm-impl -am package -DskipTests' (or set -Dntm.jar)");
         }
-        Server as = single(ServerRole.AS);
-        Map<String, Server> dcByDomain = dcsByDomain();
-        List<Server> relays = t.servers().stream().filter(s -> s.role() == ServerRole.RS).toList();
+        Server as = plan.as();
+        Map<String, Server> dcByDomain = plan.dcsByDomain();
+        List<Server> relays = plan.relays();
         // one token per DC, each reading only its own domain's keys at the AS (issue 11 finding 9)
         Map<String, String> dcTokens = new java.util.LinkedHashMap<>();
         for (String domain : dcByDomain.keySet()) {
@@ -117,8 +119,8 @@ public final class NtmDeployment {
         for (Server rs : relays) {
             String secret = hex(32);
             relayId++; // the CLI wants numeric RS ids
-            InetAddress v4 = firstAddress(rs.name(), false);
-            InetAddress v6 = firstAddress(rs.name(), true);
+            InetAddress v4 = plan.firstAddress(rs.name(), false);
+            InetAddress v6 = plan.firstAddress(rs.name(), true);
             lab.host(rs.name()).startBackground(TAG, JAVA + " rs --id " + relayId
                     + (v4 != null ? " --bind4 " + hostPort(v4, RS_PORT) : "")
                     + (v6 != null ? " --bind6 " + hostPort(v6, RS_PORT) : "") + " --secret " + secret);
@@ -141,30 +143,13 @@ public final class NtmDeployment {
 
         // Nodes: each talks to the AS and DC addresses it can reach (through its NAT if any).
         for (Node n : t.nodes()) {
-            Server dc = dcByDomain.size() == 1 ? dcByDomain.values().iterator().next() : dcByDomain.get(n.domain());
             LabHost h = lab.host(n.name());
             h.container().copyFileToContainer(Transferable.of(ca), CA);
-            List<String> reach = segmentsReachableFrom(n.name());
-            InetAddress asAddr = reachableAddress(as, reach, n.name());
-            // a dual-stack node has an address of each family, on two segments
-            boolean v4 = t.addresses().of(n.name()).stream().anyMatch(a -> a.ipv4() != null);
-            boolean v6 = t.addresses().of(n.name()).stream().anyMatch(a -> a.ipv6() != null);
+            InetAddress asAddr = plan.reachableAddress(as, plan.segmentsReachableFrom(n.name()), n.name());
             // A mobile node (LabMobility) also gets the DC addresses of the segments it will move to.
-            List<String> roamReach = new ArrayList<>(reach);
-            for (String seg : lab.roamingSegments(n.name())) {
-                var kind = t.segment(seg).orElseThrow().kind();
-                v4 |= kind.hasIpv4();
-                v6 |= kind.hasIpv6();
-                for (String s = seg; s != null && !roamReach.contains(s); s = t.gatewayOf(s).map(Router::outside)
-                        .orElse(null)) {
-                    roamReach.add(s);
-                }
-            }
-            Optional<InetAddress> nodeDc4 = v4 ? reachable(dc, roamReach, false) : Optional.empty();
-            Optional<InetAddress> nodeDc6 = v6 ? reachable(dc, roamReach, true) : Optional.empty();
-            if (nodeDc4.isEmpty() && nodeDc6.isEmpty()) {
-                throw new LabException(t.source() + ": node '" + n.name() + "' cannot reach DC '" + dc.name() + "'");
-            }
+            NtmPlan.DcAddresses dcs = plan.dcAddresses(n, lab.roamingSegments(n.name()));
+            Optional<InetAddress> nodeDc4 = dcs.v4();
+            Optional<InetAddress> nodeDc6 = dcs.v6();
             h.startBackground(TAG, JAVA + " node --as " + hostPort(asAddr, AS_PORT) + " --as-ca " + CA
                     + " --user " + n.name() + " --password " + passwords.get(n.name())
                     + nodeDc4.map(a -> " --dc4 " + hostPort(a, DC_PORT)).orElse("")
@@ -197,65 +182,30 @@ public final class NtmDeployment {
                 (System.nanoTime() - t0) / 1_000_000);
     }
 
-    private Server single(ServerRole role) {
-        return t.servers().stream().filter(s -> s.role() == role).findFirst().orElseThrow(() -> new LabException(
-                t.source() + ": NTMobile needs a server with role " + role.yamlName()));
-    }
-
-    /**
-     * Each DC with the domain it serves, in topology order. A single DC without a {@code domain}
-     * serves the nodes' common domain (what follows the first label of every FQDN; all must agree).
-     */
-    private Map<String, Server> dcsByDomain() {
-        List<Server> dcs = t.servers().stream().filter(s -> s.role() == ServerRole.DC).toList();
-        if (dcs.isEmpty()) {
-            throw new LabException(t.source() + ": NTMobile needs a server with role " + ServerRole.DC.yamlName());
-        }
-        Map<String, Server> out = new LinkedHashMap<>();
-        if (dcs.size() == 1 && dcs.get(0).domain() == null) {
-            List<String> domains = t.nodes().stream().map(Node::domain).distinct().toList();
-            if (domains.size() != 1) {
-                throw new LabException(t.source() + ": all nodes must be in one DC domain, found " + domains
-                        + " (or give each DC its domain)");
-            }
-            out.put(domains.get(0), dcs.get(0));
-            return out;
-        }
-        for (Server dc : dcs) {
-            out.put(dc.domain(), dc); // the validator made sure each has a distinct one
-        }
-        return out;
-    }
-
     /** Starts one DC: its own domain, the RSs it knows, and the other domains it may work with. */
     private void startDc(Server dc, String domain, Map<String, Server> dcByDomain, Map<String, String> pairSecrets,
                          byte[] ca, Server as, String dcToken, String relayArgs) {
         LabHost dcHost = lab.host(dc.name());
         dcHost.container().copyFileToContainer(Transferable.of(ca), CA);
-        InetAddress dc4 = firstAddress(dc.name(), false);
-        InetAddress dc6 = firstAddress(dc.name(), true);
+        InetAddress dc4 = plan.firstAddress(dc.name(), false);
+        InetAddress dc6 = plan.firstAddress(dc.name(), true);
         List<String> dns = new ArrayList<>();
         if (dc4 != null) {
-            dns.add(hostPort(dc4, 53));
+            dns.add(hostPort(dc4, DNS_PORT));
         }
         if (dc6 != null) {
-            dns.add(hostPort(dc6, 53));
+            dns.add(hostPort(dc6, DNS_PORT));
         }
         StringBuilder peers = new StringBuilder();
         List<String> resolvers = new ArrayList<>();
-        List<String> reach = segmentsReachableFrom(dc.name());
-        for (Map.Entry<String, Server> other : dcByDomain.entrySet()) {
-            if (other.getValue() == dc) {
-                continue;
-            }
-            String pair = domain.compareTo(other.getKey()) < 0 ? domain + "|" + other.getKey()
-                    : other.getKey() + "|" + domain;
-            String secret = pairSecrets.computeIfAbsent(pair, k -> hex(32));
+        List<String> reach = plan.segmentsReachableFrom(dc.name());
+        for (Map.Entry<String, InetAddress> other : plan.peerDcs(dc).entrySet()) {
+            String secret = pairSecrets.computeIfAbsent(NtmPlan.pair(domain, other.getKey()), k -> hex(32));
             peers.append(" --peer ").append(other.getKey()).append('=').append(secret);
             // the other DC's own DNS responder publishes _ntm-dc._udp.<its domain>
-            resolvers.add(hostPort(reachableAddress(other.getValue(), reach, dc.name()), 53));
+            resolvers.add(hostPort(other.getValue(), DNS_PORT));
         }
-        InetAddress asForDc = reachableAddress(as, reach, dc.name());
+        InetAddress asForDc = plan.reachableAddress(as, reach, dc.name());
         dcHost.startBackground(TAG, JAVA + " dc --domain " + domain
                 + (dc4 != null ? " --bind4 " + hostPort(dc4, DC_PORT) : "")
                 + (dc6 != null ? " --bind6 " + hostPort(dc6, DC_PORT) : "")
@@ -264,40 +214,6 @@ public final class NtmDeployment {
                 + (resolvers.isEmpty() ? "" : " --resolver " + String.join(",", resolvers)));
         LOG.info("event=dc-start dc={} domain={} peers={} resolvers={}", dc.name(), domain,
                 dcByDomain.size() - 1, resolvers);
-    }
-
-    /** The host's own segments, plus for private ones the chain of NAT outsides above them. */
-    private List<String> segmentsReachableFrom(String host) {
-        List<String> out = new ArrayList<>();
-        for (HostAddress a : t.addresses().of(host)) {
-            String seg = a.segment();
-            while (seg != null && !out.contains(seg)) {
-                out.add(seg);
-                seg = t.gatewayOf(seg).map(Router::outside).orElse(null);
-            }
-        }
-        return out;
-    }
-
-    private Optional<InetAddress> reachable(Server s, List<String> segments, boolean v6) {
-        for (String seg : segments) {
-            Optional<HostAddress> a = t.addresses().find(s.name(), seg);
-            if (a.isPresent() && (v6 ? a.get().ipv6() : a.get().ipv4()) != null) {
-                return Optional.of(v6 ? a.get().ipv6() : a.get().ipv4());
-            }
-        }
-        return Optional.empty();
-    }
-
-    private InetAddress reachableAddress(Server s, List<String> segments, String from) {
-        return reachable(s, segments, false).or(() -> reachable(s, segments, true)).orElseThrow(() ->
-                new LabException(t.source() + ": '" + from + "' shares no segment with " + s.role().yamlName() + " '"
-                        + s.name() + "' (it reaches " + segments + ")"));
-    }
-
-    private InetAddress firstAddress(String host, boolean v6) {
-        return t.addresses().of(host).stream().map(a -> v6 ? a.ipv6() : a.ipv4()).filter(a -> a != null)
-                .findFirst().orElse(null);
     }
 
     private static String hostPort(InetAddress a, int port) {

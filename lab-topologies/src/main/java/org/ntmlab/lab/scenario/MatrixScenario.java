@@ -36,6 +36,18 @@ public final class MatrixScenario {
     private MatrixScenario() {
     }
 
+    /**
+     * Measures every cell of the lab's matrix in order into {@code out} (each also noted in the
+     * lab's notes as JSON), so a failure part way leaves the cells measured so far.
+     */
+    public static void measureAll(NtmLab lab, List<MatrixCell> out) throws InterruptedException {
+        for (Matrix.Cell cell : lab.topology().matrix().cells()) {
+            MatrixCell c = measure(lab, cell);
+            lab.note("matrix " + c.json());
+            out.add(c);
+        }
+    }
+
     /** Measures one cell; the problems found are in the returned cell's {@code problems}. */
     public static MatrixCell measure(NtmLab lab, Matrix.Cell cell) throws InterruptedException {
         Topology t = lab.topology();

@@ -92,7 +92,7 @@ public final class MemoryLab extends Table1Network {
      * handled. Returns at once.
      */
     public void hangDc(long ms) {
-        loops.get(dcStarts == 1 ? "dc" : "dc-" + dcStarts).execute(() -> {
+        ntm.loopNamed(dcStarts == 1 ? "dc" : "dc-" + dcStarts).execute(() -> {
             try {
                 Thread.sleep(ms);
             } catch (InterruptedException e) {

@@ -4,8 +4,6 @@ import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import org.ntmlab.ntm.keys.NodeKey;
@@ -28,7 +26,7 @@ import org.ntmlab.ntm.transport.memory.Segment;
  * global 198.51.100.0/24, private P1 10.1.0.0/24 and P2 10.2.0.0/24 behind NAT routers r1 and r2
  * with outsides in 203.0.113.0/24, IPv6 global 2001:db8::/32), one dual-stack RS at
  * 198.51.100.20 / 2001:db8::20, a key store that stands in for the AS, and the way nodes are
- * added. The labs differ only in their DCs.
+ * added ({@link MemoryNtm}). The labs differ only in their DCs.
  */
 abstract class Table1Network implements AutoCloseable {
 
@@ -53,16 +51,15 @@ abstract class Table1Network implements AutoCloseable {
     public volatile RelayServer rs;
     private final MemoryHost rsHost;
     private int rsStarts = 1;
+    /** DCs, RSs, nodes, their loops and the stand-in AS. */
+    final MemoryNtm ntm = new MemoryNtm();
     /** The AS's keys, by key id: DCs look them up here, and a node's key is put here first. */
-    public final Map<Long, NodeKey> keys = new ConcurrentHashMap<>();
+    public final Map<Long, NodeKey> keys = ntm.keys;
     public final Map<String, NtmNode> nodes = new HashMap<>();
     public final Map<String, MemoryHost> hosts = new HashMap<>();
     final SecureRandom random = new SecureRandom();
-    /** Every loop by name, for faults that act on a server's loop ({@code MemoryLab.hangDc}). */
-    final Map<String, SelectorEventLoop> loops = new ConcurrentHashMap<>();
-    private volatile boolean asDown;
     private final byte[] rsSecret = new byte[32];
-    private final Closeables closeables = new Closeables();
+    private final Closeables closeables = ntm.closeables();
 
     Table1Network(long seed, NatBehaviour nat, CipherSuite suite) throws Exception {
         this(seed, nat, nat, suite);
@@ -111,7 +108,7 @@ abstract class Table1Network implements AutoCloseable {
         NtmNode old = nodes.get(name);
         old.close();
         MemoryHost h = hosts.get(name);
-        NtmNode n = closeables.addFirst(newNode(old.fqdn(), h, old.config().dcV4(), old.config().dcV6(), name + "-" + System.nanoTime()));
+        NtmNode n = newNode(old.fqdn(), h, old.config().dcV4(), old.config().dcV6(), name + "-" + System.nanoTime());
         n.start().get(5, TimeUnit.SECONDS);
         nodes.put(name, n);
         return n;
@@ -124,9 +121,7 @@ abstract class Table1Network implements AutoCloseable {
 
     /** A new event loop, closed with the lab. */
     public SelectorEventLoop loop(String name) {
-        SelectorEventLoop l = closeables.loop(name);
-        loops.put(name, l);
-        return l;
+        return ntm.loop(name);
     }
 
     /**
@@ -134,19 +129,17 @@ abstract class Table1Network implements AutoCloseable {
      * {@link #startAsAgain()}. The keys stay, as the AS keeps them in a file (issue 10).
      */
     public void stopAs() {
-        asDown = true;
+        ntm.stopAs();
     }
 
     /** Ends {@link #stopAs()}: the AS answers again with the keys it issued before. */
     public void startAsAgain() {
-        asDown = false;
+        ntm.startAsAgain();
     }
 
     /** Starts a DC with {@code cfg} on {@code host} and its own loop; it takes node keys from {@link #keys}. */
     DirectionCoordinator startDc(DcConfig cfg, MemoryHost host, String loopName) throws Exception {
-        return closeables.add(new DirectionCoordinator(cfg, host, loop(loopName),
-                id -> asDown ? CompletableFuture.failedFuture(new java.io.IOException("AS unreachable"))
-                        : CompletableFuture.completedFuture(keys.get(id))));
+        return ntm.startDc(cfg, host, loopName);
     }
 
     /**
@@ -157,7 +150,7 @@ abstract class Table1Network implements AutoCloseable {
                       String address) throws Exception {
         MemoryHost h = net.host(name).attach(segment, address);
         hosts.put(name, h);
-        NtmNode n = closeables.addFirst(newNode(fqdn, h, dcV4, dcV6, name));
+        NtmNode n = newNode(fqdn, h, dcV4, dcV6, name);
         n.start().get(5, TimeUnit.SECONDS);
         nodes.put(name, n);
         return n;
@@ -165,14 +158,7 @@ abstract class Table1Network implements AutoCloseable {
 
     /** A node {@code fqdn} on {@code h} with a fresh key (known to the lab's stand-in AS, {@link #keys}). */
     private NtmNode newNode(String fqdn, MemoryHost h, InetSocketAddress dcV4, InetSocketAddress dcV6, String loopName) {
-        byte[] secret = new byte[32];
-        random.nextBytes(secret);
-        NodeKey k = new NodeKey(random.nextLong(), fqdn, secret);
-        keys.values().removeIf(old -> old.fqdn().equals(fqdn)); // a new login revokes the older key, as the AS does
-        keys.put(k.keyId(), k);
-        NtmNode n = new NtmNode(new NodeConfig(dcV4, dcV6, NODE_PORT, suite), k, h, loop(loopName));
-        h.onAddressChange(n::addressesChanged); // stands in for netlink on the in-memory network
-        return n;
+        return ntm.node(new NodeConfig(dcV4, dcV6, NODE_PORT, suite), fqdn, h, loopName);
     }
 
     @Override
