@@ -11,6 +11,7 @@ import java.util.TreeSet;
  * <ul>
  * <li>every router has a node or server on its inside segment (the NAT check runs stun-client
  * from there, docs/lab.md "NAT verification");</li>
+ * <li>a DC or RS has at most one segment per IP version (it listens on one address of each);</li>
  * <li>every node reaches an AS and a DC of its domain, when the file has them;</li>
  * <li>every cell the rule table expects to relay has an RS that both ends reach (for IPv4 x IPv6,
  * one with both families).</li>
@@ -32,6 +33,21 @@ final class Preflight {
             if (!someone) {
                 p.add("routers[" + i + "].inside", "no node or server on segment '" + r.inside() + "' to check the NAT"
                         + " from (stun-client runs behind the router, docs/lab.md \"NAT verification\")");
+            }
+        }
+        for (int i = 0; i < t.servers().size(); i++) {
+            // the servers listen on one address per IP version (NtmDeployment, the memory lab): a
+            // second segment of a family would have nothing listening for the hosts on it
+            Server s = t.servers().get(i);
+            for (boolean v6 : new boolean[] {false, true}) {
+                List<String> segs = s.attach().stream().map(a -> t.segment(a.segment()).orElse(null))
+                        .filter(seg -> seg != null && (v6 ? seg.kind().hasIpv6() : seg.kind().hasIpv4()))
+                        .map(Segment::name).toList();
+                if (segs.size() > 1 && s.role() != ServerRole.AS) {
+                    p.add("servers[" + i + "].attach", s.role().yamlName().toUpperCase(java.util.Locale.ROOT) + " '"
+                            + s.name() + "' has " + (v6 ? "IPv6" : "IPv4") + " on " + segs + ", but listens on one"
+                            + " address per IP version: hosts on " + segs.get(1) + " would find nothing there");
+                }
             }
         }
         boolean anyAs = t.servers().stream().anyMatch(s -> s.role() == ServerRole.AS);

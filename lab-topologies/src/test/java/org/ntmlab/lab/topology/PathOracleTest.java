@@ -71,9 +71,6 @@ class PathOracleTest {
                   - { name: cgn, nat: %s, inside: isp, outside: g4 }
                   - { name: home1, nat: port-restricted-cone, inside: h1, outside: isp }
                   - { name: home2, nat: port-restricted-cone, inside: h2, outside: isp }
-                servers:
-                  - { name: dc, role: dc, attach: [ { segment: g4 }, { segment: v6 }, { segment: ds } ] }
-                  - { name: rs, role: rs, attach: [ { segment: g4 }, { segment: v6 }, { segment: ds } ] }
                 nodes:
                   - { name: a1, fqdn: a1.ntm.example, segment: p1 }
                   - { name: a2, fqdn: a2.ntm.example, segment: p1 }
