@@ -15,6 +15,8 @@ final class Pinger {
     private static int nextId = 1;
 
     private final NtmNode node;
+    /** Notified on the loop thread at each reply, so the next request goes as soon as one is answered. */
+    private final Object answered = new Object();
 
     Pinger(NtmNode node) {
         this.node = node;
@@ -33,6 +35,9 @@ final class Pinger {
             if (rid == id && seq < count && Double.isNaN(rtt[seq]) && from.equals(dst)) {
                 rtt[seq] = (System.nanoTime() - sent[seq]) / 1e6;
                 replies.countDown();
+                synchronized (answered) {
+                    answered.notifyAll();
+                }
             }
         }));
         for (int seq = 0; seq < count; seq++) {
@@ -43,9 +48,9 @@ final class Pinger {
                 data.putLong(0, sent[s]);
                 node.stack().sendEchoRequest(dst, id, s, data);
             });
-            if (replies.getCount() > count - s - 1) {
-                Thread.sleep(Math.min(ProtocolConstants.Node.PING_MAX_SPACING_MS, timeout.toMillis() / Math.max(1, count)));
-            }
+            // the next request when this one is answered, or after the longest pause
+            awaitMissing(replies, count - s - 1,
+                    Math.min(ProtocolConstants.Node.PING_MAX_SPACING_MS, timeout.toMillis() / Math.max(1, count)));
         }
         replies.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
         double[] out = new double[count];
@@ -57,5 +62,16 @@ final class Pinger {
         });
         done.await(ProtocolConstants.Node.PING_COLLECT_TIMEOUT_MS, TimeUnit.MILLISECONDS);
         return out;
+    }
+
+    /** Waits until at most {@code missing} replies are outstanding, or {@code ms} have passed. */
+    private void awaitMissing(CountDownLatch replies, long missing, long ms) throws InterruptedException {
+        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
+        synchronized (answered) {
+            long left;
+            while (replies.getCount() > missing && (left = until - System.nanoTime()) > 0) {
+                TimeUnit.NANOSECONDS.timedWait(answered, left);
+            }
+        }
     }
 }

@@ -318,7 +318,7 @@ final class Tunnel {
         return true;
     }
 
-    private boolean isCandidate(InetSocketAddress a) {
+    boolean isCandidate(InetSocketAddress a) {
         for (int i = 0; i < candidateCount; i++) {
             if (candidates[i].equals(a)) {
                 return true;

@@ -195,6 +195,13 @@ final class TunnelTimers {
      */
     void triggeredCheck(Tunnel t, java.net.InetSocketAddress from) {
         if (!t.triggered(from)) {
+            // A candidate already probed whose check has not succeeded yet (its first PROBE met a
+            // NAT with no mapping for it yet): check it now, not at the next tick (RFC 8445 section
+            // 7.3.1.4 triggers a check for a pair already in the list too), so both ends switch
+            // within a round trip of each other instead of up to PROBE_INTERVAL apart.
+            if (t.isUp() && t.optimisable() && t.probeRetry.pending() && t.isCandidate(from)) {
+                send.sendProbe(t, MessageType.PROBE, t.probeNonce(), from);
+            }
             return;
         }
         ctx.counters.count(NodeCounter.TRIGGERED_CHECKS);
