@@ -157,10 +157,13 @@ class MatrixDockerIT {
             c.problems.add("pcap: final path " + c.pcapPath + ", expected " + c.expected + " (" + c.pcapPairs + ")");
         }
         if (c.optimisationExpected) {
-            // Relay first, then the direct path route optimisation punched (while the two ends
-            // switch at slightly different times the kinds may alternate briefly).
-            if (!(tp.used(PathKind.RELAY) && tp.finalKind() == PathKind.DIRECT)) {
-                c.problems.add("pcap: route optimisation should show RELAY -> DIRECT, saw " + c.pcapHistory);
+            // Relay first when the first DATA beat route optimisation, then the punched direct path
+            // (while the two ends switch at slightly different times the kinds may alternate
+            // briefly); host endpoints and triggered checks often switch before the first DATA, so
+            // a capture of DIRECT only is fine. That the path was punched rather than directed is
+            // the tunnel table's optimised=true, checked beside this.
+            if (tp.finalKind() != PathKind.DIRECT) {
+                c.problems.add("pcap: route optimisation should end DIRECT, saw " + c.pcapHistory);
             }
         } else if (c.pcapPeriods != 1) {
             c.problems.add("pcap: the path should not change, saw " + c.pcapHistory);
