@@ -100,6 +100,16 @@ public final class Lab implements NtmLab {
     }
 
     public static Lab start(Topology topology, LabOptions options) {
+        if (options.verifyNat()) {
+            // refused before any container starts (issue 12, pre-flight)
+            List<String> alone = org.ntmlab.lab.topology.Preflight.uncheckableRouters(topology).stream()
+                    .map(r -> r.name() + " (inside " + r.inside() + ")").toList();
+            if (!alone.isEmpty()) {
+                throw new LabException(topology.source() + ": no node or server behind router(s) " + alone
+                        + " to check the NAT from (stun-client runs behind the router, docs/lab.md \"NAT"
+                        + " verification\"); add one, or start the lab without the NAT check");
+            }
+        }
         List<String> subnetLocks = LabLock.DOCKER.acquire(topology.name(), dockerSubnets(topology));
         Lab lab;
         try {

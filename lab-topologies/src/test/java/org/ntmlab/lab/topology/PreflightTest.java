@@ -83,8 +83,10 @@ class PreflightTest {
     @Test
     void aRouterWithNobodyBehindItCannotBeChecked() {
         String yaml = topology(ALL_DUAL, "").replace("  - { name: c, fqdn: c.ntm.example, segment: lone }\n", "");
-        assertThatThrownBy(() -> TopologyParser.parse("pf.yaml", yaml))
-                .hasMessageContaining("pf.yaml:9: routers[1].inside: no node or server on segment 'lone' to check"
-                        + " the NAT from");
+        // a valid topology (a mobility lab moves a node there later), but the Docker lab's NAT
+        // check, which Lab.start refuses before any container, has nobody to run from
+        Topology t = TopologyParser.parse("pf.yaml", yaml);
+        org.assertj.core.api.Assertions.assertThat(Preflight.uncheckableRouters(t)).extracting(Router::name)
+                .containsExactly("r9");
     }
 }
