@@ -206,7 +206,7 @@ public final class ControlHandler {
                 @Override
                 public void resumed(long armedAtNanos, long atNanos) {
                     java.time.Instant at = java.time.Instant.now().minusNanos(System.nanoTime() - atNanos);
-                    node.appDataResumed("via=udp-stream peer=" + addr(dst)
+                    node.udpEchoResumed("peer=" + addr(dst)
                             + String.format(Locale.ROOT, " afterAddressMs=%.1f", (atNanos - armedAtNanos) / 1e6), at);
                 }
             });

@@ -54,11 +54,12 @@ public final class NodeEvents {
     public static final String TUNNEL_REMOVED = "tunnel-removed";
 
     /**
-     * An application heard its peer again after an address change ({@code via=udp-stream}: the
-     * first echo of a datagram sent after the latest {@code address-added}); written by the
-     * control channel's traffic checks, not by the protocol.
+     * The control channel's {@code udp-stream} heard its peer again after an address change: the
+     * first echo of a datagram sent after the latest {@code address-added} ({@code peer=
+     * afterAddressMs=}). Written by the traffic check, not by the protocol; the handover analyser
+     * uses it where the capture shows no DATA reaching the new address before it.
      */
-    public static final String APP_DATA_RESUMED = "app-data-resumed";
+    public static final String UDP_ECHO_RESUMED = "udp-echo-resumed";
 
     private NodeEvents() {
     }

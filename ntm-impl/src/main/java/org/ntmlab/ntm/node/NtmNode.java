@@ -159,12 +159,12 @@ public final class NtmNode implements AutoCloseable {
     }
 
     /**
-     * Writes {@link NodeEvents#APP_DATA_RESUMED} into the node's event log (the listeners of
+     * Writes {@link NodeEvents#UDP_ECHO_RESUMED} into the node's event log (the listeners of
      * {@link #onEvent}), stamped {@code at}: an application heard its peer again after an address
      * change, so the handover timeline has the application's view beside the node's. Any thread.
      */
-    public void appDataResumed(String attributes, java.time.Instant at) {
-        ctx.loop.execute(() -> ctx.event(NodeEvents.APP_DATA_RESUMED, attributes, at));
+    public void udpEchoResumed(String attributes, java.time.Instant at) {
+        ctx.loop.execute(() -> ctx.event(NodeEvents.UDP_ECHO_RESUMED, attributes, at));
     }
 
     // ---------------------------------------------------------------- registration (paper 3.2, 4.2)

@@ -44,6 +44,8 @@ public final class EventLog {
     public static final String REGISTER_ACKED = "register-acked";
     public static final String TUNNEL_UPDATED = "tunnel-updated";
     public static final String APP_DATA_RESUMED = "app-data-resumed";
+    /** The node's own traffic check heard its peer again after the move (an upper bound of the resume). */
+    public static final String UDP_ECHO_RESUMED = "udp-echo-resumed";
 
     private final List<NodeEvent> events;
     private final List<String> skipped;

@@ -197,6 +197,10 @@ public final class HandoverAnalyzer {
         DecodedPacket firstData = first(afterRegistration, windowEnd, p -> isNtm(p, NtmMessageType.DATA)
                 && (m.newAddress == null || m.involvesNew(p)));
         NodeEvent appResumed = m.event(EventLog.APP_DATA_RESUMED, afterRegistration, windowEnd);
+        NodeEvent echoResumed = m.event(EventLog.UDP_ECHO_RESUMED, afterRegistration, windowEnd);
+        if (appResumed == null) {
+            appResumed = echoResumed;
+        }
         if (firstData != null && appResumed != null && appResumed.timestampNanos() < firstData.timestampNanos()) {
             // The application heard its peer at the new address before the capture shows any
             // DATA there: the capture lost packets (a busy machine fills tcpdump's buffer), so
@@ -224,15 +228,21 @@ public final class HandoverAnalyzer {
         }
 
         NodeEvent resumed = m.event(EventLog.APP_DATA_RESUMED, m.cursor, windowEnd);
+        DecodedPacket inbound = m.newAddress == null ? null : first(firstData != null ? firstData.timestampNanos()
+                : afterRegistration, windowEnd, p -> isNtm(p, NtmMessageType.DATA)
+                && m.newAddress.equals(p.destinationAddress()));
+        NodeEvent echo = echoResumed != null && echoResumed.timestampNanos() >= m.cursor ? echoResumed : null;
         if (resumed != null) {
             m.hit(Milestone.APP_RESUMED, resumed);
-        } else if (firstData != null && m.newAddress != null) {
-            DecodedPacket inbound = first(firstData.timestampNanos(), windowEnd,
-                    p -> isNtm(p, NtmMessageType.DATA) && m.newAddress.equals(p.destinationAddress()));
-            if (inbound != null) {
-                m.hit(Milestone.APP_RESUMED, inbound);
-                m.notes.add("app-data-resumed taken as the first DATA to the new address (no log event)");
-            }
+        } else if (inbound != null && (echo == null || inbound.timestampNanos() <= echo.timestampNanos())) {
+            m.hit(Milestone.APP_RESUMED, inbound);
+            m.notes.add("app-data-resumed taken as the first DATA to the new address (no log event)");
+        } else if (echo != null) {
+            // the capture shows no DATA reaching the new address before the node's own check heard
+            // its peer: it lost them; the echo is an upper bound of the resume (one round trip late)
+            m.hit(Milestone.APP_RESUMED, echo);
+            m.notes.add("app-data-resumed taken from the node's udp-echo-resumed (the capture shows no DATA to the"
+                    + " new address before it)");
         }
 
         List<PhaseSpan> spans = new ArrayList<>();

@@ -134,6 +134,31 @@ class HandoverAnalyzerTest {
         assertThat(r.moves().get(1).notes()).isEmpty();
     }
 
+    /**
+     * The Docker lab's node writes udp-echo-resumed (its udp-stream heard the peer again): the
+     * resume is the capture's first DATA to the new address when there is one before it, else
+     * the echo (the capture lost the DATA).
+     */
+    @Test
+    void theNodesEchoBoundsTheResumeOnlyWhereTheCaptureHasNothing() throws Exception {
+        double[] e = HandoverScenario.expectedOffsets(0);
+        HandoverScenario s = new HandoverScenario(2, List.of()).build();
+        s.log.replaceAll(l -> l.replace("event=app-data-resumed", "event=udp-echo-resumed"));
+        MoveTimeline m = analyse(s).moves().get(0);
+        assertThat(m.milestone(Milestone.APP_RESUMED).orElseThrow().source()).isEqualTo("capture");
+        assertThat(m.msTo(Milestone.APP_RESUMED)).isCloseTo(e[7] + 3, within(1e-6));
+
+        HandoverScenario lossy = new HandoverScenario(2, List.of()).build();
+        lossy.log.replaceAll(l -> l.replace("event=app-data-resumed", "event=udp-echo-resumed"));
+        long from = HandoverScenario.start(0) + HandoverScenario.ms(e[7]);
+        lossy.frames.removeIf(f -> f.ts() >= from && f.ts() <= from + HandoverScenario.ms(3));
+        MoveTimeline l = analyse(lossy).moves().get(0);
+        assertThat(l.milestone(Milestone.APP_RESUMED).orElseThrow().source()).isEqualTo("log");
+        assertThat(l.msTo(Milestone.APP_RESUMED)).isCloseTo(e[8], within(1e-6));
+        assertThat(l.notes()).anyMatch(n -> n.contains("udp-echo-resumed"));
+        assertThat(l.milestone(Milestone.FIRST_DATA)).isEmpty();
+    }
+
     @Test
     void noMoveStartMeansAWarningNotACrash() {
         EventLog log = EventLog.parse(List.of("ts=1 event=link-up node=mn"), "x");
