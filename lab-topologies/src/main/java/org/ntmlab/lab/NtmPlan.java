@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.ntmlab.lab.topology.AddressPlan.HostAddress;
+import org.ntmlab.lab.topology.PathOracle;
 import org.ntmlab.lab.topology.Node;
-import org.ntmlab.lab.topology.Router;
 import org.ntmlab.lab.topology.Server;
 import org.ntmlab.lab.topology.ServerRole;
 import org.ntmlab.lab.topology.SegmentKind;
@@ -105,9 +105,7 @@ public final class NtmPlan {
             SegmentKind kind = t.segment(seg).orElseThrow().kind();
             v4 |= kind.hasIpv4();
             v6 |= kind.hasIpv6();
-            for (String s = seg; s != null && !reach.contains(s); s = t.gatewayOf(s).map(Router::outside).orElse(null)) {
-                reach.add(s);
-            }
+            addChain(reach, seg);
         }
         Optional<InetAddress> dc4 = v4 ? reachable(dc, reach, false) : Optional.empty();
         Optional<InetAddress> dc6 = v6 ? reachable(dc, reach, true) : Optional.empty();
@@ -137,15 +135,20 @@ public final class NtmPlan {
         return domain.compareTo(other) < 0 ? domain + "|" + other : other + "|" + domain;
     }
 
+    /** Adds {@code segment}'s chain ({@link PathOracle#chain}: it, then each NAT's outside) to {@code out}, once each. */
+    private void addChain(List<String> out, String segment) {
+        for (String s : PathOracle.chain(t, segment)) {
+            if (!out.contains(s)) {
+                out.add(s);
+            }
+        }
+    }
+
     /** The host's own segments, plus for private ones the chain of NAT outsides above them. */
     public List<String> segmentsReachableFrom(String host) {
         List<String> out = new ArrayList<>();
         for (HostAddress a : t.addresses().of(host)) {
-            String seg = a.segment();
-            while (seg != null && !out.contains(seg)) {
-                out.add(seg);
-                seg = t.gatewayOf(seg).map(Router::outside).orElse(null);
-            }
+            addChain(out, a.segment());
         }
         return out;
     }

@@ -190,13 +190,14 @@ public final class MatrixScenario {
             Optional.ofNullable(a.ipv4()).ifPresent(out::add);
             Optional.ofNullable(a.ipv6()).ifPresent(out::add);
         }
-        String seg = t.node(cn).orElseThrow().segmentWith(t, false).map(Segment::name).orElse(null);
-        Optional<Router> r;
-        while ((r = t.gatewayOf(seg)).isPresent()) {
-            out.add(t.addresses().on(r.get().name(), r.get().outside()).ipv4());
-            out.addAll(t.addresses().oneToOne(r.get().name()).values());
-            seg = r.get().outside();
-        }
+        t.node(cn).orElseThrow().segmentWith(t, false).ifPresent(v4 -> {
+            for (String seg : PathOracle.chain(t, v4.name())) {
+                t.gatewayOf(seg).ifPresent(r -> {
+                    out.add(t.addresses().on(r.name(), r.outside()).ipv4());
+                    out.addAll(t.addresses().oneToOne(r.name()).values());
+                });
+            }
+        });
         return out;
     }
 
