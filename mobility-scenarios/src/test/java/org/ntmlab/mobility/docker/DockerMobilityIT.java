@@ -65,10 +65,14 @@ class DockerMobilityIT extends AbstractDockerMobility {
         System.out.printf(Locale.ROOT, "%-32s%n    tcp %s%n    udp %s%n", "no move (control)", tcpReply, udpReply);
         assertThat(tcpReply).as("TCP stream without a move").startsWith("OK").contains("intact=true");
         assertThat(udpReply).as("UDP stream without a move").startsWith("OK").contains("corrupted=0");
-        // No move, no outage: nothing lost, and no silence beyond a scheduling hiccup of the 2-core VM.
+        // No move, no outage: an outage loses datagrams, so at most two may be missing. A silence
+        // without loss is queueing, not an outage: while another module's lab started its JVMs on
+        // the 2-core VM, every echo came back but the longest silence was 493 ms (RTT p50 127 ms,
+        // max 729 ms: the echoes waited behind the TCP stream in the CPU-starved nodes). Only a
+        // silence of a second or more (the least TCP RTO, RFC 6298 2.4) says the node stalled.
         assertThat(num(udpReply, "lost")).as("UDP datagrams lost without a move").isLessThanOrEqualTo(2);
         assertThat(num(udpReply, "maxGapMs")).as("longest silence of the UDP stream without a move")
-                .isLessThan(300);
+                .isLessThan(1000);
     }
 
 
