@@ -121,8 +121,11 @@ class FaultsDockerIT {
         t = Topology.load(Path.of(System.getProperty("ntm.topologies", "../topologies")).resolve("table1.yaml"));
         // NAT types are verified by MatrixDockerIT on this very file; own artifact folder, so the
         // two ITs do not empty each other's captures.
-        lab = Lab.start(t, LabOptions.defaults().withVerifyNat(false)
+        // relocatable (every address is read from the lab's topology): it then runs beside
+        // MatrixDockerIT's lab of the same file instead of waiting for it (docs/lab.md "Parallel labs")
+        lab = Lab.start(t, LabOptions.defaults().withVerifyNat(false).withRelocation(true)
                 .withArtifacts(Path.of(System.getProperty("ntm.lab.artifacts", "target/lab")).resolve("faults")));
+        t = lab.topology();
         lab.startNtm(180);
         dc = lab.host(server(ServerRole.DC).name());
         rs = lab.host(server(ServerRole.RS).name());

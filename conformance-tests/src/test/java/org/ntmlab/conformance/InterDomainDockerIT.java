@@ -2,6 +2,7 @@ package org.ntmlab.conformance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +15,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.ntmlab.lab.Lab;
+import org.ntmlab.lab.LabOptions;
 import org.ntmlab.lab.control.NodeControl;
+import org.ntmlab.lab.topology.AddressPlan.HostAddress;
+import org.ntmlab.lab.topology.IpLiteral;
 import org.ntmlab.lab.topology.Topology;
 import org.ntmlab.pcap.path.PathClassifier;
 import org.ntmlab.pcap.path.PathKind;
@@ -34,8 +38,6 @@ import org.ntmlab.pcap.path.TunnelPath;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class InterDomainDockerIT {
     static final Path TOPOLOGY = Path.of("src/test/resources/topologies/two-domains.yaml");
-    static final String DCB_V4 = "203.0.113.160";
-    static final String DCA_V4 = "203.0.113.150";
 
     private Lab lab;
     private Topology topology;
@@ -44,8 +46,10 @@ class InterDomainDockerIT {
 
     @BeforeAll
     void up() throws Exception {
-        topology = Topology.load(TOPOLOGY);
-        lab = Lab.start(topology);
+        // relocatable: every address below is read from the lab's topology, so this lab may run
+        // beside another on the file's prefixes (docs/lab.md "Parallel labs")
+        lab = Lab.start(Topology.load(TOPOLOGY), LabOptions.defaults().withRelocation(true));
+        topology = lab.topology();
         lab.startNtm(180);
     }
 
@@ -60,16 +64,18 @@ class InterDomainDockerIT {
     @Order(1)
     void eachDcPublishesItselfInItsOwnDnsAndAnswersForItsNodes() {
         // what dca asks to find dcb, asked with dig from dca's container
-        String srv = dig("dca", DCB_V4, "_ntm-dc._udp.b.ntm.example SRV");
+        String dcbV4 = v4("dcb");
+        String dcaV4 = v4("dca");
+        String srv = dig("dca", dcbV4, "_ntm-dc._udp.b.ntm.example SRV");
         assertThat(srv).as("SRV of domain b's DC").contains("7000 ntm-dc.b.ntm.example.");
-        assertThat(dig("dca", DCB_V4, "ntm-dc.b.ntm.example A")).contains(DCB_V4);
-        assertThat(dig("dca", DCB_V4, "ntm-dc.b.ntm.example AAAA")).contains("2001:db8:88::21");
-        assertThat(dig("dcb", DCA_V4, "_ntm-dc._udp.a.ntm.example SRV")).contains("7000 ntm-dc.a.ntm.example.");
+        assertThat(dig("dca", dcbV4, "ntm-dc.b.ntm.example A")).contains(dcbV4);
+        assertThat(dig("dca", dcbV4, "ntm-dc.b.ntm.example AAAA")).contains(IpLiteral.format(v6("dcb")));
+        assertThat(dig("dcb", dcaV4, "_ntm-dc._udp.a.ntm.example SRV")).contains("7000 ntm-dc.a.ntm.example.");
         // each DC answers for its own registered nodes (virtual addresses) and for no other domain
-        assertThat(dig("dcb", DCB_V4, "cn.b.ntm.example A")).matches("(?s)100\\.(6[4-9]|[7-9][0-9]|1[01][0-9]|12[0-7])"
+        assertThat(dig("dcb", dcbV4, "cn.b.ntm.example A")).matches("(?s)100\\.(6[4-9]|[7-9][0-9]|1[01][0-9]|12[0-7])"
                 + "\\.\\d+\\.\\d+\\s*");
-        assertThat(dig("dca", DCA_V4, "mn.a.ntm.example AAAA")).startsWith("fd00:6e74:6d00:");
-        String foreign = lab.host("dca").exec("dig @" + DCA_V4 + " cn.b.ntm.example A +time=2 +tries=1")
+        assertThat(dig("dca", dcaV4, "mn.a.ntm.example AAAA")).startsWith("fd00:6e74:6d00:");
+        String foreign = lab.host("dca").exec("dig @" + dcaV4 + " cn.b.ntm.example A +time=2 +tries=1")
                 .getStdout();
         assertThat(foreign).as("dca is not authoritative for domain b").contains("status: REFUSED");
     }
@@ -83,7 +89,7 @@ class InterDomainDockerIT {
         traffic("mn", "cn.b.ntm.example");
         NodeControl.TunnelRow row = tunnelRow("mn", "cn.b.ntm.example");
         assertThat(row.path()).isEqualTo("direct");
-        assertThat(row.peerEndpoint()).startsWith("203.0.113.180:");
+        assertThat(row.peerEndpoint()).startsWith(v4("cn") + ":");
     }
 
     @Test
@@ -95,10 +101,10 @@ class InterDomainDockerIT {
         traffic("mn", "cn6.b.ntm.example");
         NodeControl.TunnelRow mn = tunnelRow("mn", "cn6.b.ntm.example");
         assertThat(mn.path()).isEqualTo("relay");
-        assertThat(mn.relay()).startsWith("203.0.113.170:");
+        assertThat(mn.relay()).startsWith(v4("rs") + ":");
         NodeControl.TunnelRow cn = tunnelRow("cn6", "mn.a.ntm.example");
         assertThat(cn.path()).as("the CN's end, directed by dcb").isEqualTo("relay");
-        assertThat(cn.relay()).as("the CN's end, directed by dcb").startsWith("[2001:db8:88:0:0:0:0:30]:");
+        assertThat(cn.relay()).as("the CN's end, directed by dcb").startsWith("[" + v6("rs").getHostAddress() + "]:");
     }
 
     @Test
@@ -110,7 +116,7 @@ class InterDomainDockerIT {
         traffic("cn", "mn.a.ntm.example");
         NodeControl.TunnelRow row = tunnelRow("cn", "mn.a.ntm.example");
         assertThat(row.path()).as("direct to mn's NAT mapping at ra").isEqualTo("direct");
-        assertThat(row.peerEndpoint()).as("direct to mn's NAT mapping at ra").startsWith("203.0.113.201:");
+        assertThat(row.peerEndpoint()).as("direct to mn's NAT mapping at ra").startsWith(IpLiteral.format(topology.router("ra").orElseThrow().outsideAddress()) + ":");
     }
 
     /**
@@ -154,5 +160,17 @@ class InterDomainDockerIT {
         var r = lab.host(host).exec("dig +short +time=2 +tries=2 @" + server + " " + question);
         assertThat(r.getExitCode()).as("dig @" + server + " " + question + ": " + r.getStderr()).isZero();
         return r.getStdout().strip();
+    }
+
+    /** The IPv4 address of {@code host} in this run (relocated or not). */
+    private String v4(String host) {
+        return topology.addresses().of(host).stream().map(HostAddress::ipv4).filter(a -> a != null).findFirst()
+                .map(IpLiteral::format).orElseThrow(() -> new AssertionError(host + " has no IPv4 address"));
+    }
+
+    /** The IPv6 address of {@code host} in this run. */
+    private InetAddress v6(String host) {
+        return topology.addresses().of(host).stream().map(HostAddress::ipv6).filter(a -> a != null).findFirst()
+                .orElseThrow(() -> new AssertionError(host + " has no IPv6 address"));
     }
 }

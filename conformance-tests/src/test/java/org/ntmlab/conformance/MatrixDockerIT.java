@@ -14,6 +14,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.TestFactory;
 import org.ntmlab.lab.Lab;
+import org.ntmlab.lab.LabOptions;
 import org.ntmlab.lab.topology.AddressPlan.HostAddress;
 import org.ntmlab.lab.topology.IpLiteral;
 import org.ntmlab.lab.topology.Node;
@@ -66,13 +67,17 @@ class MatrixDockerIT {
     /** Runs one topology's lab, measures every cell, then classifies them from the captures. */
     static void run(Topology t, List<MatrixCell> mine) throws Exception {
         Path artifacts;
-        try (Lab lab = Lab.start(t)) {
+        Topology ran;
+        // relocatable: the cells and the captures' roles come from the lab's topology, so the lab
+        // may run on other prefixes beside FaultsDockerIT's of the same file (docs/lab.md "Parallel labs")
+        try (Lab lab = Lab.start(t, LabOptions.defaults().withRelocation(true))) {
             artifacts = lab.artifactDir();
+            ran = lab.topology();
             lab.startNtm(180);
             MatrixScenario.measureAll(lab, mine);
         }
         // close() stopped tcpdump; the captures are in the artifact directory.
-        classifyFromCaptures(t, artifacts, mine);
+        classifyFromCaptures(ran, artifacts, mine);
     }
 
     // ------------------------------------------------------------------ captures

@@ -32,6 +32,7 @@ import org.ntmlab.lab.topology.Cidr;
 import org.ntmlab.lab.topology.Impairment;
 import org.ntmlab.lab.topology.IpLiteral;
 import org.ntmlab.lab.topology.Node;
+import org.ntmlab.lab.topology.Relocation;
 import org.ntmlab.lab.topology.Router;
 import org.ntmlab.lab.topology.Segment;
 import org.ntmlab.lab.topology.SegmentKind;
@@ -90,7 +91,9 @@ public final class Lab implements NtmLab {
         this.topology = topology;
         this.options = options;
         this.runId = HexFormat.of().formatHex(new SecureRandom().generateSeed(3));
-        this.artifactDir = options.artifacts().resolve(topology.name()).toAbsolutePath();
+        // a relocated copy runs beside the file's own lab: its artifacts must not mix with them
+        this.artifactDir = options.artifacts().resolve(topology.name()
+                + (topology.relocation() == 0 ? "" : "-relocated-" + topology.relocation())).toAbsolutePath();
         this.client = connectDocker();
     }
 
@@ -110,7 +113,24 @@ public final class Lab implements NtmLab {
                         + " verification\"); add one, or start the lab without the NAT check");
             }
         }
-        List<String> subnetLocks = LabLock.DOCKER.acquire(topology.name(), dockerSubnets(topology));
+        List<String> subnetLocks = null;
+        if (options.relocate()) {
+            // the file's prefixes if free, else the first relocation slot no lab holds (issue 14,
+            // parallel labs); when all are taken, wait for the file's own like any lab
+            subnetLocks = LabLock.DOCKER.tryAcquire(topology.name(), dockerSubnets(topology));
+            for (int slot = 1; subnetLocks == null && slot <= Relocation.MAX_SLOT; slot++) {
+                Topology moved = topology.relocated(slot);
+                subnetLocks = LabLock.DOCKER.tryAcquire(moved.name(), dockerSubnets(moved));
+                if (subnetLocks != null) {
+                    LOG.info("event=lab-relocated topology={} slot={} (another lab holds its prefixes)",
+                            topology.name(), slot);
+                    topology = moved;
+                }
+            }
+        }
+        if (subnetLocks == null) {
+            subnetLocks = LabLock.DOCKER.acquire(topology.name(), dockerSubnets(topology));
+        }
         Lab lab;
         try {
             lab = new Lab(topology, options);

@@ -5,7 +5,7 @@ import java.nio.file.Path;
 /**
  * How a lab runs. {@link #defaults()} reads system properties (see docs/lab.md):
  * {@code ntm.lab.image}, {@code ntm.jar}, {@code ntm.lab.artifacts}, {@code ntm.lab.capture},
- * {@code ntm.lab.snaplen}, {@code ntm.lab.verifyNat}.
+ * {@code ntm.lab.snaplen}, {@code ntm.lab.verifyNat}, {@code ntm.lab.relocate}.
  *
  * @param image       the base image built by scripts/lab-host-setup.sh
  * @param ntmJar      the ntm fat jar, bind-mounted read-only at /opt/ntm/ntm.jar when it exists
@@ -13,9 +13,12 @@ import java.nio.file.Path;
  * @param capture     run tcpdump on every interface of every container
  * @param snaplen     bytes kept of each captured packet ({@code tcpdump -s}); 0 keeps whole packets
  * @param verifyNat   classify every router with stun-client at start and fail on a mismatch
+ * @param relocate    when another lab holds the topology's prefixes, run on relocated ones
+ *                    ({@link org.ntmlab.lab.topology.Relocation}) instead of waiting for it; only
+ *                    for labs whose checks read every address from {@link Lab#topology()}
  */
 public record LabOptions(String image, Path ntmJar, Path artifacts, boolean capture, int snaplen,
-                         boolean verifyNat) {
+                         boolean verifyNat, boolean relocate) {
     public static final String DEFAULT_IMAGE = "ntm-lab/base:latest";
     /** Where the jar is mounted in every container. */
     public static final String JAR_IN_CONTAINER = "/opt/ntm/ntm.jar";
@@ -47,26 +50,31 @@ public record LabOptions(String image, Path ntmJar, Path artifacts, boolean capt
                 Path.of(System.getProperty("ntm.lab.artifacts", "target/lab")),
                 Boolean.parseBoolean(System.getProperty("ntm.lab.capture", "true")),
                 snaplen,
-                Boolean.parseBoolean(System.getProperty("ntm.lab.verifyNat", "true")));
+                Boolean.parseBoolean(System.getProperty("ntm.lab.verifyNat", "true")),
+                Boolean.parseBoolean(System.getProperty("ntm.lab.relocate", "false")));
     }
 
     public LabOptions withCapture(boolean on) {
-        return new LabOptions(image, ntmJar, artifacts, on, snaplen, verifyNat);
+        return new LabOptions(image, ntmJar, artifacts, on, snaplen, verifyNat, relocate);
     }
 
     public LabOptions withSnaplen(int bytes) {
-        return new LabOptions(image, ntmJar, artifacts, capture, bytes, verifyNat);
+        return new LabOptions(image, ntmJar, artifacts, capture, bytes, verifyNat, relocate);
     }
 
     public LabOptions withVerifyNat(boolean on) {
-        return new LabOptions(image, ntmJar, artifacts, capture, snaplen, on);
+        return new LabOptions(image, ntmJar, artifacts, capture, snaplen, on, relocate);
     }
 
     public LabOptions withArtifacts(Path dir) {
-        return new LabOptions(image, ntmJar, dir, capture, snaplen, verifyNat);
+        return new LabOptions(image, ntmJar, dir, capture, snaplen, verifyNat, relocate);
     }
 
     public LabOptions withNtmJar(Path jar) {
-        return new LabOptions(image, jar, artifacts, capture, snaplen, verifyNat);
+        return new LabOptions(image, jar, artifacts, capture, snaplen, verifyNat, relocate);
+    }
+
+    public LabOptions withRelocation(boolean on) {
+        return new LabOptions(image, ntmJar, artifacts, capture, snaplen, verifyNat, on);
     }
 }

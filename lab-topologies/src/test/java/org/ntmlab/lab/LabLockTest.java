@@ -69,6 +69,25 @@ class LabLockTest {
         assertThat(heldByThisJvm(own)).isFalse();
     }
 
+    /** A relocatable lab asks without waiting: refused while any lab overlaps, given once none does. */
+    @Test
+    void tryAcquireTakesNothingWhileAnOverlappingLabRuns() {
+        LabLock lock = new LabLock(dir);
+        List<String> first = lock.tryAcquire("table1", List.of(Cidr.of("198.51.100.0/24"), Cidr.of("192.168.1.0/24")));
+        assertThat(first).isNotNull();
+        assertThat(lock.tryAcquire("table1 again", List.of(Cidr.of("198.51.100.0/24")))).as("same JVM, same /24")
+                .isNull();
+        assertThat(lock.tryAcquire("wider", List.of(Cidr.of("192.168.0.0/16")))).as("a /16 over a held /24").isNull();
+        List<String> beside = lock.tryAcquire("relocated", List.of(Cidr.of("198.18.16.0/24"), Cidr.of("10.129.1.0/24")));
+        assertThat(beside).as("disjoint prefixes share only the coarse blocks").isNotNull();
+        lock.release(first);
+        List<String> again = lock.tryAcquire("table1 again", List.of(Cidr.of("198.51.100.0/24")));
+        assertThat(again).as("free once the first lab is gone").isNotNull();
+        lock.release(again);
+        lock.release(beside);
+        assertThat(dir.resolve("v4-00-0.0.0.0")).exists();
+    }
+
     /** Whether this JVM holds a lock on the file: the JDK refuses an overlapping one then. */
     private static boolean heldByThisJvm(Path file) throws Exception {
         try (FileChannel c = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {

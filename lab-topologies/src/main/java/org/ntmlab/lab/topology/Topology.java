@@ -21,11 +21,19 @@ public final class Topology {
     private final List<Impairment> impairments;
     private final Matrix matrix;
     private final AddressPlan plan;
+    private final int relocation;
 
     Topology(String name, String description, List<Segment> segments, List<Router> routers,
              List<Server> servers, List<Node> nodes, List<Impairment> impairments, Matrix matrix,
              Problems problems) {
+        this(name, description, segments, routers, servers, nodes, impairments, matrix, problems, 0);
+    }
+
+    Topology(String name, String description, List<Segment> segments, List<Router> routers,
+             List<Server> servers, List<Node> nodes, List<Impairment> impairments, Matrix matrix,
+             Problems problems, int relocation) {
         this.name = name;
+        this.relocation = relocation;
         this.source = problems.source();
         this.description = description == null ? "" : description;
         this.segments = List.copyOf(segments);
@@ -91,6 +99,19 @@ public final class Topology {
         return plan;
     }
 
+    /**
+     * 0 for the prefixes the file gives, else the {@link Relocation} slot this copy was moved to
+     * (so that another lab of the same file could run beside it).
+     */
+    public int relocation() {
+        return relocation;
+    }
+
+    /** This topology on the prefixes of relocation slot {@code slot} ({@link Relocation}). */
+    public Topology relocated(int slot) {
+        return Relocation.relocate(this, slot);
+    }
+
     public Optional<Segment> segment(String segmentName) {
         return segments.stream().filter(s -> s.name().equals(segmentName)).findFirst();
     }
@@ -116,6 +137,7 @@ public final class Topology {
 
     @Override
     public String toString() {
-        return "Topology[" + name + " from " + source + "]";
+        return "Topology[" + name + " from " + source + (relocation == 0 ? "" : " relocated to slot " + relocation)
+                + "]";
     }
 }

@@ -241,6 +241,10 @@ final class TopologyValidator {
         }
     }
 
+    private static final String GLOBAL_V4 = "198.51.100.0/24 or 203.0.113.0/24 (RFC 5737), or 198.18.0.0/15"
+            + " (RFC 2544, where parallel labs are relocated)";
+    private static final Cidr[] GLOBAL_V4_RANGES = {Cidr.TEST_NET_2, Cidr.TEST_NET_3, Relocation.BENCHMARK};
+
     private static void segment(Topology t, Problems p, String at, Segment s) {
         if (s.kind() == null) {
             required(p, at + ".kind");
@@ -248,8 +252,7 @@ final class TopologyValidator {
         }
         switch (s.kind()) {
             case IPV4_GLOBAL -> {
-                prefix(p, at + ".ipv4", s.ipv4(), false, "198.51.100.0/24 or 203.0.113.0/24 (RFC 5737)",
-                        Cidr.TEST_NET_2, Cidr.TEST_NET_3);
+                prefix(p, at + ".ipv4", s.ipv4(), false, GLOBAL_V4, GLOBAL_V4_RANGES);
                 absent(p, at + ".ipv6", s.ipv6(), "an ipv4-global segment has no IPv6 (use kind dual-stack)");
             }
             case IPV4_PRIVATE -> {
@@ -275,8 +278,7 @@ final class TopologyValidator {
                 prefix(p, at + ".ipv6", s.ipv6(), true, "inside 2001:db8::/32 (RFC 3849)", Cidr.DOC_V6);
             }
             case DUAL_STACK -> {
-                prefix(p, at + ".ipv4", s.ipv4(), false, "198.51.100.0/24 or 203.0.113.0/24 (RFC 5737)",
-                        Cidr.TEST_NET_2, Cidr.TEST_NET_3);
+                prefix(p, at + ".ipv4", s.ipv4(), false, GLOBAL_V4, GLOBAL_V4_RANGES);
                 prefix(p, at + ".ipv6", s.ipv6(), true, "inside 2001:db8::/32 (RFC 3849)", Cidr.DOC_V6);
             }
         }

@@ -245,7 +245,8 @@ class TopologyParserTest {
         String yaml = withLine(5, "    ipv4: 8.8.8.0/24");
         assertThatThrownBy(() -> TopologyParser.parse("g.yaml", yaml))
                 .hasMessageContaining("g.yaml:5: segments[0].ipv4: 8.8.8.0/24 is not an allowed range"
-                        + " (expected 198.51.100.0/24 or 203.0.113.0/24 (RFC 5737))");
+                        + " (expected 198.51.100.0/24 or 203.0.113.0/24 (RFC 5737), or 198.18.0.0/15 (RFC 2544, where"
+                        + " parallel labs are relocated))");
     }
 
     @Test
