@@ -58,9 +58,11 @@ class NatTypesIT {
 
     @Test
     void everyBuildableTypeIsClassifiedAsItself() {
-        Topology t = catalogue();
-        assertThat(t.routers()).extracting(Router::nat).containsExactlyInAnyOrderElementsOf(NatType.dockerBuildable());
-        try (Lab lab = Lab.start(t, LabOptions.defaults().withVerifyNat(false).withCapture(false))) {
+        Topology file = catalogue();
+        assertThat(file.routers()).extracting(Router::nat).containsExactlyInAnyOrderElementsOf(NatType.dockerBuildable());
+        // relocatable: every address below is read from the lab's topology (docs/lab.md "Parallel labs")
+        try (Lab lab = Lab.start(file, LabOptions.defaults().withVerifyNat(false).withCapture(false).withRelocation(true))) {
+            Topology t = lab.topology();
             List<NatProbe.Result> results = lab.probeNats();
             StringBuilder table = new StringBuilder("\n| router | declared | stun-client Primary |\n|---|---|---|\n");
             results.forEach(r -> table.append("| ").append(r.router()).append(" | ").append(r.declared().yamlName())
@@ -148,13 +150,14 @@ class NatTypesIT {
     void aMislabelledRouterIsCaught(String actualName) {
         NatType actual = NatType.fromYaml(actualName).orElseThrow();
         // Declared cone, but rewired below to another behaviour: verification must say so.
-        Topology t = Topology.builder("mislabelled")
+        Topology file = Topology.builder("mislabelled")
                 .globalSegment("g4", "203.0.113.0/24")
                 .privateSegment("p1", "192.168.78.0/24", "r1")
                 .router("r1", NatType.PORT_RESTRICTED_CONE, "p1", "g4")
                 .node("p1", "p1.ntm.example", "p1")
                 .build();
-        try (Lab lab = Lab.start(t, LabOptions.defaults().withVerifyNat(false).withCapture(false))) {
+        try (Lab lab = Lab.start(file, LabOptions.defaults().withVerifyNat(false).withCapture(false).withRelocation(true))) {
+            Topology t = lab.topology();
             LabHost r1 = lab.host("r1");
             r1.execOk("iptables -t nat -F POSTROUTING; iptables -F FORWARD; iptables -F INPUT");
             String in = r1.interfaceOn("p1");

@@ -16,9 +16,9 @@ import org.ntmlab.lab.topology.Topology;
  * Link delay and jitter through a router: netem where the kernel has it, otherwise NFQUEUE plus
  * the user-space {@link org.ntmlab.lab.nfq.NfqDelay} daemon in the router container.
  *
- * <p>Prefixes: 192.168.99.0/24 inside, 203.0.113.240/28 + 2001:db8:99::/64 outside, used by no
- * other topology of the project. A /28 inside 203.0.113.0/24 still overlaps labs that use the
- * whole /24 (Docker refuses overlapping pools), so the start waits while such a lab runs.
+ * <p>Prefixes: 192.168.99.0/24 inside, 203.0.113.240/28 + 2001:db8:99::/64 outside; while a lab
+ * that uses the whole of 203.0.113.0/24 runs (Docker refuses overlapping pools), this one moves
+ * to a relocation slot instead of waiting.
  */
 class NfqDelayIT {
     private static final Pattern RTT = Pattern.compile("time=([\\d.]+) ms");
@@ -36,27 +36,9 @@ class NfqDelayIT {
                 .build();
     }
 
+    /** Relocatable: the checks read db's addresses from its container (docs/lab.md "Parallel labs"). */
     private static Lab start(Topology t) {
-        long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
-        while (true) {
-            try {
-                return Lab.start(t, LabOptions.defaults().withCapture(false).withVerifyNat(false));
-            } catch (LabException e) {
-                if (!String.valueOf(e.getMessage()).contains("overlap") || System.nanoTime() > deadline) {
-                    throw e;
-                }
-                sleep(3000); // another lab holds 203.0.113.0/24: wait for it
-            }
-        }
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return Lab.start(t, LabOptions.defaults().withCapture(false).withVerifyNat(false).withRelocation(true));
     }
 
     private static List<Double> rtts(LabHost from, String cmd) {
