@@ -100,7 +100,7 @@ class MatrixCapturesTest {
         c.pingRttMsP50 = 0.9;
         c.pcapPath = "direct";
         c.pcapHistory = "DIRECT";
-        c.pcapCapture = "p1-p1.pcap";
+        c.pcapCapture = "target/lab/table1/p1-p1.pcap";
         c.udp4 = NodeControl.UdpEcho.of(new NodeControl.Reply("OK sent=20 received=20 corrupted=0 rttMsP50=1.5"), 20);
         c.udp6 = NodeControl.UdpEcho.of(new NodeControl.Reply("OK sent=20 received=20 corrupted=0 rttMsP50=1.7"), 20);
         c.tcp4 = NodeControl.TcpEcho.of(new NodeControl.Reply("OK bytes=200000 received=200000 intact=true ms=400.0"));

@@ -107,9 +107,13 @@ class MatrixDockerIT {
             }
         }
         for (MatrixCell c : cells) {
-            c.pcapCapture = String.join(",", captures(t, c.cn));
+            // where the lab put them (a relocated lab has its own folder), relative to the module
+            Path shown = dir.isAbsolute() && dir.startsWith(Path.of("").toAbsolutePath())
+                    ? Path.of("").toAbsolutePath().relativize(dir) : dir;
+            c.pcapCapture = captures(t, c.cn).stream().map(f -> shown.resolve(f).toString())
+                    .collect(java.util.stream.Collectors.joining(","));
             if (!reports.containsKey(c.cn)) {
-                c.problems.add("pcap: no capture " + c.pcapCapture + " in " + dir);
+                c.problems.add("pcap: no capture " + c.pcapCapture);
                 continue;
             }
             if (c.tunnelId == null) {

@@ -77,7 +77,10 @@ public final class MatrixCell {
     public int pingReceived;
     public double pingRttMsP50 = Double.NaN;
 
-    /** Capture file the pcap classification used (file name in target/lab/&lt;topology&gt;/). */
+    /**
+     * Capture files the pcap classification used, comma-separated, as paths relative to the
+     * module (e.g. {@code target/lab/table1/p1-p1.pcap}; a relocated lab has its own folder).
+     */
     public String pcapCapture;
     /** Final path of the tunnel's DATA in the capture: "direct", "relay" or "other". */
     public String pcapPath;
@@ -161,7 +164,7 @@ public final class MatrixCell {
                 + ",\"tunnelTable\":{\"source\":\"MN control channel: tunnels\",\"resolvePath\":" + q(resolvePath)
                 + ",\"path\":" + q(tablePath) + ",\"optimised\":" + optimised + ",\"state\":" + q(state)
                 + ",\"evidence\":" + q(tableEvidence) + ",\"cnPath\":" + q(cnTablePath) + "}"
-                + ",\"pcap\":{\"source\":" + q(pcapCapture == null ? null : "target/lab/" + topology + "/" + pcapCapture)
+                + ",\"pcap\":{\"source\":" + q(pcapCapture)
                 + ",\"path\":" + q(pcapPath) + ",\"history\":" + q(pcapHistory) + ",\"periods\":" + pcapPeriods
                 + ",\"switchMs\":" + num(pcapSwitchMs)
                 + ",\"dataPackets\":" + pcapPackets + ",\"relayedFlag\":" + pcapRelayedFlag + ",\"pairs\":["

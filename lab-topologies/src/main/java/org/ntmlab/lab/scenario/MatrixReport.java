@@ -25,7 +25,7 @@ public final class MatrixReport {
     static final String SOURCES = "Each path is classified twice: **table** = the MN's own tunnel table (control"
             + " command `tunnels` after the traffic; a direct tunnel's peer endpoint must be the CN or its NAT, a"
             + " relayed one's relay an RS), **pcap** = independently from the capture taken in the CN's container"
-            + " (`target/lab/<topology>/<cn>-<segment>.pcap`, classified by pcap-analysis's PathClassifier: which"
+            + " (`target/lab/<topology>/<cn>-<segment>.pcap`, a relocated lab's under `<topology>-relocated-<k>/`; classified by pcap-analysis's PathClassifier: which"
             + " real addresses carried the tunnel's DATA messages, the two ends or an RS; roles from the topology"
             + " are in `roles.txt`, per-node tables in `paths-<node>.md`). Both ends are checked: the CN's tunnel"
             + " table and the MN's capture must show the same path. A cell passes only when all agree with the"
