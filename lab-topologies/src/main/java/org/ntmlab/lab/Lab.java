@@ -113,14 +113,17 @@ public final class Lab implements NtmLab {
                         + " verification\"); add one, or start the lab without the NAT check");
             }
         }
+        // Kept labs (./ntm-lab up --keep) outlive their JVM and with it their LabLock: their
+        // networks are looked up in Docker instead.
+        List<KeptNetwork> kept = keptNetworks(connectDocker());
         List<String> subnetLocks = null;
         if (options.relocate()) {
             // the file's prefixes if free, else the first relocation slot no lab holds (issue 14,
             // parallel labs); when all are taken, wait for the file's own like any lab
-            subnetLocks = LabLock.DOCKER.tryAcquire(topology.name(), dockerSubnets(topology));
+            subnetLocks = tryAcquire(topology, kept);
             for (int slot = 1; subnetLocks == null && slot <= Relocation.MAX_SLOT; slot++) {
                 Topology moved = topology.relocated(slot);
-                subnetLocks = LabLock.DOCKER.tryAcquire(moved.name(), dockerSubnets(moved));
+                subnetLocks = tryAcquire(moved, kept);
                 if (subnetLocks != null) {
                     LOG.info("event=lab-relocated topology={} slot={} (another lab holds its prefixes)",
                             topology.name(), slot);
@@ -129,6 +132,16 @@ public final class Lab implements NtmLab {
             }
         }
         if (subnetLocks == null) {
+            for (KeptNetwork k : kept) {
+                for (Cidr c : dockerSubnets(topology)) {
+                    if (c.overlaps(k.subnet())) {
+                        throw new LabException(topology.source() + ": the kept lab '" + k.topology() + "' (run "
+                                + k.run() + ") holds " + k.subnet() + ", which overlaps " + c + ": stop it with"
+                                + " ./ntm-lab down " + k.run() + ", or start this lab relocated"
+                                + " (-Dntm.lab.relocate=true, docs/lab.md \"Parallel labs\")");
+                    }
+                }
+            }
             subnetLocks = LabLock.DOCKER.acquire(topology.name(), dockerSubnets(topology));
         }
         Lab lab;
@@ -147,6 +160,34 @@ public final class Lab implements NtmLab {
             lab.close();
             throw e;
         }
+    }
+
+    /** A Docker network of a kept lab: its subnet is taken until {@code ./ntm-lab down}. */
+    record KeptNetwork(String run, String topology, Cidr subnet) {
+    }
+
+    /** The subnets of every kept lab's networks. */
+    static List<KeptNetwork> keptNetworks(DockerClient client) {
+        List<KeptNetwork> out = new ArrayList<>();
+        for (com.github.dockerjava.api.model.Network n : LabSweeper.networks(client, null)) {
+            if (!LabLabels.kept(n.getLabels()) || n.getIpam() == null || n.getIpam().getConfig() == null) {
+                continue;
+            }
+            for (com.github.dockerjava.api.model.Network.Ipam.Config c : n.getIpam().getConfig()) {
+                Cidr.parse(c.getSubnet()).ifPresent(subnet -> out.add(new KeptNetwork(
+                        n.getLabels().get(LabLabels.RUN), n.getLabels().get(LabLabels.TOPOLOGY), subnet)));
+            }
+        }
+        return out;
+    }
+
+    /** The lab's blocks if neither a running lab nor a kept one overlaps them, else null (nothing taken). */
+    private static List<String> tryAcquire(Topology t, List<KeptNetwork> kept) {
+        List<Cidr> mine = dockerSubnets(t);
+        if (kept.stream().anyMatch(k -> mine.stream().anyMatch(c -> c.overlaps(k.subnet())))) {
+            return null;
+        }
+        return LabLock.DOCKER.tryAcquire(t.name(), mine);
     }
 
     /** The subnets of the Docker networks this topology makes (what another lab must not overlap). */
@@ -250,7 +291,7 @@ public final class Lab implements NtmLab {
     }
 
     private Map<String, String> labels(String role) {
-        Map<String, String> l = new HashMap<>(LabLabels.of(runId, topology.name()));
+        Map<String, String> l = new HashMap<>(LabLabels.of(runId, topology.name(), options.keep()));
         l.put(LabLabels.ROLE, role);
         return l;
     }
@@ -757,6 +798,34 @@ public final class Lab implements NtmLab {
 
     // ------------------------------------------------------------------ teardown
 
+    /**
+     * Leaves a kept lab ({@link LabOptions#keep()}) running after this JVM: no teardown at exit,
+     * the subnet locks handed back (the lab's Docker networks guard its prefixes from now on,
+     * {@link #keptNetworks}), and {@link #close()} does nothing more. {@code ./ntm-lab down}
+     * removes it. Captures keep running into the artifact folder.
+     */
+    public synchronized void detach() {
+        if (!options.keep()) {
+            throw new IllegalStateException("only a lab started with LabOptions.withKeep(true) can be left running:"
+                    + " the others are swept as leftovers once their JVM ends");
+        }
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (shutdownHook != null) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException e) {
+                // already shutting down
+            }
+        }
+        writeLabTxt();
+        LabLock.DOCKER.release(subnetLocks);
+        subnetLocks = List.of();
+        LOG.info("event=lab-detached topology={} run={} artifacts={}", topology.name(), runId, artifactDir);
+    }
+
     @Override
     public synchronized void close() {
         if (closed) {
@@ -843,6 +912,11 @@ public final class Lab implements NtmLab {
             }
         });
         giveCapturesToTheUser(running);
+        writeLabTxt();
+    }
+
+    /** lab.txt: the run, every host's interfaces and addresses, and the notes (NAT probes...). */
+    private void writeLabTxt() {
         StringBuilder sb = new StringBuilder();
         sb.append("topology=").append(topology.name()).append(" source=").append(topology.source())
                 .append(" run=").append(runId).append('\n');

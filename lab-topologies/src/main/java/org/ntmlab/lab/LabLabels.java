@@ -15,11 +15,22 @@ public final class LabLabels {
     public static final String TOPOLOGY = "org.ntmlab.lab.topology";
     /** Value: router, server, node or helper. */
     public static final String ROLE = "org.ntmlab.lab.role";
+    /**
+     * Value {@code true}: a lab started to be kept ({@code ./ntm-lab up --keep}); it outlives its
+     * JVM, so the sweep of dead JVMs' leftovers spares it, and {@code ./ntm-lab down} removes it.
+     */
+    public static final String KEEP = "org.ntmlab.lab.keep";
 
     private LabLabels() {
     }
 
-    static Map<String, String> of(String runId, String topology) {
-        return Map.of(RUN, runId, PID, Long.toString(ProcessHandle.current().pid()), TOPOLOGY, topology);
+    static Map<String, String> of(String runId, String topology, boolean keep) {
+        return Map.of(RUN, runId, PID, Long.toString(ProcessHandle.current().pid()), TOPOLOGY, topology,
+                KEEP, Boolean.toString(keep));
+    }
+
+    /** Whether the labels are those of a kept lab. */
+    public static boolean kept(Map<String, String> labels) {
+        return labels != null && "true".equals(labels.get(KEEP));
     }
 }

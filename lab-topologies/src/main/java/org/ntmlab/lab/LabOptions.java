@@ -16,9 +16,11 @@ import java.nio.file.Path;
  * @param relocate    when another lab holds the topology's prefixes, run on relocated ones
  *                    ({@link org.ntmlab.lab.topology.Relocation}) instead of waiting for it; only
  *                    for labs whose checks read every address from {@link Lab#topology()}
+ * @param keep        label the lab as kept, so that {@link Lab#detach()} can leave it running after
+ *                    its JVM ends ({@code ./ntm-lab up --keep}; removed by {@code ./ntm-lab down})
  */
 public record LabOptions(String image, Path ntmJar, Path artifacts, boolean capture, int snaplen,
-                         boolean verifyNat, boolean relocate) {
+                         boolean verifyNat, boolean relocate, boolean keep) {
     public static final String DEFAULT_IMAGE = "ntm-lab/base:latest";
     /** Where the jar is mounted in every container. */
     public static final String JAR_IN_CONTAINER = "/opt/ntm/ntm.jar";
@@ -51,30 +53,34 @@ public record LabOptions(String image, Path ntmJar, Path artifacts, boolean capt
                 Boolean.parseBoolean(System.getProperty("ntm.lab.capture", "true")),
                 snaplen,
                 Boolean.parseBoolean(System.getProperty("ntm.lab.verifyNat", "true")),
-                Boolean.parseBoolean(System.getProperty("ntm.lab.relocate", "false")));
+                Boolean.parseBoolean(System.getProperty("ntm.lab.relocate", "false")), false);
     }
 
     public LabOptions withCapture(boolean on) {
-        return new LabOptions(image, ntmJar, artifacts, on, snaplen, verifyNat, relocate);
+        return new LabOptions(image, ntmJar, artifacts, on, snaplen, verifyNat, relocate, keep);
     }
 
     public LabOptions withSnaplen(int bytes) {
-        return new LabOptions(image, ntmJar, artifacts, capture, bytes, verifyNat, relocate);
+        return new LabOptions(image, ntmJar, artifacts, capture, bytes, verifyNat, relocate, keep);
     }
 
     public LabOptions withVerifyNat(boolean on) {
-        return new LabOptions(image, ntmJar, artifacts, capture, snaplen, on, relocate);
+        return new LabOptions(image, ntmJar, artifacts, capture, snaplen, on, relocate, keep);
     }
 
     public LabOptions withArtifacts(Path dir) {
-        return new LabOptions(image, ntmJar, dir, capture, snaplen, verifyNat, relocate);
+        return new LabOptions(image, ntmJar, dir, capture, snaplen, verifyNat, relocate, keep);
     }
 
     public LabOptions withNtmJar(Path jar) {
-        return new LabOptions(image, jar, artifacts, capture, snaplen, verifyNat, relocate);
+        return new LabOptions(image, jar, artifacts, capture, snaplen, verifyNat, relocate, keep);
     }
 
     public LabOptions withRelocation(boolean on) {
-        return new LabOptions(image, ntmJar, artifacts, capture, snaplen, verifyNat, on);
+        return new LabOptions(image, ntmJar, artifacts, capture, snaplen, verifyNat, on, keep);
+    }
+
+    public LabOptions withKeep(boolean on) {
+        return new LabOptions(image, ntmJar, artifacts, capture, snaplen, verifyNat, relocate, on);
     }
 }

@@ -18,10 +18,13 @@ public final class LabSweeper {
 
     /**
      * Removes what earlier runs left behind: anything labelled by a JVM that no longer runs.
-     * Labs of JVMs still alive (a parallel build) are left alone.
+     * Labs of JVMs still alive (a parallel build) and kept labs ({@link LabLabels#KEEP}) are left alone.
      */
     public static int sweepStale(DockerClient client) {
         return sweep(client, labels -> {
+            if (LabLabels.kept(labels)) {
+                return false;
+            }
             String pid = labels.get(LabLabels.PID);
             if (pid == null || !pid.matches("\\d+")) {
                 return true;
