@@ -796,6 +796,13 @@ public final class Lab implements NtmLab {
         notes.add(line);
     }
 
+    /** The run's notes so far (NAT probe verdicts, matrix cells...), as lab.txt will list them. */
+    public List<String> notes() {
+        synchronized (notes) {
+            return List.copyOf(notes);
+        }
+    }
+
     // ------------------------------------------------------------------ teardown
 
     /**
