@@ -810,6 +810,10 @@ public final class Lab implements NtmLab {
      * the subnet locks handed back (the lab's Docker networks guard its prefixes from now on,
      * {@link #keptNetworks}), and {@link #close()} does nothing more. {@code ./ntm-lab down}
      * removes it. Captures keep running into the artifact folder.
+     *
+     * <p>Without Ryuk, Testcontainers removes every container and network of its session in a JVM
+     * shutdown hook, and Docker labels cannot be changed after creation: the process must end with
+     * {@link Runtime#halt} once it detached a lab, as {@code ./ntm-lab up --keep} does.
      */
     public synchronized void detach() {
         if (!options.keep()) {

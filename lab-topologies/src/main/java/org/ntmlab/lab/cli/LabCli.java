@@ -111,10 +111,22 @@ public final class LabCli {
     }
 
     public static void main(String[] args) {
-        int code = new LabCli(System.out, System.err,
-                new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))).run(args);
+        LabCli cli = new LabCli(System.out, System.err,
+                new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)));
+        int code = cli.run(args);
+        System.out.flush();
+        System.err.flush();
+        if (cli.keptLab) {
+            // Without Ryuk, Testcontainers removes every container and network of its session in a
+            // shutdown hook (JVMHookResourceReaper), and their labels cannot be changed: a process
+            // that leaves a lab running ends without running shutdown hooks.
+            Runtime.getRuntime().halt(code);
+        }
         System.exit(code);
     }
+
+    /** Set once {@code up --keep} detached a lab: {@link #main} must then end without shutdown hooks. */
+    private boolean keptLab;
 
     /** Runs one command line in this process (tests, other tools); returns the exit code. */
     public static int execute(PrintStream out, PrintStream err, BufferedReader in, String... args) {
@@ -223,6 +235,7 @@ public final class LabCli {
             if (o.keep) {
                 ((Lab) lab).detach();
                 detached = true;
+                keptLab = true;
                 out.println("kept: run " + ((Lab) lab).runId() + "; ntm-lab inspect shows it, ntm-lab down "
                         + ((Lab) lab).runId() + " removes it; captures and lab.txt in " + lab.artifactDir());
                 return OK;
@@ -241,6 +254,7 @@ public final class LabCli {
         if (o.memory()) {
             return InMemoryLab.start(t);
         }
+        requireDockerEnvironment();
         LabOptions opts = LabOptions.defaults().withNtmJar(o.jar()).withArtifacts(o.artifacts())
                 .withVerifyNat(o.natCheck).withRelocation(true).withKeep(o.keep);
         Lab lab = Lab.start(t, opts);
@@ -321,6 +335,7 @@ public final class LabCli {
     // ------------------------------------------------------------------ inspect / down
 
     private int inspect(Options o) throws IOException {
+        requireDockerEnvironment();
         List<RunningLabs.LabView> labs = RunningLabs.list();
         if (o.json) {
             out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(labs));
@@ -345,6 +360,7 @@ public final class LabCli {
         if (o.files.size() != 1 && !o.all) {
             throw new UsageException("name one run id or topology, or --all");
         }
+        requireDockerEnvironment();
         String which = o.all ? null : o.files.get(0).toString();
         int removed = RunningLabs.remove(which);
         if (removed == 0) {
@@ -402,13 +418,28 @@ public final class LabCli {
         return Topology.load(o.files.get(0));
     }
 
+    /**
+     * Testcontainers without these would pull Ryuk (no registry here: a two-minute hang), and Ryuk
+     * would remove a kept lab the moment this process ends.
+     */
+    private static void requireDockerEnvironment() {
+        if (!"true".equals(System.getenv("TESTCONTAINERS_RYUK_DISABLED"))) {
+            throw new LabException("set TESTCONTAINERS_RYUK_DISABLED=true and TESTCONTAINERS_HOST_OVERRIDE=localhost"
+                    + " (./ntm-lab does; docs/lab.md \"Running\")");
+        }
+    }
+
     /** The lab's progress goes to the log; a shell user sees it only with -v. */
     private static void quietLogs(boolean verbose) {
         Level level = verbose ? Level.INFO : Level.WARNING;
         for (String name : new String[] {"org.ntmlab", "org.testcontainers", "com.github.dockerjava", "tc"}) {
-            Logger.getLogger(name).setLevel(level);
+            Logger l = Logger.getLogger(name);
+            l.setLevel(level);
+            CONFIGURED_LOGGERS.add(l); // JUL keeps loggers weakly: a collected one forgets its level
         }
     }
+
+    private static final List<Logger> CONFIGURED_LOGGERS = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** A command line that cannot be run as given: exit 2 with the command's help. */
     static final class UsageException extends RuntimeException {
