@@ -25,6 +25,11 @@ import org.ntmlab.lab.topology.Topology;
  * measured so far is written ({@link MatrixReport#write(Path, String, List)}), also when the lab
  * failed part way. A file that does not load, or whose topology name another file already has, is
  * one failing test instead.
+ *
+ * <p>With {@code -Dntm.lab.workers=N} (N &gt; 1) the first cell's test starts every topology's
+ * lab, N at a time, and each cell waits for its own topology: labs whose prefixes overlap must then
+ * be relocatable (the backend's {@link Run} starts them with {@code LabOptions.withRelocation},
+ * docs/lab.md "Parallel labs"). Test names, order and reports are the same as with one worker.
  */
 public final class MatrixSuite {
 
@@ -38,6 +43,10 @@ public final class MatrixSuite {
     private final Path reportDir;
     private final Run run;
     private final List<MatrixCell> measured = Collections.synchronizedList(new ArrayList<>());
+    private final int workers = Integer.getInteger("ntm.lab.workers", 1);
+    /** Every topology of {@link #tests}, for the workers to start at once. */
+    private final List<Once> all = new ArrayList<>();
+    private java.util.concurrent.ExecutorService pool;
 
     /**
      * @param backend   names the report ({@link MatrixReport#fileName(String)})
@@ -74,6 +83,7 @@ public final class MatrixSuite {
                 continue;
             }
             Once once = new Once(t);
+            all.add(once);
             out.add(dynamicContainer(t.name(), t.matrix().cells().stream().map(c -> dynamicTest(
                     t.name() + " › " + c + " expect " + PathOracle.expected(t, c.mn(), c.cn()).label(),
                     () -> once.check(c)))));
@@ -107,21 +117,51 @@ public final class MatrixSuite {
             }
         }
 
-        private synchronized Map<Matrix.Cell, MatrixCell> results() throws Throwable {
-            if (failure != null) {
-                throw new AssertionError("the lab of " + topology.source() + " failed before this cell: " + failure,
-                        failure);
-            }
-            if (results == null) {
-                try {
-                    results = measure(topology);
-                } catch (Throwable e) {
-                    failure = e;
-                    throw e;
+        private java.util.concurrent.Future<Map<Matrix.Cell, MatrixCell>> future;
+
+        private Map<Matrix.Cell, MatrixCell> results() throws Throwable {
+            startAll();
+            synchronized (this) {
+                if (failure != null) {
+                    throw new AssertionError("the lab of " + topology.source() + " failed before this cell: " + failure,
+                            failure);
                 }
+                if (results == null) {
+                    try {
+                        results = future != null ? awaitFuture() : measure(topology);
+                    } catch (Throwable e) {
+                        failure = e;
+                        throw e;
+                    }
+                }
+                return results;
             }
-            return results;
         }
+
+        private Map<Matrix.Cell, MatrixCell> awaitFuture() throws Throwable {
+            try {
+                return future.get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw e.getCause();
+            }
+        }
+    }
+
+    /** With several workers, the first cell starts every topology's lab (N at a time). */
+    private synchronized void startAll() {
+        if (workers <= 1 || pool != null) {
+            return;
+        }
+        pool = java.util.concurrent.Executors.newFixedThreadPool(workers, r -> {
+            Thread th = new Thread(r, "matrix-worker");
+            th.setDaemon(true);
+            return th;
+        });
+        for (Once o : all) {
+            java.util.concurrent.Callable<Map<Matrix.Cell, MatrixCell>> job = () -> measure(o.topology);
+            o.future = pool.submit(job);
+        }
+        pool.shutdown();
     }
 
     private Map<Matrix.Cell, MatrixCell> measure(Topology t) throws Exception {
@@ -129,8 +169,10 @@ public final class MatrixSuite {
         try {
             run.measure(t, mine);
         } finally {
-            measured.addAll(mine);
-            MatrixReport.write(reportDir, backend, measured());
+            synchronized (measured) { // workers finish in any order: one report write at a time
+                measured.addAll(mine);
+                MatrixReport.write(reportDir, backend, measured());
+            }
         }
         System.out.println(MatrixReport.markdown(backend, mine));
         Map<Matrix.Cell, MatrixCell> byCell = new LinkedHashMap<>();
