@@ -86,6 +86,8 @@ public final class Lab implements NtmLab {
     private final ContainerJava containerJava = new ContainerJava();
     private final NfqDelayRunner nfqDelay = new NfqDelayRunner(containerJava);
     private int runtimeImpairments;
+    /** This run's manifest.json (RunManifest): the machine, the build, the lab. */
+    private final Map<String, Object> manifest = new LinkedHashMap<>();
 
     private Lab(Topology topology, LabOptions options) {
         this.topology = topology;
@@ -254,6 +256,44 @@ public final class Lab implements NtmLab {
         }
         LOG.info("event=lab-up topology={} run={} hosts={} ms={}", topology.name(), runId, hosts.size(),
                 (System.nanoTime() - t0) / 1_000_000);
+        manifest.putAll(RunManifest.machine(options.ntmJar()));
+        manifest.put("backend", backend());
+        manifest.put("topology", topology.name());
+        manifest.put("topologySource", topology.source());
+        manifest.put("relocationSlot", topology.relocation());
+        manifest.put("run", runId);
+        manifest.put("image", options.image());
+        manifest.put("imageId", dockerFact(() -> client.inspectImageCmd(options.image()).exec().getId()));
+        manifest.put("dockerVersion", dockerFact(() -> client.versionCmd().exec().getVersion()));
+        manifest.put("capture", options.capture() ? "snaplen " + options.snaplen() : "off");
+        manifest.put("moduleDir", System.getProperty("user.dir"));
+        manifest.put("labUpMs", (System.nanoTime() - t0) / 1_000_000);
+        writeManifest();
+    }
+
+    private static String dockerFact(java.util.function.Supplier<String> f) {
+        try {
+            return f.get();
+        } catch (RuntimeException e) {
+            return "unknown";
+        }
+    }
+
+    /**
+     * Adds a fact to this run's {@code manifest.json} (written now and again when the lab closes),
+     * e.g. the command line that repeats it ({@code rerun}, set by the CLI).
+     */
+    public synchronized void manifest(String key, Object value) {
+        manifest.put(key, value);
+        writeManifest();
+    }
+
+    private synchronized void writeManifest() {
+        synchronized (notes) {
+            manifest.put("natProbes", notes.stream().filter(n -> n.startsWith("nat-probe "))
+                    .map(n -> n.substring("nat-probe ".length())).toList());
+        }
+        RunManifest.write(artifactDir, manifest);
     }
 
     private void checkHost() {
@@ -926,8 +966,12 @@ public final class Lab implements NtmLab {
         writeLabTxt();
     }
 
-    /** lab.txt: the run, every host's interfaces and addresses, and the notes (NAT probes...). */
+    /** lab.txt: the run, every host's interfaces and addresses, and the notes (NAT probes...); manifest.json again. */
     private void writeLabTxt() {
+        if (!manifest.isEmpty()) {
+            manifest.put("closedAt", java.time.Instant.now().toString());
+            writeManifest();
+        }
         StringBuilder sb = new StringBuilder();
         sb.append("topology=").append(topology.name()).append(" source=").append(topology.source())
                 .append(" run=").append(runId).append('\n');

@@ -60,6 +60,7 @@ public final class LabCli {
               down RUN|TOPOLOGY|--all                remove Docker labs (also what a crashed run left)
               run FILE [--backend docker|memory] [--cell MN:CN] [--report DIR]
                                                      run the connectivity matrix (or one cell) and report it
+              rerun DIR                              repeat the run whose manifest.json is in DIR
             common options: --jar PATH (the ntm jar), --artifacts DIR, -v (the lab's log on stderr)""";
 
     private static final Map<String, String> HELP = Map.of(
@@ -98,7 +99,13 @@ public final class LabCli {
                     tables of both ends against the expected path) and writes matrix-<backend>.{md,json,html}
                     to DIR (default target/ntm-lab/report). The capture check of the Docker matrix is
                     conformance-tests' MatrixDockerIT (./ntm-lab table1). Exit 1 if a cell failed.
-                    example: ntm-lab run topologies/nat-mix.yaml --backend memory --cell s:f""");
+                    example: ntm-lab run topologies/nat-mix.yaml --backend memory --cell s:f""",
+            "rerun", """
+                    usage: ntm-lab rerun DIR
+                    Repeats the run whose manifest.json is in DIR (a lab's artifact folder, or a report
+                    folder): a run of this CLI with the same arguments, or the Maven command of the test
+                    that started the lab (printed, then run from the repository root).
+                    example: ntm-lab rerun target/ntm-lab/table1""");
 
     private final PrintStream out;
     private final PrintStream err;
@@ -133,8 +140,12 @@ public final class LabCli {
         return new LabCli(out, err, in).run(args);
     }
 
+    /** The command line being run, for the manifest's {@code rerun}. */
+    private List<String> argv = List.of();
+
     /** Runs one command line; returns the exit code. */
     int run(String... args) {
+        argv = List.of(args);
         Deque<String> a = new ArrayDeque<>(List.of(args));
         if (a.isEmpty() || a.peekFirst().equals("--help") || a.peekFirst().equals("-h") || a.peekFirst().equals("help")) {
             (a.isEmpty() ? err : out).println(USAGE_TEXT);
@@ -164,6 +175,7 @@ public final class LabCli {
                 case "inspect" -> inspect(o);
                 case "down" -> down(o);
                 case "run" -> runMatrix(o);
+                case "rerun" -> rerun(o);
                 default -> USAGE;
             };
         } catch (UsageException e) {
@@ -252,12 +264,15 @@ public final class LabCli {
 
     private NtmLab start(Topology t, Options o) {
         if (o.memory()) {
-            return InMemoryLab.start(t);
+            InMemoryLab lab = InMemoryLab.start(t);
+            lab.manifest("rerun", rerunArgs());
+            return lab;
         }
         requireDockerEnvironment();
         LabOptions opts = LabOptions.defaults().withNtmJar(o.jar()).withArtifacts(o.artifacts())
                 .withVerifyNat(o.natCheck).withRelocation(true).withKeep(o.keep);
         Lab lab = Lab.start(t, opts);
+        lab.manifest("rerun", rerunArgs());
         if (o.ntm) {
             try {
                 lab.startNtm(180);
@@ -406,6 +421,49 @@ public final class LabCli {
         out.println(MatrixReport.markdown(backend, measured));
         out.println("report: " + dir.resolve(MatrixReport.fileName(backend)) + ".{md,json,html}");
         return measured.stream().allMatch(m -> m.problems.isEmpty()) ? OK : FAILED;
+    }
+
+    // ------------------------------------------------------------------ rerun
+
+    /** This command line as it repeats the run: without --keep (a rerun looks, then cleans up). */
+    private List<String> rerunArgs() {
+        return argv.stream().filter(x -> !x.equals("--keep")).map(x -> x.endsWith(".yaml") || x.endsWith(".yml")
+                ? Path.of(x).toAbsolutePath().normalize().toString() : x).toList();
+    }
+
+    private int rerun(Options o) throws IOException, InterruptedException {
+        if (o.files.size() != 1) {
+            throw new UsageException("name one folder with a manifest.json");
+        }
+        Path file = o.files.get(0).resolve(org.ntmlab.lab.RunManifest.FILE);
+        if (!Files.isRegularFile(file)) {
+            throw new UsageException("no " + file);
+        }
+        com.fasterxml.jackson.databind.JsonNode m = new ObjectMapper().readTree(file.toFile());
+        if (m.hasNonNull("rerun") && m.get("rerun").isArray()) {
+            List<String> args = new ArrayList<>();
+            m.get("rerun").forEach(x -> args.add(x.asText()));
+            out.println("rerun: ntm-lab " + String.join(" ", args) + " (manifest of " + m.path("createdAt").asText()
+                    + ", commit " + m.path("gitCommit").asText() + ")");
+            return run(args.toArray(String[]::new));
+        }
+        String test = m.path("startedBy").asText("");
+        String moduleDir = m.path("moduleDir").asText("");
+        if (test.isEmpty() || moduleDir.isEmpty()) {
+            err.println("ntm-lab rerun: " + file + " names neither a CLI command line nor the test that ran it");
+            return FAILED;
+        }
+        Path module = Path.of(moduleDir);
+        boolean it = test.endsWith("IT");
+        List<String> mvn = new ArrayList<>(List.of("mvn", "-B", "-pl", module.getFileName().toString(), "-am",
+                "verify", "-DskipFuzz"));
+        mvn.addAll(it ? List.of("-Dtest=none", "-Dsurefire.failIfNoSpecifiedTests=false", "-Dit.test=" + test,
+                "-Dfailsafe.failIfNoSpecifiedTests=false") : List.of("-Dtest=" + test,
+                "-Dsurefire.failIfNoSpecifiedTests=false", "-DskipITs"));
+        out.println("rerun: " + String.join(" ", mvn) + "   (in " + module.getParent() + "; manifest of "
+                + m.path("createdAt").asText() + ", commit " + m.path("gitCommit").asText() + ")");
+        Process p = new ProcessBuilder(mvn).directory(module.getParent().toFile()).inheritIO().start();
+        return p.waitFor() == 0 ? OK : FAILED;
     }
 
     // ------------------------------------------------------------------ common

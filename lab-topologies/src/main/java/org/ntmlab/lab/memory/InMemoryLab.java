@@ -78,6 +78,8 @@ public final class InMemoryLab implements NtmLab {
     private static final Logger LOG = LoggerFactory.getLogger(InMemoryLab.class);
     /** How long {@link #start(Topology)} waits for every node to register. */
     public static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+    /** This run's manifest.json (org.ntmlab.lab.RunManifest), in the artifact folder. */
+    private final Map<String, Object> manifest;
     /** The DC's keepalive interval, as {@code ntm dc}'s default. */
     static final int KEEPALIVE_SECONDS = 10;
     static final CipherSuite SUITE = CipherSuite.AES_128_GCM;
@@ -99,6 +101,7 @@ public final class InMemoryLab implements NtmLab {
         this.t = t;
         this.plan = new NtmPlan(t);
         this.net = new MemoryNetwork(t.name().hashCode());
+        this.manifest = new java.util.LinkedHashMap<>();
         this.artifactDir = Path.of(System.getProperty("ntm.lab.artifacts", "target/lab"), "memory", t.name())
                 .toAbsolutePath();
     }
@@ -126,6 +129,14 @@ public final class InMemoryLab implements NtmLab {
             lab.startNtm(timeout);
             LOG.info("event=memory-lab-up topology={} nodes={} ms={}", topology.name(), topology.nodes().size(),
                     (System.nanoTime() - t0) / 1_000_000);
+            Map<String, Object> m = lab.manifest;
+            m.putAll(org.ntmlab.lab.RunManifest.machine(null));
+            m.put("backend", "memory");
+            m.put("topology", topology.name());
+            m.put("topologySource", topology.source());
+            m.put("seed", topology.name().hashCode()); // MemoryNetwork's: the same topology, the same random choices
+            m.put("moduleDir", System.getProperty("user.dir"));
+            org.ntmlab.lab.RunManifest.write(lab.artifactDir, m);
             return lab;
         } catch (RuntimeException | Error e) {
             lab.close();
@@ -250,6 +261,12 @@ public final class InMemoryLab implements NtmLab {
     @Override
     public String backend() {
         return "memory";
+    }
+
+    /** Adds a fact to this run's manifest.json (e.g. the CLI's {@code rerun}) and writes it again. */
+    public synchronized void manifest(String key, Object value) {
+        manifest.put(key, value);
+        org.ntmlab.lab.RunManifest.write(artifactDir, manifest);
     }
 
     @Override

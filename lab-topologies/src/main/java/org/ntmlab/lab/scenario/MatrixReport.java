@@ -220,6 +220,16 @@ public final class MatrixReport {
         Files.writeString(dir.resolve(name + ".md"), markdown(backend, cells), StandardCharsets.UTF_8);
         Files.writeString(dir.resolve(name + ".json"), json(cells), StandardCharsets.UTF_8);
         Files.writeString(dir.resolve(name + ".html"), html(backend, cells), StandardCharsets.UTF_8);
+        // the report folder's manifest: what the report was made on (each lab's own manifest.json,
+        // with image, Docker version and NAT probes, is in its artifact folder)
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>(org.ntmlab.lab.RunManifest.machine(
+                Path.of(System.getProperty("ntm.jar", "../ntm-impl/target/ntm.jar"))));
+        m.put("report", name);
+        m.put("backend", backend);
+        m.put("cells", cells.size());
+        m.put("topologies", cells.stream().map(c -> c.topology).distinct().toList());
+        m.put("moduleDir", System.getProperty("user.dir"));
+        org.ntmlab.lab.RunManifest.write(dir, m);
     }
 
     /** The report's file name without extension: {@code matrix} for Docker, {@code matrix-<backend>} otherwise. */

@@ -46,7 +46,7 @@ class LabCliTest {
         assertThat(cli("", "down")).isEqualTo(2);
         assertThat(cli("", "up", "--help")).isZero();
         assertThat(out).contains("usage: ntm-lab up FILE").contains("example:");
-        for (String c : new String[] {"validate", "up", "inspect", "down", "run"}) {
+        for (String c : new String[] {"validate", "up", "inspect", "down", "run", "rerun"}) {
             assertThat(cli("", c, "--help")).as(c).isZero();
             assertThat(out).as(c).startsWith("usage: ntm-lab " + c);
         }
@@ -107,6 +107,18 @@ class LabCliTest {
         assertThat(out).contains("p2 → p1: ok");
         assertThat(Files.readString(report.resolve("matrix-memory.json"))).contains("\"mn\":\"p2\"")
                 .contains("\"cn\":\"p1\"");
+        // the lab's manifest says how to repeat it, and rerun does
+        Path labDir = Path.of(System.getProperty("ntm.lab.artifacts", "target/lab"), "memory", "table1");
+        String manifest = Files.readString(labDir.resolve("manifest.json"));
+        assertThat(manifest).contains("\"backend\" : \"memory\"").contains("\"seed\"").contains("\"gitCommit\"")
+                .contains("\"rerun\" : [ \"run\", \"" + Path.of("../topologies/table1.yaml").toAbsolutePath().normalize());
+        assertThat(Files.readString(report.resolve("manifest.json"))).contains("\"report\" : \"matrix-memory\"")
+                .contains("\"ntmJarSha256\"");
+        assertThat(cli("", "rerun", labDir.toString())).as(out + err).isZero();
+        assertThat(out).contains("rerun: ntm-lab run ").contains("p2 → p1: ok");
+        assertThat(cli("", "rerun", dir.toString())).isEqualTo(2);
+        assertThat(err).contains("no " + dir.resolve("manifest.json"));
+
         assertThat(cli("", "run", "../topologies/table1.yaml", "--backend", "memory", "--cell", "p2:zz")).isEqualTo(2);
         assertThat(err).contains("has nodes [g4, g4b, p1, p2, v6, v6b]");
     }
