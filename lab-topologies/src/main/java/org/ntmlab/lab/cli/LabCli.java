@@ -61,6 +61,8 @@ public final class LabCli {
               run FILE [--backend docker|memory] [--cell MN:CN] [--report DIR]
                                                      run the connectivity matrix (or one cell) and report it
               rerun DIR                              repeat the run whose manifest.json is in DIR
+              graph FILE [--report DIR] [-o OUT.svg] [--mermaid]
+                                                     draw the topology (SVG, or Mermaid text), observed paths over it
             common options: --jar PATH (the ntm jar), --artifacts DIR, -v (the lab's log on stderr)""";
 
     private static final Map<String, String> HELP = Map.of(
@@ -100,6 +102,16 @@ public final class LabCli {
                     to DIR (default target/ntm-lab/report). The capture check of the Docker matrix is
                     conformance-tests' MatrixDockerIT (./ntm-lab table1). Exit 1 if a cell failed.
                     example: ntm-lab run topologies/nat-mix.yaml --backend memory --cell s:f""",
+            "graph", """
+                    usage: ntm-lab graph FILE [--report DIR|FILE.json] [-o OUT.svg] [--mermaid]
+                    Draws the topology: segments in tiers (a network behind a NAT below the NAT's
+                    outside), routers with their NAT type, servers, nodes with their addresses. With
+                    --report (a folder with matrix.json or matrix-memory.json, or the file), each of the
+                    topology's cells is drawn from its MN to its CN: direct, direct after route
+                    optimisation, through the RS, or failed; the NAT verdicts of the lab's manifest.json
+                    in the same folder are shown when present. SVG to OUT.svg (default FILE's name
+                    .svg in the working directory); --mermaid prints Mermaid text for Markdown instead.
+                    example: ntm-lab graph topologies/table1.yaml --report conformance-tests/target/ntm-report -o table1.svg""",
             "rerun", """
                     usage: ntm-lab rerun DIR
                     Repeats the run whose manifest.json is in DIR (a lab's artifact folder, or a report
@@ -176,6 +188,7 @@ public final class LabCli {
                 case "down" -> down(o);
                 case "run" -> runMatrix(o);
                 case "rerun" -> rerun(o);
+                case "graph" -> graph(o);
                 default -> USAGE;
             };
         } catch (UsageException e) {
@@ -423,6 +436,49 @@ public final class LabCli {
         return measured.stream().allMatch(m -> m.problems.isEmpty()) ? OK : FAILED;
     }
 
+    // ------------------------------------------------------------------ graph
+
+    private int graph(Options o) throws IOException {
+        Topology t = oneFile(o);
+        org.ntmlab.lab.graph.MatrixOverlay overlay = org.ntmlab.lab.graph.MatrixOverlay.none();
+        Map<String, String> verdicts = new LinkedHashMap<>();
+        if (o.report != null) {
+            Path json = o.report;
+            if (Files.isDirectory(json)) {
+                Path docker = json.resolve("matrix.json");
+                json = Files.isRegularFile(docker) ? docker : json.resolve("matrix-memory.json");
+            }
+            if (!Files.isRegularFile(json)) {
+                throw new UsageException("--report " + o.report + ": no matrix.json or matrix-memory.json there");
+            }
+            overlay = org.ntmlab.lab.graph.MatrixOverlay.read(json, t.name());
+            Path manifest = json.resolveSibling(org.ntmlab.lab.RunManifest.FILE);
+            if (Files.isRegularFile(manifest)) {
+                new ObjectMapper().readTree(manifest.toFile()).path("natProbes").forEach(n -> {
+                    String line = n.asText();
+                    int colon = line.indexOf(':');
+                    int says = line.indexOf("(");
+                    if (colon > 0) {
+                        verdicts.putIfAbsent(line.substring(0, colon), says > 0 ? line.substring(line.lastIndexOf('(') + 1,
+                                line.length() - 1) : line.substring(colon + 1).strip());
+                    }
+                });
+            }
+            if (overlay.cells().isEmpty()) {
+                err.println("ntm-lab graph: " + json + " has no cell of topology '" + t.name() + "'");
+            }
+        }
+        if (o.mermaid) {
+            out.print(org.ntmlab.lab.graph.TopologyGraph.mermaid(t, overlay));
+            return OK;
+        }
+        Path svg = o.output != null ? o.output : Path.of(t.name() + ".svg");
+        Files.writeString(svg, org.ntmlab.lab.graph.TopologyGraph.svg(t, overlay, verdicts), StandardCharsets.UTF_8);
+        out.println("wrote " + svg + " (" + t.segments().size() + " segments, " + t.hostNames().size() + " hosts"
+                + (overlay.cells().isEmpty() ? "" : ", " + overlay.cells().size() + " cells") + ")");
+        return OK;
+    }
+
     // ------------------------------------------------------------------ rerun
 
     /** This command line as it repeats the run: without --keep (a rerun looks, then cleans up). */
@@ -515,6 +571,8 @@ public final class LabCli {
         boolean all;
         boolean keep;
         boolean natCheck = true;
+        boolean mermaid;
+        Path output;
         boolean ntm = true;
         String backend = "docker";
         String cell;
@@ -534,6 +592,8 @@ public final class LabCli {
                     case "--keep" -> o.keep = true;
                     case "--no-nat-check" -> o.natCheck = false;
                     case "--no-ntm" -> o.ntm = false;
+                    case "--mermaid" -> o.mermaid = true;
+                    case "-o", "--output" -> o.output = Path.of(value(a, s));
                     case "--backend" -> {
                         o.backend = value(a, s);
                         if (!o.backend.equals("docker") && !o.backend.equals("memory")) {
