@@ -50,8 +50,12 @@ class DelayedHandoverTest {
         Files.writeString(REPORT.resolve("budgets.md"), "# Handover budgets (" + BUDGETS + ")\n\n" + table);
         System.out.println(report.console(title) + "\nBudgets:\n" + table);
         assertThat(report.timeline().moves()).hasSizeGreaterThanOrEqualTo(10);
+        HandoverTrend.Verdict trend = HandoverTrend.fromSystemProperties().record("memory-15ms",
+                report.budgetStats(), REPORT);
         assertThat(checks.stream().filter(c -> !c.ok()).toList())
                 .as("handover latency with 15 ms delay over budget (src/test/resources/%s):%n%s", BUDGETS, table)
                 .isEmpty();
+        assertThat(trend.regressions()).as("handover latency against its history (docs/mobility.md,"
+                + " \"Handover trends\")").isEmpty();
     }
 }

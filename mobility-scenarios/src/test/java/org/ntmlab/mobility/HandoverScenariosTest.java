@@ -106,8 +106,12 @@ class HandoverScenariosTest {
         Files.writeString(REPORT.resolve("budgets.md"), "# Handover budgets (" + BUDGETS + ")\n\n" + table);
         System.out.println(report.console(title) + "\nBudgets:\n" + table);
 
+        HandoverTrend.Verdict trend = HandoverTrend.fromSystemProperties().record("memory", report.budgetStats(),
+                REPORT);
         assertThat(report.timeline().moves()).as("moves timed").hasSizeGreaterThanOrEqualTo(10);
         assertThat(checks).as("budgets in %s", BUDGETS).isNotEmpty();
+        assertThat(trend.regressions()).as("handover latency against its history (docs/mobility.md,"
+                + " \"Handover trends\")").isEmpty();
         assertThat(checks.stream().filter(c -> !c.ok()).toList())
                 .as("handover latency over budget (see %s; docs/mobility.md says when and how to change "
                         + "src/test/resources/%s):%n%s", REPORT.resolve("budgets.md"), BUDGETS, table)

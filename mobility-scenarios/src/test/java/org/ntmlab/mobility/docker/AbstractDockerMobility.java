@@ -28,6 +28,7 @@ import org.ntmlab.lab.LabMobility;
 import org.ntmlab.lab.LabOptions;
 import org.ntmlab.lab.NtmDeployment;
 import org.ntmlab.lab.topology.Topology;
+import org.ntmlab.mobility.HandoverTrend;
 import org.ntmlab.pcap.decode.DecodedPacket;
 import org.ntmlab.pcap.decode.NtmDetector;
 import org.ntmlab.pcap.decode.NtmMessageType;
@@ -265,6 +266,10 @@ abstract class AbstractDockerMobility {
             }
         }
 
+        // relative to this scenario's history, on top of the absolute budgets below
+        HandoverTrend.Verdict trend = HandoverTrend.fromSystemProperties().record(report.getFileName().toString(),
+                java.util.Map.of("signalling", sig, "interruption", gap), report);
+
         Budgets b = Budgets.load(budgetsResource);
         assertThat(sig.p50()).as("signalling p50 (address seen -> application data again) vs budget "
                 + b.signallingP50Ms() + " ms").isLessThanOrEqualTo(b.signallingP50Ms());
@@ -273,6 +278,8 @@ abstract class AbstractDockerMobility {
         // No budget on the whole interruption: it includes the link switch and DHCP, which are the
         // lab's (dhclient has been seen waiting 0.9 s before its first REQUEST on the loaded CI VM).
         assertThat(incomplete).as("moves whose handover did not complete").isEmpty();
+        assertThat(trend.regressions()).as("handover latency against its history (docs/mobility.md,"
+                + " \"Handover trends\")").isEmpty();
     }
 
     /** Time between the last DATA the node received before a move and the first it received after. */
