@@ -19,12 +19,13 @@ import org.junit.jupiter.api.Test;
  * The lab from the shell, as a researcher uses it (docs/lab.md "The lab from the shell"): the CLI
  * runs as its own process, {@code up --keep} returns with the lab still running, the lab survives
  * that process (nodes registered, NTM processes alive), {@code inspect --json} finds it by its
- * Docker labels, and {@code down} removes it. The topology is two-domains.yaml: its own
- * prefixes, so it does not wait for the Table 1 labs of this module.
+ * Docker labels, and {@code down} removes it. The topology, cli-lab.yaml, has prefixes no other
+ * test uses: while kept, a lab's prefixes are refused to any lab that cannot relocate (the
+ * mobility labs, two-domains.yaml's 203.0.113.128/25 overlapped theirs).
  */
 class LabCliIT {
 
-    private static final Path TOPOLOGY = Path.of("src/test/resources/topologies/two-domains.yaml");
+    private static final Path TOPOLOGY = Path.of("src/test/resources/topologies/cli-lab.yaml");
     private static final Pattern RUN = Pattern.compile("kept: run ([0-9a-f]+);");
 
     record Result(int code, String out) {
@@ -60,8 +61,8 @@ class LabCliIT {
         assertThat(m.find()).as(up.out()).isTrue();
         String run = m.group(1);
         try {
-            assertThat(up.out()).contains("lab two-domains").contains("segment g (ipv4-global")
-                    .contains("dcb").contains("cn6");
+            assertThat(up.out()).contains("lab cli-lab").contains("segment g (ipv4-global 198.18.0.0/24)")
+                    .contains("laptop").contains("gw: port-restricted-cone, home -> g");
 
             Result inspect = cli("inspect", "--json");
             assertThat(inspect.code()).as(inspect.out()).isZero();
@@ -77,14 +78,14 @@ class LabCliIT {
             assertThat(lab.get("ownerAlive").asBoolean()).as("the up process has ended").isFalse();
             List<String> hosts = new ArrayList<>();
             lab.get("hosts").forEach(h -> hosts.add(h.get("name").asText()));
-            assertThat(hosts).contains("ra", "as", "dca", "dcb", "rs", "mn", "cn", "cn6");
+            assertThat(hosts).contains("gw", "as", "dc", "rs", "laptop", "office");
 
             // the lab outlived its process: the mn's node still answers and is registered
-            Process ps = new ProcessBuilder("docker", "exec", "ntmlab-" + run + "-mn", "sh", "-c",
+            Process ps = new ProcessBuilder("docker", "exec", "ntmlab-" + run + "-laptop", "sh", "-c",
                     "ps -eo args | grep -c '[n]tm.jar'").redirectErrorStream(true).start();
             String count = new String(ps.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
             assertThat(ps.waitFor()).isZero();
-            assertThat(Integer.parseInt(count)).as("ntm processes in mn").isPositive();
+            assertThat(Integer.parseInt(count)).as("ntm processes in laptop").isPositive();
         } finally {
             Result down = cli("down", run);
             assertThat(down.code()).as(down.out()).isZero();
