@@ -135,7 +135,7 @@ public final class Lab implements NtmLab {
         }
         if (subnetLocks == null) {
             for (KeptNetwork k : kept) {
-                for (Cidr c : dockerSubnets(topology)) {
+                for (Cidr c : topology.addresses().dockerSubnets()) {
                     if (c.overlaps(k.subnet())) {
                         throw new LabException(topology.source() + ": the kept lab '" + k.topology() + "' (run "
                                 + k.run() + ") holds " + k.subnet() + ", which overlaps " + c + ": stop it with"
@@ -144,7 +144,7 @@ public final class Lab implements NtmLab {
                     }
                 }
             }
-            subnetLocks = LabLock.DOCKER.acquire(topology.name(), dockerSubnets(topology));
+            subnetLocks = LabLock.DOCKER.acquire(topology.name(), topology.addresses().dockerSubnets());
         }
         Lab lab;
         try {
@@ -185,23 +185,11 @@ public final class Lab implements NtmLab {
 
     /** The lab's blocks if neither a running lab nor a kept one overlaps them, else null (nothing taken). */
     private static List<String> tryAcquire(Topology t, List<KeptNetwork> kept) {
-        List<Cidr> mine = dockerSubnets(t);
+        List<Cidr> mine = t.addresses().dockerSubnets();
         if (kept.stream().anyMatch(k -> mine.stream().anyMatch(c -> c.overlaps(k.subnet())))) {
             return null;
         }
         return LabLock.DOCKER.tryAcquire(t.name(), mine);
-    }
-
-    /** The subnets of the Docker networks this topology makes (what another lab must not overlap). */
-    private static List<Cidr> dockerSubnets(Topology t) {
-        List<Cidr> out = new ArrayList<>();
-        for (Segment s : t.segments()) {
-            out.add(t.addresses().dockerIpv4(s.name()));
-            if (s.ipv6() != null) {
-                out.add(s.ipv6());
-            }
-        }
-        return out;
     }
 
     private static DockerClient connectDocker() {

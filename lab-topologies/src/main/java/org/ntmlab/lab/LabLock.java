@@ -63,7 +63,31 @@ final class LabLock {
      * overlapping ones. Returns the block names taken, to give to {@link #release}.
      */
     synchronized List<String> acquire(String topology, Collection<Cidr> subnets) {
-        Map<String, Boolean> wanted = blocks(subnets); // ordered: coarse to fine, then by name
+        return take(topology, blocks(subnets), true);
+    }
+
+    /**
+     * Takes the blocks of {@code subnets} only if no other lab, of this JVM or another, holds an
+     * overlapping one; else takes nothing and returns null. A lab that may move to other prefixes
+     * ({@code LabOptions.withRelocation}) asks this for each candidate instead of waiting.
+     */
+    synchronized List<String> tryAcquire(String topology, Collection<Cidr> subnets) {
+        Map<String, Boolean> wanted = blocks(subnets);
+        for (Map.Entry<String, Boolean> e : wanted.entrySet()) {
+            Held h = held.get(e.getKey());
+            if (h != null && (e.getValue() || !h.shared())) {
+                return null; // a lab of this JVM overlaps: Docker would refuse the network
+            }
+        }
+        return take(topology, wanted, false);
+    }
+
+    /**
+     * Locks {@code wanted} (ordered coarse to fine, then by name) in order, sharing this JVM's
+     * holds. A block another JVM holds is waited for when {@code wait}, else everything taken so
+     * far is given back and the answer is null.
+     */
+    private List<String> take(String topology, Map<String, Boolean> wanted, boolean wait) {
         List<String> taken = new ArrayList<>();
         long t0 = System.nanoTime();
         boolean waited = false;
@@ -81,6 +105,11 @@ final class LabLock {
                 FileChannel c = FileChannel.open(dir.resolve(name), StandardOpenOption.CREATE, StandardOpenOption.READ,
                         StandardOpenOption.WRITE);
                 FileLock l = c.tryLock(0, Long.MAX_VALUE, !exclusive);
+                if (l == null && !wait) {
+                    c.close();
+                    release(taken);
+                    return null;
+                }
                 if (l == null) {
                     if (!waited) {
                         LOG.info("event=lab-lock-wait topology={} block={} (a lab of another JVM uses overlapping"
@@ -99,49 +128,6 @@ final class LabLock {
         if (waited) {
             LOG.info("event=lab-lock-acquired topology={} waitedMs={}", topology, (System.nanoTime() - t0) / 1_000_000);
         }
-        return taken;
-    }
-
-    /**
-     * Takes the blocks of {@code subnets} only if no other lab, of this JVM or another, holds an
-     * overlapping one; else takes nothing and returns null. A lab that may move to other prefixes
-     * ({@code LabOptions.withRelocation}) asks this for each candidate instead of waiting.
-     */
-    synchronized List<String> tryAcquire(String topology, Collection<Cidr> subnets) {
-        Map<String, Boolean> wanted = blocks(subnets);
-        for (Map.Entry<String, Boolean> e : wanted.entrySet()) {
-            Held h = held.get(e.getKey());
-            if (h != null && (e.getValue() || !h.shared())) {
-                return null; // a lab of this JVM overlaps: Docker would refuse the network
-            }
-        }
-        List<String> taken = new ArrayList<>();
-        try {
-            Files.createDirectories(dir);
-            for (Map.Entry<String, Boolean> e : wanted.entrySet()) {
-                String name = e.getKey();
-                Held h = held.get(name);
-                if (h != null) {
-                    held.put(name, new Held(h.channel, h.lock, h.users + 1));
-                    taken.add(name);
-                    continue;
-                }
-                FileChannel c = FileChannel.open(dir.resolve(name), StandardOpenOption.CREATE, StandardOpenOption.READ,
-                        StandardOpenOption.WRITE);
-                FileLock l = c.tryLock(0, Long.MAX_VALUE, !e.getValue());
-                if (l == null) {
-                    c.close();
-                    release(taken);
-                    return null;
-                }
-                held.put(name, new Held(c, l, 1));
-                taken.add(name);
-            }
-        } catch (IOException ex) {
-            release(taken);
-            throw new UncheckedIOException("cannot lock the lab's subnets under " + dir, ex);
-        }
-        LOG.debug("event=lab-lock-taken topology={} blocks={}", topology, taken);
         return taken;
     }
 

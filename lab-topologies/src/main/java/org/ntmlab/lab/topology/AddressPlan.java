@@ -192,6 +192,18 @@ public final class AddressPlan {
         return of(host).stream().filter(h -> h.segment().equals(segment)).findFirst();
     }
 
+    /** The subnets of the Docker networks the topology makes: what another lab must not overlap. */
+    public List<Cidr> dockerSubnets() {
+        List<Cidr> out = new java.util.ArrayList<>();
+        for (Segment s : topology.segments()) {
+            out.add(dockerIpv4(s.name()));
+            if (s.ipv6() != null) {
+                out.add(s.ipv6());
+            }
+        }
+        return out;
+    }
+
     /** The IPv4 prefix Docker is given for the segment (a 10.255.x.0/24 for IPv6-only ones). */
     public Cidr dockerIpv4(String segment) {
         return dockerIpv4.get(segment);

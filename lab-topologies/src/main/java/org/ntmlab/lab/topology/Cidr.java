@@ -88,7 +88,12 @@ public record Cidr(InetAddress network, int prefixLength) {
 
     /** The address {@code index} hosts above the network address (index 1 = Docker's gateway). */
     public InetAddress host(long index) {
-        BigInteger v = value(network).and(mask()).add(BigInteger.valueOf(index));
+        return host(BigInteger.valueOf(index));
+    }
+
+    /** The address {@code index} hosts above the network address, for IPv6 indices beyond a long. */
+    public InetAddress host(BigInteger index) {
+        BigInteger v = value(network).and(mask()).add(index);
         byte[] raw = v.toByteArray();
         byte[] out = new byte[bits() / 8];
         int copy = Math.min(raw.length, out.length);

@@ -2,7 +2,6 @@ package org.ntmlab.lab.topology;
 
 import java.math.BigInteger;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -107,7 +106,7 @@ public final class Relocation {
         }
         for (Map.Entry<Cidr, Cidr> e : moves.entrySet()) {
             if (e.getKey().contains(a)) {
-                return at(value(e.getValue().network()).add(e.getKey().indexOf(a)), e.getValue().isIpv6());
+                return e.getValue().host(e.getKey().indexOf(a));
             }
         }
         return a;
@@ -132,46 +131,30 @@ public final class Relocation {
             case "v6" -> Cidr.of("2001:db8:" + Integer.toHexString(0xf000 + slot) + "::/48");
             case "rfc1918" -> Cidr.of("10." + (128 + 2 * slot) + ".0.0/15");
             case "rfc6598" -> Cidr.of("100." + (96 + slot) + ".0.0/16");
-            default -> new Cidr(at(value(BENCHMARK.network()).add(BigInteger.valueOf(4096L * slot)), false), 20);
+            default -> new Cidr(BENCHMARK.host(4096L * slot), 20);
         };
     }
 
     /** Hands out aligned prefixes of one pool in order. */
     private static final class Pool {
         private final Cidr range;
-        private BigInteger next;
+        /** Host number in {@code range} of the next free address. */
+        private BigInteger next = BigInteger.ZERO;
 
         Pool(Cidr range) {
             this.range = range;
-            this.next = value(range.network());
         }
 
         Cidr take(Cidr like, String what) {
             BigInteger size = like.size();
+            // the range itself is aligned to its size, so aligning the host number aligns the prefix
             BigInteger aligned = next.add(size).subtract(BigInteger.ONE).divide(size).multiply(size);
-            BigInteger end = value(range.network()).add(range.size());
-            if (like.prefixLength() < range.prefixLength() || aligned.add(size).compareTo(end) > 0) {
+            if (like.prefixLength() < range.prefixLength() || aligned.add(size).compareTo(range.size()) > 0) {
                 throw new IllegalArgumentException(what + ": " + like + " does not fit the relocation pool "
                         + range + " beside the topology's other prefixes (docs/lab.md \"Parallel labs\")");
             }
             next = aligned.add(size);
-            return new Cidr(at(aligned, like.isIpv6()), like.prefixLength());
-        }
-    }
-
-    private static BigInteger value(InetAddress a) {
-        return new BigInteger(1, a.getAddress());
-    }
-
-    private static InetAddress at(BigInteger v, boolean v6) {
-        byte[] raw = v.toByteArray();
-        byte[] out = new byte[v6 ? 16 : 4];
-        int copy = Math.min(raw.length, out.length);
-        System.arraycopy(raw, raw.length - copy, out, out.length - copy, copy);
-        try {
-            return InetAddress.getByAddress(out);
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException(e);
+            return new Cidr(range.host(aligned), like.prefixLength());
         }
     }
 }

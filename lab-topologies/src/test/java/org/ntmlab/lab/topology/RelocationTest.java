@@ -61,9 +61,9 @@ class RelocationTest {
         for (Path file : topologies()) {
             Topology t = Topology.load(file);
             List<List<Cidr>> labs = new ArrayList<>();
-            labs.add(prefixes(t));
+            labs.add(t.addresses().dockerSubnets());
             for (int slot = 1; slot <= Relocation.MAX_SLOT; slot++) {
-                labs.add(prefixes(t.relocated(slot)));
+                labs.add(t.relocated(slot).addresses().dockerSubnets());
             }
             for (int i = 0; i < labs.size(); i++) {
                 for (int j = i + 1; j < labs.size(); j++) {
@@ -106,17 +106,6 @@ class RelocationTest {
         assertThat(Relocation.moves(Topology.builder("one").globalSegment("g4", "198.51.100.0/24")
                 .privateSegment("big", "10.0.0.0/16", "r1").router("r1", NatType.PORT_RESTRICTED_CONE, "big", "g4")
                 .build(), 1)).containsEntry(Cidr.of("10.0.0.0/16"), Cidr.of("10.130.0.0/16"));
-    }
-
-    private static List<Cidr> prefixes(Topology t) {
-        List<Cidr> out = new ArrayList<>();
-        for (Segment s : t.segments()) {
-            out.add(t.addresses().dockerIpv4(s.name()));
-            if (s.ipv6() != null) {
-                out.add(s.ipv6());
-            }
-        }
-        return out;
     }
 
     private static List<Path> topologies() throws Exception {
